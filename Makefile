@@ -1,0 +1,62 @@
+# The README's two commands: `make demo` and `make test`. Both install what is missing first.
+JOBS ?= $(shell nproc)
+CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
+
+.PHONY: all bootstrap build build-host build-m33 build-m4 build-ct build-debug test test-host test-m33 test-ct \
+        test-debug test-long demo bench clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: build-host
+
+build-host: bootstrap
+	@cmake --preset host >/dev/null
+	@cmake --build --preset host -j $(JOBS)
+
+build-m33: bootstrap
+	@cmake --preset cortex-m33 >/dev/null
+	@cmake --build --preset cortex-m33 -j $(JOBS)
+
+build-m4: bootstrap
+	@cmake --preset cortex-m4 >/dev/null
+	@cmake --build --preset cortex-m4 -j $(JOBS)
+
+build-ct: bootstrap
+	@cmake --preset host-ct >/dev/null
+	@cmake --build --preset host-ct -j $(JOBS)
+
+build-debug: bootstrap
+	@cmake --preset host-debug >/dev/null
+	@cmake --build --preset host-debug -j $(JOBS)
+
+# The whole suite: host unit + vector tests, on-target tests under QEMU (M33 and M4), and the
+# valgrind constant-time check. Tests labelled "long" run only in `make test-long`.
+test: build-host build-m33 build-m4 build-ct
+	@scripts/run-tests
+
+test-host: build-host
+	cd build && ctest $(CTEST_FLAGS) -LE long
+
+test-m33: build-m33
+	cd build-m33 && ctest $(CTEST_FLAGS)
+
+test-ct: build-ct
+	cd build-ct && ctest $(CTEST_FLAGS) -L ct
+
+test-debug: build-debug
+	cd build-debug && ctest $(CTEST_FLAGS) -LE 'long|ct'
+
+test-long: build-host
+	cd build && ctest $(CTEST_FLAGS) -L long
+
+demo: build-host
+	build/bin/pqcea demo
+
+bench: build-host
+	build/bin/pqcea-bench --benchmark_min_time=0.2
+
+clean:
+	rm -rf build build-debug build-ct build-m33 build-m4

@@ -1,0 +1,15 @@
+// The algorithms `pqcea acvp` knows. Each family adds its line here and one runner file.
+#include "pqcea/host/acvp.hpp"
+
+namespace pqcea::acvp {
+
+namespace {
+constexpr Entry kEntries[] = {
+    {"SHA3-224", run_sha3},  {"SHA3-256", run_sha3},   {"SHA3-384", run_sha3}, {"SHA3-512", run_sha3},
+    {"SHAKE-128", run_shake}, {"SHAKE-256", run_shake},
+};
+}  // namespace
+
+std::span<const Entry> registry() { return kEntries; }
+
+}  // namespace pqcea::acvp

@@ -1,0 +1,141 @@
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <stdexcept>
+
+#include "pqcea/host/acvp.hpp"
+
+namespace pqcea::acvp {
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string test_id(const json& group, const json& test) {
+  std::string id = "tg " + std::to_string(group.value("tgId", 0));
+  if (!test.is_null()) id += " tc " + std::to_string(test.value("tcId", 0));
+  return id;
+}
+
+json load_json(const fs::path& p) {
+  std::ifstream in(p);
+  if (!in) throw std::runtime_error("cannot open " + p.string());
+  return json::parse(in);
+}
+
+// Copies each expected test's fields into the matching prompt test (by tgId, tcId).
+void merge_expected(json& prompt, const json& expected) {
+  std::map<std::pair<int, int>, const json*> index;
+  for (const auto& g : expected.at("testGroups"))
+    for (const auto& t : g.at("tests")) index[{g.at("tgId").get<int>(), t.at("tcId").get<int>()}] = &t;
+  for (auto& g : prompt.at("testGroups")) {
+    for (auto& t : g.at("tests")) {
+      auto it = index.find({g.at("tgId").get<int>(), t.at("tcId").get<int>()});
+      if (it == index.end()) continue;
+      for (const auto& [k, v] : it->second->items())
+        if (!t.contains(k)) t[k] = v;
+    }
+  }
+}
+
+}  // namespace
+
+void Tally::fail(const json& group, const json& test, const std::string& why) {
+  ++failed;
+  if (failures.size() < 20) failures.push_back(test_id(group, test) + ": " + why);
+}
+
+void Tally::unsupported_group(const json& group, const std::string& why) {
+  std::size_t n = group.contains("tests") ? group.at("tests").size() : 1;
+  failed += n;
+  if (failures.size() < 20) failures.push_back(test_id(group, json()) + ": unsupported: " + why);
+}
+
+bool Tally::check(const json& group, const json& test, bool ok, const std::string& what) {
+  if (ok) {
+    pass();
+  } else {
+    fail(group, test, what);
+  }
+  return ok;
+}
+
+std::vector<std::uint8_t> unhex(const std::string& hex) {
+  if (hex.size() % 2 != 0) throw std::invalid_argument("odd-length hex string");
+  std::vector<std::uint8_t> out(hex.size() / 2);
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    throw std::invalid_argument("bad hex digit");
+  };
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = static_cast<std::uint8_t>((nib(hex[2 * i]) << 4) | nib(hex[2 * i + 1]));
+  return out;
+}
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static const char* digits = "0123456789ABCDEF";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (auto b : bytes) {
+    s.push_back(digits[b >> 4]);
+    s.push_back(digits[b & 15]);
+  }
+  return s;
+}
+
+int run_paths(const std::vector<std::string>& paths, std::ostream& out) {
+  std::size_t passed = 0, failed = 0;
+  for (const auto& arg : paths) {
+    fs::path p(arg);
+    json vs;
+    try {
+      if (fs::is_directory(p)) {
+        if (fs::exists(p / "prompt.json") && fs::exists(p / "expectedResults.json")) {
+          vs = load_json(p / "prompt.json");
+          merge_expected(vs, load_json(p / "expectedResults.json"));
+        } else if (fs::exists(p / "internalProjection.json")) {
+          vs = load_json(p / "internalProjection.json");
+        } else {
+          out << arg << ": no internalProjection.json or prompt.json + expectedResults.json\n";
+          ++failed;
+          continue;
+        }
+      } else {
+        vs = load_json(p);
+      }
+    } catch (const std::exception& e) {
+      out << arg << ": " << e.what() << "\n";
+      ++failed;
+      continue;
+    }
+    const std::string alg = vs.value("algorithm", "");
+    const Entry* entry = nullptr;
+    for (const auto& e : registry())
+      if (alg == e.algorithm) entry = &e;
+    Tally t;
+    if (entry == nullptr) {
+      std::size_t n = 0;
+      for (const auto& g : vs.at("testGroups")) n += g.at("tests").size();
+      out << arg << ": algorithm '" << alg << "' is not supported (" << n << " tests counted as failed)\n";
+      failed += n;
+      continue;
+    }
+    try {
+      entry->run(vs, t);
+    } catch (const std::exception& e) {
+      t.failed += 1;
+      t.failures.push_back(std::string("exception: ") + e.what());
+    }
+    out << arg << " [" << alg << " " << vs.value("mode", "") << " " << vs.value("revision", "") << "]: " << t.passed
+        << " passed, " << t.failed << " failed\n";
+    for (const auto& f : t.failures) out << "  FAIL " << f << "\n";
+    passed += t.passed;
+    failed += t.failed;
+  }
+  out << passed << " passed, " << failed << " failed\n";
+  return (failed == 0 && passed > 0) ? 0 : 1;
+}
+
+}  // namespace pqcea::acvp
