@@ -38,19 +38,19 @@ test: build-host build-m33 build-m4 build-ct
 	@scripts/run-tests
 
 test-host: build-host
-	cd build && ctest $(CTEST_FLAGS) -LE long
+	cd build && ctest $(CTEST_FLAGS) -LE '^long$$'
 
 test-m33: build-m33
 	cd build-m33 && ctest $(CTEST_FLAGS)
 
 test-ct: build-ct
-	cd build-ct && ctest $(CTEST_FLAGS) -L ct
+	cd build-ct && ctest $(CTEST_FLAGS) -L '^ct$$'
 
 test-debug: build-debug
-	cd build-debug && ctest $(CTEST_FLAGS) -LE 'long|ct'
+	cd build-debug && ctest $(CTEST_FLAGS) -LE '^(long|ct)$$'
 
 test-long: build-host
-	cd build && ctest $(CTEST_FLAGS) -L long
+	cd build && ctest $(CTEST_FLAGS) -L '^long$$'
 
 demo: build-host
 	build/bin/pqcea demo
