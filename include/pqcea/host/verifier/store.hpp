@@ -1,0 +1,78 @@
+// Storage for the verifier: device registry, single-use nonces, attestation-result history.
+// One interface, two engines (SQLite by default, PostgreSQL at scale) with the same schema and
+// migrations. The database, not process memory, decides whether a nonce is still unused, so
+// several verifier processes can serve one database.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pqcea::verifier {
+
+using Bytes = std::vector<std::uint8_t>;
+
+struct Device {
+  std::string id;
+  std::string model;
+  std::string sig_alg;      // e.g. "ML-DSA-87"
+  Bytes public_key;         // the device's evidence-signing key
+  Bytes certificate;        // DER, validated against the fleet CA at registration
+  Bytes tpm_ak;             // TPM attestation key point (empty if the device has no TPM)
+  std::int64_t not_after = 0;  // certificate expiry (seconds since the epoch)
+  bool revoked = false;
+  std::int64_t registered_at = 0;
+};
+
+struct ResultRecord {
+  std::int64_t id = 0;
+  std::string device_id;
+  std::string status;     // affirming | warning | contraindicated
+  std::string detail;     // JSON: per-claim appraisal reasons
+  Bytes ear;              // the signed attestation result (COSE_Sign1)
+  Bytes nonce;
+  std::int64_t created_at = 0;
+};
+
+enum class NonceCheck { ok, unknown, used, expired, wrong_device };
+const char* to_string(NonceCheck c);
+
+class StoreError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // Applies every migration not yet applied (idempotent).
+  virtual void migrate() = 0;
+  virtual int schema_version() = 0;
+
+  // Registry. put_device fails (StoreError) if the id exists.
+  virtual void put_device(const Device& d) = 0;
+  virtual std::optional<Device> device(const std::string& id) = 0;
+  virtual bool revoke(const std::string& id) = 0;
+  virtual std::size_t device_count() = 0;
+
+  virtual void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce,
+                         std::int64_t expires_at) = 0;
+  // Looks at a nonce without consuming it.
+  virtual NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce,
+                                 std::int64_t now) = 0;
+  // In one transaction: consumes the nonce (it must be unused, unexpired and issued to this
+  // device) and stores the result. If the nonce check fails nothing is written and the reason
+  // is returned. The result's id and created_at are filled on success.
+  virtual NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& r) = 0;
+
+  virtual std::optional<ResultRecord> last_result(const std::string& device_id) = 0;
+  virtual std::size_t result_count() = 0;
+};
+
+// "sqlite:PATH" (PATH may be ":memory:") or, where built, "postgresql://...".
+std::unique_ptr<Store> open_store(const std::string& url);
+
+}  // namespace pqcea::verifier

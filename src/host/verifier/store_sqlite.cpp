@@ -1,0 +1,257 @@
+// SQLite engine of the verifier store: one file, WAL journal. synchronous=NORMAL in WAL mode
+// keeps every committed transaction across a crash of the process (the WAL write happens before
+// COMMIT returns); only an operating-system crash or power loss may lose the last commits.
+#include <sqlite3.h>
+
+#include <mutex>
+
+#include "pqcea/host/verifier/store.hpp"
+#include "schema.hpp"
+
+namespace pqcea::verifier {
+
+const char* to_string(NonceCheck c) {
+  switch (c) {
+    case NonceCheck::ok: return "ok";
+    case NonceCheck::unknown: return "nonce was not issued by this verifier";
+    case NonceCheck::used: return "nonce already used (replay)";
+    case NonceCheck::expired: return "nonce expired";
+    case NonceCheck::wrong_device: return "nonce was issued to another device";
+  }
+  return "?";
+}
+
+namespace {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const char* sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  }
+  ~Stmt() { sqlite3_finalize(s_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  Stmt& bind(int i, const std::string& v) {
+    sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Stmt& bind(int i, std::span<const std::uint8_t> v) {
+    if (v.empty()) {
+      sqlite3_bind_zeroblob(s_, i, 0);  // an empty value, not NULL
+    } else {
+      sqlite3_bind_blob(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+    }
+    return *this;
+  }
+  Stmt& bind(int i, std::int64_t v) {
+    sqlite3_bind_int64(s_, i, v);
+    return *this;
+  }
+  // Returns true while a row is available.
+  bool step() {
+    int rc = sqlite3_step(s_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw StoreError(std::string("sqlite step: ") + sqlite3_errmsg(db_));
+  }
+  std::string text(int c) {
+    auto* p = sqlite3_column_text(s_, c);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(s_, c)))
+             : std::string();
+  }
+  Bytes blob(int c) {
+    auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(s_, c));
+    return p ? Bytes(p, p + sqlite3_column_bytes(s_, c)) : Bytes();
+  }
+  std::int64_t i64(int c) { return sqlite3_column_int64(s_, c); }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* s_ = nullptr;
+};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path) {
+    if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw StoreError("cannot open sqlite database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);  // several processes may share the file
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  }
+  ~SqliteStore() override { sqlite3_close(db_); }
+
+  void migrate() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    exec("BEGIN IMMEDIATE");
+    try {
+      exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
+      int current = version_locked();
+      for (const auto& m : schema::migrations()) {
+        if (m.version <= current) continue;
+        exec(schema::render(m.sql, "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT").c_str());
+        Stmt(db_, "INSERT INTO schema_migrations(version) VALUES (?)").bind(1, std::int64_t{m.version}).step();
+      }
+      exec("COMMIT");
+    } catch (...) {
+      exec("ROLLBACK");
+      throw;
+    }
+  }
+
+  int schema_version() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return version_locked();
+  }
+
+  void put_device(const Device& d) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(db_,
+           "INSERT INTO devices(id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at)"
+           " VALUES (?,?,?,?,?,?,?,?,?)");
+    s.bind(1, d.id).bind(2, d.model).bind(3, d.sig_alg).bind(4, d.public_key).bind(5, d.certificate).bind(6, d.tpm_ak);
+    s.bind(7, d.not_after).bind(8, std::int64_t{d.revoked ? 1 : 0}).bind(9, d.registered_at);
+    try {
+      s.step();
+    } catch (const StoreError&) {
+      if (sqlite3_extended_errcode(db_) == SQLITE_CONSTRAINT_PRIMARYKEY)
+        throw StoreError("device " + d.id + " is already registered");
+      throw;
+    }
+  }
+
+  std::optional<Device> device(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(db_,
+           "SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at"
+           " FROM devices WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    Device d;
+    d.id = s.text(0);
+    d.model = s.text(1);
+    d.sig_alg = s.text(2);
+    d.public_key = s.blob(3);
+    d.certificate = s.blob(4);
+    d.tpm_ak = s.blob(5);
+    d.not_after = s.i64(6);
+    d.revoked = s.i64(7) != 0;
+    d.registered_at = s.i64(8);
+    return d;
+  }
+
+  bool revoke(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(db_, "UPDATE devices SET revoked = 1 WHERE id = ?").bind(1, id).step();
+    return sqlite3_changes(db_) == 1;
+  }
+
+  std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
+  std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
+
+  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(db_, "INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES (?,?,?,0)")
+        .bind(1, nonce)
+        .bind(2, device_id)
+        .bind(3, expires_at)
+        .step();
+  }
+
+  NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return check_locked(device_id, nonce, now);
+  }
+
+  NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& r) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    // IMMEDIATE takes the write lock first, so two processes cannot both see the nonce unused.
+    exec("BEGIN IMMEDIATE");
+    try {
+      NonceCheck c = check_locked(r.device_id, nonce, now);
+      if (c != NonceCheck::ok) {
+        exec("ROLLBACK");
+        return c;
+      }
+      Stmt(db_, "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").bind(1, nonce).step();
+      if (sqlite3_changes(db_) != 1) throw StoreError("nonce consumed concurrently");
+      Stmt ins(db_, "INSERT INTO results(device_id, status, detail, ear, nonce, created_at) VALUES (?,?,?,?,?,?)");
+      ins.bind(1, r.device_id).bind(2, r.status).bind(3, r.detail).bind(4, r.ear).bind(5, nonce).bind(6, now);
+      ins.step();
+      r.id = sqlite3_last_insert_rowid(db_);
+      r.created_at = now;
+      r.nonce.assign(nonce.begin(), nonce.end());
+      exec("COMMIT");
+      return NonceCheck::ok;
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::optional<ResultRecord> last_result(const std::string& device_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(db_,
+           "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE device_id = ?"
+           " ORDER BY id DESC LIMIT 1");
+    s.bind(1, device_id);
+    if (!s.step()) return std::nullopt;
+    ResultRecord r;
+    r.id = s.i64(0);
+    r.device_id = s.text(1);
+    r.status = s.text(2);
+    r.detail = s.text(3);
+    r.ear = s.blob(4);
+    r.nonce = s.blob(5);
+    r.created_at = s.i64(6);
+    return r;
+  }
+
+ private:
+  void exec(const char* sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+      std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw StoreError("sqlite: " + msg);
+    }
+  }
+  int version_locked() {
+    Stmt s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    return s.step() ? static_cast<int>(s.i64(0)) : 0;
+  }
+  std::size_t count(const char* sql) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(db_, sql);
+    return s.step() ? static_cast<std::size_t>(s.i64(0)) : 0;
+  }
+  NonceCheck check_locked(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) {
+    Stmt s(db_, "SELECT device_id, expires_at, used FROM nonces WHERE nonce = ?");
+    s.bind(1, nonce);
+    if (!s.step()) return NonceCheck::unknown;
+    if (s.text(0) != device_id) return NonceCheck::wrong_device;
+    if (s.i64(2) != 0) return NonceCheck::used;
+    if (s.i64(1) <= now) return NonceCheck::expired;
+    return NonceCheck::ok;
+  }
+
+  sqlite3* db_ = nullptr;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_store(const std::string& url) {
+  if (url.rfind("sqlite:", 0) == 0) {
+    auto s = std::make_unique<SqliteStore>(url.substr(7));
+    s->migrate();
+    return s;
+  }
+  throw StoreError("unsupported database URL (use sqlite:PATH): " + url);
+}
+
+}  // namespace pqcea::verifier

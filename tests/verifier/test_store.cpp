@@ -1,0 +1,111 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "pqcea/host/verifier/store.hpp"
+
+using namespace pqcea::verifier;
+
+namespace {
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("pqcea-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    url_ = "sqlite:" + (dir_ / "verifier.db").string();
+    store_ = open_store(url_);
+    Device d;
+    d.id = "meter-0001";
+    d.model = "meter-x1";
+    d.sig_alg = "ML-DSA-87";
+    d.public_key = Bytes(2592, 7);
+    d.certificate = Bytes(100, 1);
+    d.not_after = 2000000000;
+    d.registered_at = 1;
+    store_->put_device(d);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  ResultRecord result(const std::string& dev = "meter-0001") {
+    ResultRecord r;
+    r.device_id = dev;
+    r.status = "affirming";
+    r.detail = "{}";
+    r.ear = Bytes{1, 2, 3};
+    return r;
+  }
+  std::filesystem::path dir_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+const Bytes kNonce(32, 0xAB);
+
+}  // namespace
+
+TEST_F(StoreTest, MigrationsAreIdempotentAndVersioned) {
+  EXPECT_EQ(store_->schema_version(), 1);
+  store_->migrate();
+  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->device_count(), 1u);
+}
+
+TEST_F(StoreTest, RegistryRoundTripAndDuplicateRejected) {
+  auto d = store_->device("meter-0001");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->public_key.size(), 2592u);
+  EXPECT_FALSE(d->revoked);
+  EXPECT_THROW(store_->put_device(*d), StoreError);
+  EXPECT_FALSE(store_->device("nope").has_value());
+  EXPECT_TRUE(store_->revoke("meter-0001"));
+  EXPECT_TRUE(store_->device("meter-0001")->revoked);
+  EXPECT_FALSE(store_->revoke("nope"));
+}
+
+TEST_F(StoreTest, NonceIsSingleUse) {
+  store_->put_nonce("meter-0001", kNonce, 100);
+  EXPECT_EQ(store_->check_nonce("meter-0001", kNonce, 50), NonceCheck::ok);
+  auto r = result();
+  EXPECT_EQ(store_->commit_result(kNonce, 50, r), NonceCheck::ok);
+  EXPECT_GT(r.id, 0);
+  auto r2 = result();
+  EXPECT_EQ(store_->commit_result(kNonce, 51, r2), NonceCheck::used);
+  EXPECT_EQ(store_->result_count(), 1u);
+  EXPECT_EQ(store_->last_result("meter-0001")->id, r.id);
+}
+
+TEST_F(StoreTest, RejectedNonceWritesNothing) {
+  store_->put_nonce("meter-0001", kNonce, 100);
+  auto r = result();
+  EXPECT_EQ(store_->commit_result(kNonce, 100, r), NonceCheck::expired);
+  EXPECT_EQ(store_->commit_result(Bytes(32, 1), 50, r), NonceCheck::unknown);
+  Device other = *store_->device("meter-0001");
+  other.id = "meter-0002";
+  store_->put_device(other);
+  auto r3 = result("meter-0002");
+  EXPECT_EQ(store_->commit_result(kNonce, 50, r3), NonceCheck::wrong_device);
+  EXPECT_EQ(store_->result_count(), 0u);
+  // The nonce is still usable by its own device afterwards.
+  EXPECT_EQ(store_->commit_result(kNonce, 50, r), NonceCheck::ok);
+}
+
+// Two connections (as two verifier processes would have) share the file: the database decides.
+TEST_F(StoreTest, NonceSingleUseAcrossConnections) {
+  auto second = open_store(url_);
+  store_->put_nonce("meter-0001", kNonce, 100);
+  auto a = result();
+  auto b = result();
+  EXPECT_EQ(second->commit_result(kNonce, 10, a), NonceCheck::ok);
+  EXPECT_EQ(store_->commit_result(kNonce, 10, b), NonceCheck::used);
+  EXPECT_EQ(store_->result_count(), 1u);
+}
+
+TEST_F(StoreTest, UnknownUrlIsAClearError) {
+  EXPECT_THROW(open_store("mysql://x"), StoreError);
+}
