@@ -2,21 +2,32 @@
 
 #include <filesystem>
 
+#include "pg_cluster.hpp"
 #include "pqcea/host/verifier/store.hpp"
 
 using namespace pqcea::verifier;
 
 namespace {
 
-class StoreTest : public ::testing::Test {
+// Every test runs on both engines: SQLite (a file in a fresh folder) and PostgreSQL (a fresh
+// database in a throwaway cluster shared by the suite).
+class StoreTest : public ::testing::TestWithParam<std::string> {
  protected:
+  static void SetUpTestSuite() {}
+  static void TearDownTestSuite() { cluster_.reset(); }
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("pqcea-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    url_ = "sqlite:" + (dir_ / "verifier.db").string();
+    static int counter = 0;
+    if (GetParam() == "postgresql") {
+      if (!pqcea::test::PgCluster::available()) GTEST_SKIP() << "PostgreSQL is not installed (run scripts/bootstrap)";
+      if (!cluster_) cluster_ = std::make_unique<pqcea::test::PgCluster>();
+      url_ = cluster_->create_database("store_test_" + std::to_string(++counter));
+    } else {
+      dir_ = std::filesystem::temp_directory_path() / ("pqcea-store-" + std::to_string(::getpid()) + "-" +
+                                                        std::to_string(++counter));
+      std::filesystem::remove_all(dir_);
+      std::filesystem::create_directories(dir_);
+      url_ = "sqlite:" + (dir_ / "verifier.db").string();
+    }
     store_ = open_store(url_);
     Device d;
     d.id = "meter-0001";
@@ -30,7 +41,7 @@ class StoreTest : public ::testing::Test {
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
   }
   ResultRecord result(const std::string& dev = "meter-0001") {
     ResultRecord r;
@@ -40,23 +51,25 @@ class StoreTest : public ::testing::Test {
     r.ear = Bytes{1, 2, 3};
     return r;
   }
+  static std::unique_ptr<pqcea::test::PgCluster> cluster_;
   std::filesystem::path dir_;
   std::string url_;
   std::unique_ptr<Store> store_;
 };
+std::unique_ptr<pqcea::test::PgCluster> StoreTest::cluster_;
 
 const Bytes kNonce(32, 0xAB);
 
 }  // namespace
 
-TEST_F(StoreTest, MigrationsAreIdempotentAndVersioned) {
+TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
   EXPECT_EQ(store_->schema_version(), 1);
   store_->migrate();
   EXPECT_EQ(store_->schema_version(), 1);
   EXPECT_EQ(store_->device_count(), 1u);
 }
 
-TEST_F(StoreTest, RegistryRoundTripAndDuplicateRejected) {
+TEST_P(StoreTest, RegistryRoundTripAndDuplicateRejected) {
   auto d = store_->device("meter-0001");
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->public_key.size(), 2592u);
@@ -68,7 +81,7 @@ TEST_F(StoreTest, RegistryRoundTripAndDuplicateRejected) {
   EXPECT_FALSE(store_->revoke("nope"));
 }
 
-TEST_F(StoreTest, NonceIsSingleUse) {
+TEST_P(StoreTest, NonceIsSingleUse) {
   store_->put_nonce("meter-0001", kNonce, 100);
   EXPECT_EQ(store_->check_nonce("meter-0001", kNonce, 50), NonceCheck::ok);
   auto r = result();
@@ -80,7 +93,7 @@ TEST_F(StoreTest, NonceIsSingleUse) {
   EXPECT_EQ(store_->last_result("meter-0001")->id, r.id);
 }
 
-TEST_F(StoreTest, RejectedNonceWritesNothing) {
+TEST_P(StoreTest, RejectedNonceWritesNothing) {
   store_->put_nonce("meter-0001", kNonce, 100);
   auto r = result();
   EXPECT_EQ(store_->commit_result(kNonce, 100, r), NonceCheck::expired);
@@ -96,7 +109,7 @@ TEST_F(StoreTest, RejectedNonceWritesNothing) {
 }
 
 // Two connections (as two verifier processes would have) share the file: the database decides.
-TEST_F(StoreTest, NonceSingleUseAcrossConnections) {
+TEST_P(StoreTest, NonceSingleUseAcrossConnections) {
   auto second = open_store(url_);
   store_->put_nonce("meter-0001", kNonce, 100);
   auto a = result();
@@ -106,6 +119,9 @@ TEST_F(StoreTest, NonceSingleUseAcrossConnections) {
   EXPECT_EQ(store_->result_count(), 1u);
 }
 
-TEST_F(StoreTest, UnknownUrlIsAClearError) {
+TEST_P(StoreTest, UnknownUrlIsAClearError) {
   EXPECT_THROW(open_store("mysql://x"), StoreError);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, ::testing::Values("sqlite", "postgresql"),
+                         [](const auto& param_info) { return param_info.param; });

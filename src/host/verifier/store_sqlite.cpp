@@ -245,13 +245,16 @@ class SqliteStore final : public Store {
 
 }  // namespace
 
+std::unique_ptr<Store> open_postgres_store(const std::string& url);  // store_postgres.cpp
+
 std::unique_ptr<Store> open_store(const std::string& url) {
   if (url.rfind("sqlite:", 0) == 0) {
     auto s = std::make_unique<SqliteStore>(url.substr(7));
     s->migrate();
     return s;
   }
-  throw StoreError("unsupported database URL (use sqlite:PATH): " + url);
+  if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) return open_postgres_store(url);
+  throw StoreError("unsupported database URL (use sqlite:PATH or postgresql://...): " + url);
 }
 
 }  // namespace pqcea::verifier

@@ -1,0 +1,265 @@
+// PostgreSQL engine of the verifier store (libpq). Same schema and migrations as SQLite. The
+// nonce row is locked (SELECT ... FOR UPDATE) inside the transaction that records the result, so
+// replicas sharing the database cannot both consume one nonce; results.nonce is UNIQUE as well.
+#include <libpq-fe.h>
+
+#include <mutex>
+
+#include "pqcea/host/verifier/store.hpp"
+#include "schema.hpp"
+
+namespace pqcea::verifier {
+namespace {
+
+struct ResultFree {
+  void operator()(PGresult* r) const { PQclear(r); }
+};
+using Result = std::unique_ptr<PGresult, ResultFree>;
+
+// Parameters for PQexecParams: text for strings and integers, binary for bytea.
+class Params {
+ public:
+  Params& text(std::string v) {
+    store_.push_back(std::move(v));
+    push(store_.back().data(), static_cast<int>(store_.back().size()), 0);
+    return *this;
+  }
+  Params& i64(std::int64_t v) { return text(std::to_string(v)); }
+  Params& bytes(std::span<const std::uint8_t> v) {
+    // A null pointer would mean SQL NULL; an empty value needs a non-null one.
+    static const char kEmpty[1] = {0};
+    push(v.empty() ? kEmpty : reinterpret_cast<const char*>(v.data()), static_cast<int>(v.size()), 1);
+    return *this;
+  }
+  int n() const { return static_cast<int>(values_.size()); }
+  const char* const* values() {
+    // Strings may have moved while the deque grew; refresh their pointers.
+    for (std::size_t i = 0, s = 0; i < values_.size(); ++i)
+      if (formats_[i] == 0) values_[i] = store_[s++].c_str();
+    return values_.data();
+  }
+  const int* lengths() const { return lengths_.data(); }
+  const int* formats() const { return formats_.data(); }
+
+ private:
+  void push(const char* p, int len, int fmt) {
+    values_.push_back(p);
+    lengths_.push_back(len);
+    formats_.push_back(fmt);
+  }
+  std::vector<std::string> store_;
+  std::vector<const char*> values_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+Bytes bytea(PGresult* r, int row, int col) {
+  std::size_t n = 0;
+  unsigned char* p = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, col)), &n);
+  if (p == nullptr) throw StoreError("postgres: bad bytea value");
+  Bytes out(p, p + n);
+  PQfreemem(p);
+  return out;
+}
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(const std::string& url) {
+    conn_ = PQconnectdb(url.c_str());
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      std::string msg = PQerrorMessage(conn_);
+      PQfinish(conn_);
+      throw StoreError("cannot connect to PostgreSQL: " + msg);
+    }
+  }
+  ~PostgresStore() override { PQfinish(conn_); }
+
+  void migrate() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    exec("BEGIN");
+    try {
+      // One migrator at a time across replicas.
+      exec("SELECT pg_advisory_xact_lock(7042011)");
+      exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)");
+      int current = version_locked();
+      for (const auto& m : schema::migrations()) {
+        if (m.version <= current) continue;
+        exec(schema::render(m.sql, "BYTEA", "BIGSERIAL PRIMARY KEY").c_str());
+        Params p;
+        p.i64(m.version);
+        query("INSERT INTO schema_migrations(version) VALUES ($1)", p);
+      }
+      exec("COMMIT");
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  int schema_version() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return version_locked();
+  }
+
+  void put_device(const Device& d) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(d.id).text(d.model).text(d.sig_alg).bytes(d.public_key).bytes(d.certificate).bytes(d.tpm_ak);
+    p.i64(d.not_after).i64(d.revoked ? 1 : 0).i64(d.registered_at);
+    Result r = run("INSERT INTO devices(id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked,"
+                   " registered_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+                   p);
+    if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+      const char* state = PQresultErrorField(r.get(), PG_DIAG_SQLSTATE);
+      if (state != nullptr && std::string(state) == "23505") throw StoreError("device " + d.id + " is already registered");
+      throw StoreError(std::string("postgres: ") + PQresultErrorMessage(r.get()));
+    }
+  }
+
+  std::optional<Device> device(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(id);
+    Result r = query("SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at"
+                     " FROM devices WHERE id = $1",
+                     p);
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    Device d;
+    d.id = PQgetvalue(r.get(), 0, 0);
+    d.model = PQgetvalue(r.get(), 0, 1);
+    d.sig_alg = PQgetvalue(r.get(), 0, 2);
+    d.public_key = bytea(r.get(), 0, 3);
+    d.certificate = bytea(r.get(), 0, 4);
+    d.tpm_ak = bytea(r.get(), 0, 5);
+    d.not_after = std::stoll(PQgetvalue(r.get(), 0, 6));
+    d.revoked = std::stoll(PQgetvalue(r.get(), 0, 7)) != 0;
+    d.registered_at = std::stoll(PQgetvalue(r.get(), 0, 8));
+    return d;
+  }
+
+  bool revoke(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(id);
+    Result r = query("UPDATE devices SET revoked = 1 WHERE id = $1", p);
+    return std::string(PQcmdTuples(r.get())) == "1";
+  }
+
+  std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
+  std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
+
+  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.bytes(nonce).text(device_id).i64(expires_at);
+    query("INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES ($1,$2,$3,0)", p);
+  }
+
+  NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return check_locked(device_id, nonce, now, false);
+  }
+
+  NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& rec) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    exec("BEGIN");
+    try {
+      NonceCheck c = check_locked(rec.device_id, nonce, now, true);
+      if (c != NonceCheck::ok) {
+        exec("ROLLBACK");
+        return c;
+      }
+      Params u;
+      u.bytes(nonce);
+      Result upd = query("UPDATE nonces SET used = 1 WHERE nonce = $1 AND used = 0", u);
+      if (std::string(PQcmdTuples(upd.get())) != "1") throw StoreError("nonce consumed concurrently");
+      Params p;
+      p.text(rec.device_id).text(rec.status).text(rec.detail).bytes(rec.ear).bytes(nonce).i64(now);
+      Result ins = query("INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
+                         " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+                         p);
+      rec.id = std::stoll(PQgetvalue(ins.get(), 0, 0));
+      rec.created_at = now;
+      rec.nonce.assign(nonce.begin(), nonce.end());
+      exec("COMMIT");
+      return NonceCheck::ok;
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  std::optional<ResultRecord> last_result(const std::string& device_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(device_id);
+    Result r = query("SELECT id, device_id, status, detail, ear, nonce, created_at FROM results"
+                     " WHERE device_id = $1 ORDER BY id DESC LIMIT 1",
+                     p);
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    ResultRecord rec;
+    rec.id = std::stoll(PQgetvalue(r.get(), 0, 0));
+    rec.device_id = PQgetvalue(r.get(), 0, 1);
+    rec.status = PQgetvalue(r.get(), 0, 2);
+    rec.detail = PQgetvalue(r.get(), 0, 3);
+    rec.ear = bytea(r.get(), 0, 4);
+    rec.nonce = bytea(r.get(), 0, 5);
+    rec.created_at = std::stoll(PQgetvalue(r.get(), 0, 6));
+    return rec;
+  }
+
+ private:
+  void exec(const char* sql) {
+    Result r(PQexec(conn_, sql));
+    auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      throw StoreError(std::string("postgres: ") + PQresultErrorMessage(r.get()));
+  }
+  Result run(const char* sql, Params& p) {
+    return Result(PQexecParams(conn_, sql, p.n(), nullptr, p.values(), p.lengths(), p.formats(), 0));
+  }
+  Result query(const char* sql, Params& p) {
+    Result r = run(sql, p);
+    auto st = PQresultStatus(r.get());
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+      throw StoreError(std::string("postgres: ") + PQresultErrorMessage(r.get()));
+    return r;
+  }
+  int version_locked() {
+    Result r(PQexec(conn_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) return 0;
+    return std::stoi(PQgetvalue(r.get(), 0, 0));
+  }
+  std::size_t count(const char* sql) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Result r(PQexec(conn_, sql));
+    if (PQresultStatus(r.get()) != PGRES_TUPLES_OK) throw StoreError(PQresultErrorMessage(r.get()));
+    return static_cast<std::size_t>(std::stoull(PQgetvalue(r.get(), 0, 0)));
+  }
+  NonceCheck check_locked(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now,
+                          bool for_update) {
+    Params p;
+    p.bytes(nonce);
+    Result r = query(for_update ? "SELECT device_id, expires_at, used FROM nonces WHERE nonce = $1 FOR UPDATE"
+                                : "SELECT device_id, expires_at, used FROM nonces WHERE nonce = $1",
+                     p);
+    if (PQntuples(r.get()) == 0) return NonceCheck::unknown;
+    if (device_id != PQgetvalue(r.get(), 0, 0)) return NonceCheck::wrong_device;
+    if (std::stoll(PQgetvalue(r.get(), 0, 2)) != 0) return NonceCheck::used;
+    if (std::stoll(PQgetvalue(r.get(), 0, 1)) <= now) return NonceCheck::expired;
+    return NonceCheck::ok;
+  }
+
+  PGconn* conn_ = nullptr;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+std::unique_ptr<Store> open_postgres_store(const std::string& url) {
+  auto s = std::make_unique<PostgresStore>(url);
+  s->migrate();
+  return s;
+}
+
+}  // namespace pqcea::verifier
