@@ -37,8 +37,13 @@ std::uint64_t instructions();
 // Granularity of instructions() in instructions (e.g. 50 on mps2-an505: one SysTick tick).
 std::uint32_t instruction_resolution();
 
+// How many measure() calls have completed (figure lines quote it so that an external exact counter
+// can be matched to them), and the fixed cost of the measurement itself that measure() subtracts.
+std::uint32_t measure_count();
+std::uint64_t measure_overhead();
+
 struct Measurement {
-  std::uint64_t instructions;  // executed by fn, including the call into it (a few instructions)
+  std::uint64_t instructions;  // executed by fn (and the call into it), +- instruction_resolution()
   std::size_t stack_bytes;     // peak stack used by fn, from the stack pointer at the call
 };
 

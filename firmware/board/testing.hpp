@@ -92,11 +92,14 @@ class Checks {
 };
 
 // One line per figure, in a fixed form a script can collect:
-//   figure <name>: instructions=<n> (+-<resolution>) stack=<bytes>
+//   figure <name>: instructions=<n> (+-<resolution>) stack=<bytes> measure=<k>
+// Call it right after the measure() it reports: <k> numbers that measure (1, 2, ...), which is how
+// firmware/tools/measure-exact matches it with the exact plugin counts.
 inline void report(const char* name, const board::Measurement& m) {
-  board::printf("figure %s: instructions=%llu (+-%lu) stack=%zu\n", name,
+  board::printf("figure %s: instructions=%llu (+-%lu) stack=%zu measure=%lu\n", name,
                 static_cast<unsigned long long>(m.instructions),
-                static_cast<unsigned long>(board::instruction_resolution()), m.stack_bytes);
+                static_cast<unsigned long>(board::instruction_resolution()), m.stack_bytes,
+                static_cast<unsigned long>(board::measure_count()));
 }
 
 }  // namespace pqcea::target

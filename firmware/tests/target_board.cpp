@@ -99,7 +99,8 @@ int target_main() {
     const Measurement m = measure([] {});
     pqcea::board::printf("empty function: %llu instructions, %zu bytes of stack\n",
                          static_cast<unsigned long long>(m.instructions), m.stack_bytes);
-    checks.that("empty function costs almost nothing", m.instructions <= 2 * res + 32 && m.stack_bytes <= 64);
+    // The floor of the method: the counter reads after fn touch a few words below the caller.
+    checks.that("empty function costs almost nothing", m.instructions <= res + 32 && m.stack_bytes <= 128);
   }
   return checks.finish();
 }
