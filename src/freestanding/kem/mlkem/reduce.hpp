@@ -72,7 +72,7 @@ consteval bool check_montgomery() {
     const std::int16_t r = montgomery_reduce(a);
     if (r <= -q || r >= q || mod_q(static_cast<std::int64_t>(r) * 65536 - a) != 0) return false;
   }
-  for (std::int32_t a : {lim, -lim, 0, 1, -1}) {
+  for (std::int32_t a : {lim, -lim, std::int32_t{0}, std::int32_t{1}, std::int32_t{-1}}) {
     const std::int16_t r = montgomery_reduce(a);
     if (r <= -q || r >= q || mod_q(static_cast<std::int64_t>(r) * 65536 - a) != 0) return false;
   }
