@@ -15,9 +15,9 @@ namespace pkitest {
 using pqcea::der::Bytes;
 using pqcea::pki::Algorithm;
 
-// STAND-IN until include/pqcea/mldsa.hpp lands: a "signature" that anyone holding the public key
-// can compute (SHAKE-256 of key and message), with ML-DSA's sizes. It exercises every certificate
-// and chain rule except unforgeability.
+// Fallback for a build without the ML-DSA module only (PQCEA_PKI_HAVE_MLDSA unset): a "signature"
+// that anyone holding the public key can compute (SHAKE-256 of key and message), with ML-DSA's
+// sizes. With ML-DSA present (the normal build) every test below uses real ML-DSA keys.
 class StandInSigner final : public pqcea::pki::Signer {
  public:
   StandInSigner(Algorithm a, std::uint8_t seed_byte) : alg_(a) {
@@ -44,6 +44,21 @@ class StandInSigner final : public pqcea::pki::Signer {
   Bytes pk_;
 };
 
+#if defined(PQCEA_PKI_HAVE_MLDSA)
+inline constexpr bool kRealMlDsa = true;
+// A real ML-DSA key from the seed seed_byte^32; deterministic signing so certificates repeat.
+inline std::shared_ptr<const pqcea::pki::Signer> make_signer(Algorithm a, std::uint8_t seed_byte) {
+  std::array<std::uint8_t, 32> seed;
+  seed.fill(seed_byte);
+  return pqcea::pki::mldsa_signer(a, seed, pqcea::pki::SigningMode::deterministic);
+}
+
+inline bool verify(Algorithm a, pqcea::der::ByteView pk, pqcea::der::ByteView msg,
+                   pqcea::der::ByteView sig) {
+  return pqcea::pki::mldsa_verify(a, pk, msg, sig);
+}
+#else
+inline constexpr bool kRealMlDsa = false;
 inline std::shared_ptr<const pqcea::pki::Signer> make_signer(Algorithm a, std::uint8_t seed_byte) {
   return std::make_shared<StandInSigner>(a, seed_byte);
 }
@@ -55,6 +70,7 @@ inline bool verify(Algorithm a, pqcea::der::ByteView pk, pqcea::der::ByteView ms
   Bytes expect = StandInSigner::compute(a, pk, msg);
   return std::equal(expect.begin(), expect.end(), sig.begin(), sig.end());
 }
+#endif
 
 inline pqcea::pki::VerifyFn verify_fn() { return verify; }
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include "pki_test_util.hpp"
+#if defined(PQCEA_PKI_HAVE_MLDSA)
+#include "pqcea/mldsa.hpp"
+#endif
 
 using namespace pqcea;
 using pki::Algorithm;
@@ -493,3 +496,54 @@ TEST_F(X509Test, ParserRejectsKeyAndSignatureShapes) {
   sig.pop_back();
   expect_pki_error([&] { pki::parse_certificate(der::sequence({t, s.alg, der::bit_string(sig), der::null()})); }, "trailing");
 }
+
+#if defined(PQCEA_PKI_HAVE_MLDSA)
+TEST(X509MlDsa, CertificateSignaturesArePureMlDsaWithEmptyContext) {
+  std::array<std::uint8_t, 32> seed;
+  seed.fill(0x5A);
+  auto hedged = pki::mldsa_signer(Algorithm::MlDsa87, seed);
+  auto det = pki::mldsa_signer(Algorithm::MlDsa87, seed, pki::SigningMode::deterministic);
+  ASSERT_EQ(hedged->public_key(), det->public_key());  // same seed, same key (FIPS 204 Alg. 6)
+  pki::Name n;
+  n.common_name = "ML-DSA root";
+  auto ca = pki::CertificateAuthority::create_root(n, {at(2025, 1, 1), at(2030, 1, 1)}, hedged);
+  const pki::Certificate& c = ca.certificate();
+  const Bytes pk = hedged->public_key();
+  using mldsa::Input;
+  const Bytes ctx{'x'};
+  EXPECT_EQ(mldsa::verify<mldsa::MlDsa87>(pk, Input::pure(c.tbs), c.signature), Status::ok);
+  EXPECT_NE(mldsa::verify<mldsa::MlDsa87>(pk, Input::pure(c.tbs, ctx), c.signature), Status::ok);
+  EXPECT_NE(mldsa::verify<mldsa::MlDsa87>(pk, Input::prehash(mldsa::PreHash::sha2_512, c.tbs), c.signature), Status::ok);
+  EXPECT_TRUE(pki::mldsa_verify(Algorithm::MlDsa87, pk, c.tbs, c.signature));
+  EXPECT_FALSE(pki::mldsa_verify(Algorithm::MlDsa65, pk, c.tbs, c.signature));
+  // Hedged signing: two signatures of one message differ and both verify; deterministic repeats.
+  Bytes s1 = hedged->sign(c.tbs), s2 = hedged->sign(c.tbs);
+  EXPECT_NE(s1, s2);
+  EXPECT_TRUE(pki::mldsa_verify(Algorithm::MlDsa87, pk, c.tbs, s1));
+  EXPECT_TRUE(pki::mldsa_verify(Algorithm::MlDsa87, pk, c.tbs, s2));
+  EXPECT_EQ(det->sign(c.tbs), det->sign(c.tbs));
+  // Another key does not verify it.
+  seed.fill(0x5B);
+  auto other = pki::mldsa_signer(Algorithm::MlDsa87, seed);
+  EXPECT_FALSE(pki::mldsa_verify(Algorithm::MlDsa87, other->public_key(), c.tbs, c.signature));
+  // A PKCS#8 seed file gives back the same key.
+  auto [alg, back] = pki::decode_private_key_seed(pki::encode_private_key_seed(Algorithm::MlDsa87, seed));
+  EXPECT_EQ(pki::mldsa_signer(alg, back)->public_key(), other->public_key());
+  // All three parameter sets round-trip through a certificate.
+  for (Algorithm a : {Algorithm::MlDsa44, Algorithm::MlDsa65, Algorithm::MlDsa87}) {
+    auto k = pki::mldsa_signer(a, seed);
+    EXPECT_EQ(k->public_key().size(), pki::public_key_size(a));
+    auto r = pki::CertificateAuthority::create_root(n, {at(2025, 1, 1), at(2030, 1, 1)}, k);
+    pki::TrustStore ts;
+    ts.add(r.certificate(), pki::mldsa_verify);
+    pki::DeviceRequest d;
+    d.device_id = "d1";
+    d.algorithm = a;
+    d.public_key = k->public_key();
+    d.validity = {at(2025, 1, 1), at(2030, 1, 1)};
+    auto leaf = r.issue_device(d);
+    EXPECT_EQ(leaf.signature.size(), pki::signature_size(a));
+    EXPECT_TRUE(pki::validate_chain(leaf, {}, ts, at(2026, 1, 1), pki::mldsa_verify).ok);
+  }
+}
+#endif

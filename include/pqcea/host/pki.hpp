@@ -273,7 +273,11 @@ class CertificateAuthority {
 
 // ---- ML-DSA binding, key and file formats -----------------------------------------------------
 // A Signer backed by the project's ML-DSA, from the 32-byte seed (FIPS 204 ML-DSA.KeyGen_internal).
-std::shared_ptr<const Signer> mldsa_signer(Algorithm a, std::span<const std::uint8_t, 32> seed);
+// Hedged signing (fresh randomness per signature, FIPS 204 §3.4) by default; deterministic signing
+// makes certificates reproducible (tests, golden files). Thread-safe: sign() keeps no state.
+enum class SigningMode { hedged, deterministic };
+std::shared_ptr<const Signer> mldsa_signer(Algorithm a, std::span<const std::uint8_t, 32> seed,
+                                           SigningMode mode = SigningMode::hedged);
 // ML-DSA.Verify with an empty context (the VerifyFn to pass to validation).
 bool mldsa_verify(Algorithm a, ByteView public_key, ByteView message, ByteView signature);
 
