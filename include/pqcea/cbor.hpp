@@ -104,7 +104,9 @@ class Encoder {
   void begin_map(std::uint64_t pairs);
   void begin_bstr_wrapped();
   // Writes the head of a byte string of length n and hands back the n bytes to fill in place
-  // (used for signatures produced straight into the token). Empty span on error.
+  // (used for signatures produced straight into the token). Empty span on error. Refused
+  // (invalid_argument) where the string would complete a begin_bstr_wrapped() item, because
+  // closing the wrap moves the content and the span would no longer point at it.
   [[nodiscard]] std::span<std::uint8_t> add_bytes_in_place(std::size_t n);
 
   // ok, buffer_too_small (out of space) or invalid_argument (wrong use: unsorted or duplicate
@@ -135,6 +137,7 @@ class Encoder {
 
   bool begin_item();
   void end_item();
+  bool closes_wrap() const;
   void write_head(std::uint8_t major, std::uint64_t arg);
   bool push(Kind kind, std::uint64_t remaining, std::size_t start);
   void fail(Status s, Error e);

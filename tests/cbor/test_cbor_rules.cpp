@@ -431,6 +431,36 @@ TEST(CborEncoder, InPlaceBytesReserveExactly) {
   EXPECT_EQ(small.status(), Status::buffer_too_small);
 }
 
+// Regression: a byte string that completes a wrapped item must land after the move that puts
+// the wrap's head in shortest form (the bytes were once copied to the pre-move position).
+TEST(CborEncoder, ByteStringClosingAWrapKeepsItsContent) {
+  std::vector<std::uint8_t> buf(64);
+  Encoder e(buf);
+  e.begin_bstr_wrapped();
+  e.begin_array(2);
+  e.add_uint(1);
+  e.add_bytes(from_hex("00112233445566778899aabbccddeeff"));
+  std::size_t len = 0;
+  ASSERT_EQ(e.finish(len), Status::ok);
+  EXPECT_EQ(to_hex({buf.data(), len}), "53" "82" "01" "50" "00112233445566778899aabbccddeeff");
+}
+
+TEST(CborEncoder, InPlaceBytesRefusedWhereTheyWouldCloseAWrap) {
+  std::vector<std::uint8_t> buf(64);
+  Encoder e(buf);
+  e.begin_bstr_wrapped();
+  e.begin_array(1);
+  EXPECT_TRUE(e.add_bytes_in_place(4).empty());
+  EXPECT_EQ(e.status(), Status::invalid_argument);
+  EXPECT_EQ(e.error(), Error::bad_call);
+  // Not the last item of the wrap: allowed.
+  Encoder ok(buf);
+  ok.begin_bstr_wrapped();
+  ok.begin_array(2);
+  EXPECT_EQ(ok.add_bytes_in_place(4).size(), 4u);
+  EXPECT_EQ(ok.status(), Status::ok);
+}
+
 TEST(CborUtf8, ValidatorMatchesRfc3629) {
   EXPECT_TRUE(pqcea::cbor::valid_utf8(from_hex("")));
   EXPECT_TRUE(pqcea::cbor::valid_utf8(from_hex("7f c2 80 df bf e0 a0 80 ef bf bf f0 90 80 80 f4 8f bf bf")));

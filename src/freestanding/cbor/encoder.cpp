@@ -128,11 +128,38 @@ void Encoder::add_negative(std::uint64_t n) {
 }
 
 void Encoder::add_bytes(std::span<const std::uint8_t> b) {
-  std::span<std::uint8_t> dst = add_bytes_in_place(b.size());
-  if (!dst.empty()) std::memcpy(dst.data(), b.data(), b.size());
+  if (!begin_item()) return;
+  write_head(2, b.size());
+  if (status_ != Status::ok) return;
+  if (out_.size() - pos_ < b.size()) {
+    fail(Status::buffer_too_small, Error::buffer_too_small);
+    return;
+  }
+  // Copy before end_item(): completing this item may close a wrapped bstr, which moves the
+  // bytes just written.
+  if (!b.empty()) std::memcpy(out_.data() + pos_, b.data(), b.size());
+  pos_ += b.size();
+  end_item();
+}
+
+bool Encoder::closes_wrap() const {
+  // Would completing one item here close a wrapped byte string (directly or through the
+  // containers it completes)? Containers with one item left close with it.
+  for (std::size_t d = depth_; d > 0; --d) {
+    const Frame& f = frames_[d];
+    if (f.remaining != 1) return false;
+    if (f.kind == Kind::wrap) return true;
+  }
+  return false;
 }
 
 std::span<std::uint8_t> Encoder::add_bytes_in_place(std::size_t n) {
+  if (status_ != Status::ok) return {};
+  // The span handed back must stay where it is; a wrapped bstr closing would move it.
+  if (closes_wrap()) {
+    fail(Status::invalid_argument, Error::bad_call);
+    return {};
+  }
   if (!begin_item()) return {};
   write_head(2, n);
   if (status_ != Status::ok) return {};
