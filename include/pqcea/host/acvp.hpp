@@ -52,5 +52,6 @@ inline std::vector<std::uint8_t> bytes_field(const json& test, const char* name)
 void run_sha3(const json& vs, Tally& tally);
 void run_shake(const json& vs, Tally& tally);
 void run_mlkem(const json& vs, Tally& tally);
+void run_mldsa(const json& vs, Tally& tally);
 
 }  // namespace pqcea::acvp

@@ -8,6 +8,7 @@ constexpr Entry kEntries[] = {
     {"SHA3-224", run_sha3},  {"SHA3-256", run_sha3},   {"SHA3-384", run_sha3}, {"SHA3-512", run_sha3},
     {"SHAKE-128", run_shake}, {"SHAKE-256", run_shake},
     {"ML-KEM", run_mlkem},
+    {"ML-DSA", run_mldsa},
 };
 }  // namespace
 

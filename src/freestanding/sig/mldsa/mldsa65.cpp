@@ -1,0 +1,4 @@
+// ML-DSA-65: the public API instantiated for this parameter set, both memory modes.
+#include "api.hpp"
+
+PQCEA_MLDSA_INSTANTIATE(pqcea::mldsa::MlDsa65)
