@@ -7,6 +7,7 @@ namespace pqcea::cli {
 void add_acvp(CLI::App& app);
 void add_hash(CLI::App& app);
 void add_demo(CLI::App& app);
+void add_kem(CLI::App& app);
 
 // Shared file helpers for commands that read and write raw binary files.
 std::vector<std::uint8_t> read_file(const std::string& path);
