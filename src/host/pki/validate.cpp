@@ -178,7 +178,8 @@ ChainResult validate_chain(const Certificate& leaf, std::span<const Certificate>
     if (!leaf.key_usage)
       return failure(0, "leaf " + describe(leaf) + " has no keyUsage extension");
     if ((*leaf.key_usage & options.required_leaf_usage) != options.required_leaf_usage)
-      return failure(0, "leaf " + describe(leaf) + " lacks the required keyUsage (digitalSignature)");
+      return failure(0, "leaf " + describe(leaf) + " lacks the required keyUsage" +
+                            (options.required_leaf_usage == kDigitalSignature ? " digitalSignature" : " bits"));
   }
   for (std::size_t k = n; k-- > 0;) {
     const Certificate& c = *path[k];
