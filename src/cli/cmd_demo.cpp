@@ -1,5 +1,5 @@
-// `pqcea demo`: until the attestation flow lands, a crypto self-test on known answers followed by
-// a short throughput run of every primitive that is built.
+// `pqcea selftest`: a crypto self-test on known answers and a short throughput run.
+// `pqcea demo`: the main job, end to end on a simulated fleet (src/host/demo/fleet_demo.cpp).
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -9,6 +9,7 @@
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/acvp.hpp"
+#include "pqcea/host/demo.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/rng/drbg.hpp"
 
@@ -79,7 +80,7 @@ double mib_per_s(F&& f, std::size_t bytes_per_call) {
 }  // namespace
 
 void add_demo(CLI::App& app) {
-  auto* cmd = app.add_subcommand("demo", "Self-test on known answers, then a short throughput run");
+  auto* cmd = app.add_subcommand("selftest", "Self-test on known answers, then a short throughput run");
   cmd->callback([] {
     bool all = true;
     std::cout << "PQC-Edge-Attestor self-test\n";
@@ -100,6 +101,20 @@ void add_demo(CLI::App& app) {
               << " MiB/s\n";
     std::cout << (all ? "self-test passed\n" : "self-test FAILED\n");
     std::exit(all ? 0 : 1);
+  });
+}
+
+void add_fleet_demo(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "demo", "The main job: provision a fleet CA and N devices, plant faults, attest every device, check the verdicts");
+  static demo::Options opt;
+  static bool no_tpm = false;
+  cmd->add_option("--devices", opt.devices, "number of simulated devices (at least 10)")->capture_default_str();
+  cmd->add_option("--out", opt.out_dir, "folder for the SQLite database and the policy (default build/demo)");
+  cmd->add_flag("--no-tpm", no_tpm, "do not start a swtpm for the TPM-equipped device");
+  cmd->callback([] {
+    opt.use_tpm = !no_tpm;
+    std::exit(demo::run_fleet_demo(opt, std::cout));
   });
 }
 

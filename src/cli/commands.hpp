@@ -6,7 +6,8 @@ namespace pqcea::cli {
 
 void add_acvp(CLI::App& app);
 void add_hash(CLI::App& app);
-void add_demo(CLI::App& app);
+void add_demo(CLI::App& app);        // selftest
+void add_fleet_demo(CLI::App& app);  // demo
 void add_kem(CLI::App& app);
 
 // Shared file helpers for commands that read and write raw binary files.

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   pqcea::cli::add_acvp(app);
   pqcea::cli::add_hash(app);
   pqcea::cli::add_demo(app);
+  pqcea::cli::add_fleet_demo(app);
   pqcea::cli::add_kem(app);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,331 @@
+#include "pqcea/host/verifier/appraisal.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "pqcea/attest/token.hpp"
+#include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/tpm.hpp"
+#include "signed_result.hpp"
+
+namespace pqcea::verifier {
+namespace {
+
+using json = nlohmann::json;
+
+// AR4SI trustworthiness tiers (draft-ietf-rats-ar4si): 2 affirming, 32 warning, 96 contraindicated.
+constexpr int kAffirming = 2, kWarning = 32, kContraindicated = 96;
+
+std::string hex(std::span<const std::uint8_t> b) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (auto x : b) {
+    s.push_back(d[x >> 4]);
+    s.push_back(d[x & 15]);
+  }
+  return s;
+}
+
+const char* hash_name(std::int64_t alg) {
+  switch (alg) {
+    case attest::kHashSha256: return "sha-256";
+    case attest::kHashSha384: return "sha-384";
+    case attest::kHashSha512: return "sha-512";
+    case attest::kHashSha3_256: return "sha3-256";
+    case attest::kHashSha3_384: return "sha3-384";
+    case attest::kHashSha3_512: return "sha3-512";
+    default: return "?";
+  }
+}
+
+Outcome reject(std::string code, std::string message, std::string device = "") {
+  Outcome o;
+  o.rejected = true;
+  o.error = std::move(code);
+  o.message = std::move(message);
+  o.device_id = std::move(device);
+  return o;
+}
+
+// One appraisal dimension (an AR4SI trustworthiness claim) and the per-claim reasons behind it.
+struct Vector {
+  std::map<std::string, int> tiers{{"instance-identity", 0}, {"configuration", 0}, {"executables", 0},
+                                   {"hardware", 0}};
+  json reasons = json::object();
+  void set(const std::string& dim, const std::string& claim, int tier, const std::string& reason) {
+    tiers[dim] = std::max(tiers[dim], tier);
+    reasons[claim] = reason;
+  }
+  std::string status() const {
+    int worst = 0;
+    for (const auto& [k, v] : tiers) worst = std::max(worst, v);
+    return worst >= kContraindicated ? "contraindicated" : worst >= kWarning ? "warning" : "affirming";
+  }
+};
+
+}  // namespace
+
+Appraiser::Appraiser(Store& store, const Policy& policy, std::map<std::int64_t, const cose::Verifier*> verifiers,
+                     ResultSigner result_signer, std::string verifier_id)
+    : store_(store),
+      policy_(policy),
+      verifiers_(std::move(verifiers)),
+      result_signer_(std::move(result_signer)),
+      verifier_id_(std::move(verifier_id)) {}
+
+std::string Appraiser::device_id_for_ueid(std::span<const std::uint8_t> ueid) { return hex(ueid); }
+
+std::vector<std::uint8_t> Appraiser::challenge(const std::string& device_id, std::int64_t now, std::int64_t ttl,
+                                               std::string* error) {
+  auto dev = store_.device(device_id);
+  if (!dev || dev->revoked) {
+    if (error) *error = !dev ? "unknown_device" : "device_revoked";
+    return {};
+  }
+  std::vector<std::uint8_t> nonce(32);
+  if (host::system_random(nonce) != Status::ok) {
+    if (error) *error = "entropy_failure";
+    return {};
+  }
+  store_.put_nonce(device_id, nonce, now + ttl);
+  return nonce;
+}
+
+struct Appraiser::Pending {
+  Pending(Outcome o) : outcome(std::move(o)) {}  // NOLINT: a rejection converts implicitly
+  Outcome outcome;
+  std::vector<std::uint8_t> nonce;
+  std::string payload;  // the EAR JSON to sign (empty when rejected)
+};
+
+Appraiser::Pending Appraiser::evaluate(std::span<const std::uint8_t> token, std::int64_t now) {
+  // 1. Envelope: size, COSE_Sign1 structure, ML-DSA algorithm (no cryptography yet).
+  if (token.size() > attest::kMaxTokenSize)
+    return reject("token_too_large", "token exceeds " + std::to_string(attest::kMaxTokenSize) + " bytes");
+  cose::Sign1 msg;
+  attest::Diagnostic diag;
+  if (attest::decode_token(token, msg, &diag) != Status::ok) {
+    if (diag.reason == attest::Reason::unsupported_algorithm)
+      return reject("unsupported_algorithm", "evidence must be signed with ML-DSA (COSE alg -48/-49/-50)");
+    return reject("malformed_token", std::string("malformed evidence: ") + attest::to_string(diag.reason) + " (" +
+                                         cose::to_string(diag.cose_error) + ", " + cbor::to_string(diag.cbor_error) +
+                                         ")");
+  }
+  auto vit = verifiers_.find(msg.alg);
+  if (vit == verifiers_.end()) return reject("unsupported_algorithm", "no verifier for COSE alg " + std::to_string(msg.alg));
+
+  // 2. Which device claims to speak: the claims are parsed (strictly, bounded) before the
+  // signature is checked, only to find the device's key; nothing is trusted until it verifies.
+  attest::Claims unverified;
+  if (attest::parse_claims(msg.payload, unverified, &diag) != Status::ok)
+    return reject("malformed_claims", std::string("claims out of profile: ") + attest::to_string(diag.reason) +
+                                          " (claim " + std::to_string(diag.claim) + ")");
+  const std::string device_id = device_id_for_ueid(unverified.ueid);
+  auto dev = store_.device(device_id);
+  if (!dev) return reject("unknown_device", "device " + device_id + " is not registered", device_id);
+  if (dev->revoked) return reject("device_revoked", "device " + device_id + " is revoked", device_id);
+
+  // 3. The nonce must be one this verifier issued to this device, unused and unexpired.
+  NonceCheck nc = store_.check_nonce(device_id, unverified.nonce, now);
+  if (nc != NonceCheck::ok) {
+    const char* code = nc == NonceCheck::used ? "nonce_used" : nc == NonceCheck::expired ? "nonce_expired"
+                       : nc == NonceCheck::wrong_device ? "nonce_wrong_device" : "nonce_unknown";
+    return reject(code, to_string(nc), device_id);
+  }
+
+  // 4. Appraise. From here on the verdict is recorded, whatever it is.
+  Vector v;
+  attest::Claims claims;
+  std::vector<std::uint8_t> scratch(attest::kScratchSize);
+  bool signature_ok = false;
+  if (dev->sig_alg != "ML-DSA-87" && dev->sig_alg != "ML-DSA-65" && dev->sig_alg != "ML-DSA-44") {
+    v.set("instance-identity", "signature", kContraindicated, "registered key algorithm not accepted");
+  } else if (attest::verify_token(msg, *vit->second, dev->public_key, scratch, claims, &diag) != Status::ok) {
+    v.set("instance-identity", "signature", kContraindicated,
+          std::string("signature invalid: ") + cose::to_string(diag.cose_error));
+  } else {
+    signature_ok = true;
+    v.set("instance-identity", "signature", kAffirming, "ok");
+  }
+  if (dev->not_after <= now) v.set("instance-identity", "certificate", kContraindicated, "device certificate expired");
+
+  if (signature_ok) {
+    const std::string hwmodel(claims.hwmodel.begin(), claims.hwmodel.end());
+    const ModelPolicy* mp = policy_.model(dev->model);
+    if (hwmodel != dev->model) {
+      v.set("configuration", "hwmodel", kContraindicated, "hwmodel '" + hwmodel + "' differs from the registered model");
+    } else if (mp == nullptr) {
+      v.set("configuration", "hwmodel", kContraindicated, "no policy for model '" + hwmodel + "'");
+    } else {
+      v.set("configuration", "hwmodel", kAffirming, "ok");
+      // Firmware version.
+      const std::string ver(claims.swversion.version);
+      if (compare_versions(ver, mp->min_swversion) < 0)
+        v.set("executables", "swversion", kContraindicated, "version " + ver + " below minimum " + mp->min_swversion);
+      else
+        v.set("executables", "swversion", kAffirming, "ok");
+      // Debug state.
+      if (claims.dbgstat == attest::DbgStat::enabled && !mp->allow_debug)
+        v.set("configuration", "dbgstat", kContraindicated, "debug enabled, policy forbids it");
+      else
+        v.set("configuration", "dbgstat", kAffirming, "ok");
+      // Measurements against the reference values of that firmware version.
+      auto fw = mp->firmware.find(ver);
+      if (fw == mp->firmware.end()) {
+        v.set("executables", "measurements", kContraindicated, "no reference values for firmware " + ver);
+      } else {
+        json per = json::object();
+        int tier = kAffirming;
+        for (const auto& [name, ref] : fw->second.components) {
+          const attest::Measurement* m = nullptr;
+          for (std::size_t i = 0; i < claims.measurement_count; ++i)
+            if (!claims.measurements[i].has_pcr && claims.measurements[i].name == name) m = &claims.measurements[i];
+          if (m == nullptr) {
+            per[name] = "missing";
+            tier = std::max(tier, kContraindicated);
+          } else if (hash_name(m->digest.alg) != ref.alg || m->digest.value.size() != ref.value.size() ||
+                     !std::equal(ref.value.begin(), ref.value.end(), m->digest.value.begin())) {
+            per[name] = "digest differs from the reference value";
+            tier = std::max(tier, kContraindicated);
+          } else {
+            per[name] = "ok";
+          }
+        }
+        for (std::size_t i = 0; i < claims.measurement_count; ++i) {
+          const auto& m = claims.measurements[i];
+          if (!m.has_pcr && !fw->second.components.count(std::string(m.name))) {
+            per[std::string(m.name)] = "not in the reference values";
+            tier = std::max(tier, kWarning);
+          }
+        }
+        v.set("executables", "measurements", tier, tier == kAffirming ? "ok" : per.dump());
+      }
+      // TPM: a device registered with an attestation key must send a quote that verifies over
+      // the nonce and the claimed PCR values, and those must match any PCR reference values.
+      tpm::PcrValues pcrs{};
+      std::uint32_t seen = 0;
+      for (std::size_t i = 0; i < claims.measurement_count; ++i) {
+        const auto& m = claims.measurements[i];
+        if (m.has_pcr && m.pcr < tpm::kQuotedPcrs && m.digest.alg == attest::kHashSha256 && m.digest.value.size() == 32) {
+          std::memcpy(pcrs[m.pcr].data(), m.digest.value.data(), 32);
+          seen |= 1u << m.pcr;
+        }
+      }
+      if (!dev->tpm_ak.empty() || mp->require_tpm) {
+        if (dev->tpm_ak.empty()) {
+          v.set("hardware", "tpm_quote", kContraindicated, "policy requires a TPM but none is registered");
+        } else if (!claims.has_tpm_quote) {
+          v.set("hardware", "tpm_quote", kContraindicated, "TPM quote missing");
+        } else if (seen != 0xFF) {
+          v.set("hardware", "tpm_quote", kContraindicated, "PCR 0-7 (SHA-256) not all claimed");
+        } else {
+          tpm::Quote q{{claims.tpm_quote.attest.begin(), claims.tpm_quote.attest.end()},
+                       {claims.tpm_quote.signature.begin(), claims.tpm_quote.signature.end()}};
+          std::string why = tpm::verify_quote(dev->tpm_ak, q, claims.nonce, pcrs);
+          if (!why.empty()) {
+            v.set("hardware", "tpm_quote", kContraindicated, why);
+          } else {
+            std::string pcr_issue;
+            for (const auto& [idx, val] : fw == mp->firmware.end() ? std::map<int, std::vector<std::uint8_t>>{}
+                                                                    : fw->second.pcrs)
+              if (!std::equal(val.begin(), val.end(), pcrs[static_cast<std::size_t>(idx)].begin()))
+                pcr_issue += (pcr_issue.empty() ? "PCR " : ", PCR ") + std::to_string(idx);
+            if (!pcr_issue.empty())
+              v.set("hardware", "tpm_quote", kContraindicated, pcr_issue + " differ from the reference values");
+            else
+              v.set("hardware", "tpm_quote", kAffirming, "ok");
+          }
+        }
+      }
+    }
+  }
+
+  // 5. The result in EAR shape (JSON serialisation); signed and committed by the caller.
+  Outcome o;
+  o.device_id = device_id;
+  o.status = v.status();
+  o.claims = v.reasons;
+  json tv = json::object();
+  for (const auto& [k, t] : v.tiers) tv[k] = t;
+  json ear = {{"eat_profile", "tag:github.com,2023:veraison/ear"},
+              {"iat", now},
+              {"eat_nonce", hex(unverified.nonce)},
+              {"ear.verifier-id", {{"build", "pqcea-0.1.0"}, {"developer", verifier_id_}}},
+              {"submods",
+               {{device_id,
+                 {{"ear.status", o.status},
+                  {"ear.trustworthiness-vector", tv},
+                  {"ear.appraisal-policy-id", "policy:pqcea/v" + std::to_string(policy_.version)},
+                  {"pqcea.reasons", v.reasons}}}}}};
+  Pending p(std::move(o));
+  p.nonce.assign(unverified.nonce.begin(), unverified.nonce.end());
+  p.payload = ear.dump();
+  return p;
+}
+
+Outcome Appraiser::appraise(std::span<const std::uint8_t> token, std::int64_t now) {
+  std::span<const std::uint8_t> one[1] = {token};
+  return std::move(appraise_batch(one, now).front());
+}
+
+std::vector<Outcome> Appraiser::appraise_batch(std::span<const std::span<const std::uint8_t>> tokens,
+                                               std::int64_t now) {
+  std::vector<Pending> pending;
+  pending.reserve(tokens.size());
+  for (auto t : tokens) pending.push_back(evaluate(t, now));
+
+  // One signature for the whole batch: a Merkle tree over the results, the root signed.
+  std::vector<std::size_t> to_sign;
+  std::vector<std::span<const std::uint8_t>> leaves;
+  for (std::size_t i = 0; i < pending.size(); ++i) {
+    if (pending[i].outcome.rejected) continue;
+    to_sign.push_back(i);
+    leaves.emplace_back(reinterpret_cast<const std::uint8_t*>(pending[i].payload.data()), pending[i].payload.size());
+  }
+  if (!to_sign.empty()) {
+    MerkleTree tree(leaves);
+    const auto root = tree.root();
+    std::vector<std::uint8_t> root_token(root.size() + 8192);
+    std::vector<std::uint8_t> scratch(cose::sig_structure_size(result_signer_.signer->alg(), root.size()));
+    std::size_t len = 0;
+    if (result_signer_.kid.size() != cose::kKidSize ||
+        cose::sign1(*result_signer_.signer,
+                    std::span<const std::uint8_t, cose::kKidSize>(result_signer_.kid.data(), cose::kKidSize), root,
+                    scratch, root_token, len) != Status::ok)
+      throw std::runtime_error("cannot sign the attestation results");
+    root_token.resize(len);
+    for (std::size_t k = 0; k < to_sign.size(); ++k) {
+      Pending& p = pending[to_sign[k]];
+      p.outcome.record.device_id = p.outcome.device_id;
+      p.outcome.record.status = p.outcome.status;
+      p.outcome.record.detail = p.outcome.claims.dump();
+      p.outcome.record.ear = encode_signed_result(leaves[k], k, tree, root_token);
+      // The verdict is committed, together with the nonce's consumption, before it is returned.
+      NonceCheck committed = store_.commit_result(p.nonce, now, p.outcome.record);
+      if (committed != NonceCheck::ok)  // lost a race with another replica for the same nonce
+        p.outcome = reject(committed == NonceCheck::used ? "nonce_used" : "nonce_invalid", to_string(committed),
+                           p.outcome.device_id);
+    }
+  }
+  std::vector<Outcome> out;
+  out.reserve(pending.size());
+  for (auto& p : pending) out.push_back(std::move(p.outcome));
+  return out;
+}
+
+nlohmann::json open_result(std::span<const std::uint8_t> ear, const cose::Verifier& verifier,
+                           std::span<const std::uint8_t> verifier_public_key) {
+  SignedResult r = decode_signed_result(ear);
+  cose::Sign1 msg;
+  if (cose::decode_sign1(r.root_token, msg) != Status::ok) throw std::runtime_error("result root is not a COSE_Sign1");
+  std::vector<std::uint8_t> scratch(cose::sig_structure_size(msg.alg, msg.payload.size()));
+  if (cose::verify_sign1(msg, verifier, verifier_public_key, scratch) != Status::ok)
+    throw std::runtime_error("attestation result signature invalid");
+  if (msg.payload.size() != 32 || !MerkleTree::verify(r.payload, r.index, r.size, r.path, msg.payload))
+    throw std::runtime_error("attestation result is not in the signed batch");
+  return json::parse(r.payload.begin(), r.payload.end());
+}
+
+}  // namespace pqcea::verifier
