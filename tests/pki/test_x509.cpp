@@ -547,3 +547,36 @@ TEST(X509MlDsa, CertificateSignaturesArePureMlDsaWithEmptyContext) {
   }
 }
 #endif
+
+TEST_F(X509Test, ParserSurvivesRandomMutations) {
+  // Random byte changes, insertions, deletions and length-field edits: the parser either accepts
+  // or throws der::Error / pki::Error; nothing else (run under ASan/UBSan by PQCEA_SANITIZE=ON).
+  const Bytes base = device().der;
+  std::uint64_t state = 0x9E3779B97F4A7C15ull;
+  auto rnd = [&](std::size_t n) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::size_t>(state % n);
+  };
+  std::size_t accepted = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    Bytes b = base;
+    int edits = 1 + static_cast<int>(rnd(4));
+    for (int e = 0; e < edits; ++e) {
+      switch (rnd(4)) {
+        case 0: b[rnd(b.size())] = static_cast<std::uint8_t>(rnd(256)); break;
+        case 1: b.insert(b.begin() + static_cast<std::ptrdiff_t>(rnd(b.size())), static_cast<std::uint8_t>(rnd(256))); break;
+        case 2: b.erase(b.begin() + static_cast<std::ptrdiff_t>(rnd(b.size()))); break;
+        default: b.resize(rnd(b.size()) + 1); break;
+      }
+    }
+    try {
+      pki::parse_certificate(b);
+      ++accepted;
+    } catch (const der::Error&) {
+    } catch (const pki::Error&) {
+    }
+  }
+  EXPECT_LT(accepted, 3000u);
+}

@@ -1,7 +1,8 @@
 // Certification path validation (RFC 5280 §6.1, restricted to this profile; see docs/pki.md).
+#include <openssl/evp.h>
+
 #include <cstring>
 
-#include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/pki.hpp"
 
 namespace pqcea::pki {
@@ -38,15 +39,21 @@ std::string describe(const Certificate& c) {
   return "(unnamed)";
 }
 
+// SHA-256 through OpenSSL here: the key covers about 10 KB per certificate and OpenSSL uses the
+// CPU's SHA extensions, so a cache hit stays a small fraction of an ML-DSA verification.
 std::array<std::uint8_t, 32> cache_key(const Certificate& issuer, const Certificate& c) {
-  hash::Sha256 h;
   const std::uint8_t alg = static_cast<std::uint8_t>(c.signature_algorithm);
-  h.update(&alg, 1);
-  h.update(issuer.public_key);
-  h.update(c.tbs);
-  h.update(c.signature);
   std::array<std::uint8_t, 32> k;
-  h.final(k.data());
+  unsigned int len = 0;
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) == 1 &&
+            EVP_DigestUpdate(ctx, &alg, 1) == 1 &&
+            EVP_DigestUpdate(ctx, issuer.public_key.data(), issuer.public_key.size()) == 1 &&
+            EVP_DigestUpdate(ctx, c.tbs.data(), c.tbs.size()) == 1 &&
+            EVP_DigestUpdate(ctx, c.signature.data(), c.signature.size()) == 1 &&
+            EVP_DigestFinal_ex(ctx, k.data(), &len) == 1 && len == k.size();
+  EVP_MD_CTX_free(ctx);
+  if (!ok) throw Error("signature cache: SHA-256 failed");
   return k;
 }
 
