@@ -5,11 +5,12 @@
 //   ntt(p)               FIPS 203 Alg. 9. In: |coeff| < q. Out: standard (FIPS) order,
 //                        Barrett-reduced, |coeff| <= (q-1)/2.
 //   invntt_tomont(p)     FIPS 203 Alg. 10, times 2^16 (mod q) to cancel the 2^-16 that
-//                        basemul_acc leaves. In: |coeff| < 4q. Out: |coeff| < q.
+//                        basemul_acc leaves. In: any int16. Out: |coeff| < q.
 //   basemul_acc(acc,a,b) acc += (a o b) * 2^-16 (FIPS 203 Alg. 11/12), b given packed as
 //                        ByteEncode_12 (the form in which keys and the encryption's y-hat are
-//                        stored, so no unpacked copy is needed). In: |a| < q, |acc| < 3q.
-//                        Out: |acc| < 4q.
+//                        stored, so no unpacked copy is needed; 12-bit values, possibly >= q).
+//                        In: |a| < q. Each call adds less than 2q in absolute value to every
+//                        coefficient; callers sum at most k <= 4 products from zero (< 8q).
 #pragma once
 #include <cstdint>
 
@@ -39,6 +40,9 @@ struct NttTables {
   std::int16_t zetas[128];
   // gammas[i] = 17^(2 BitRev7(i) + 1) * 2^16 mod q, centered (Alg. 11, BaseCaseMultiply).
   std::int16_t gammas[128];
+  // lo(zeta * q^-1), lo(gamma * q^-1): the precomputed halves of the Montgomery products.
+  std::int16_t zetas_qinv[128];
+  std::int16_t gammas_qinv[128];
 };
 
 consteval NttTables make_ntt_tables() {
@@ -46,6 +50,8 @@ consteval NttTables make_ntt_tables() {
   for (unsigned i = 0; i < 128; ++i) {
     t.zetas[i] = centered(static_cast<std::int64_t>(pow_mod_q(17, bitrev7(i))) * mont_r);
     t.gammas[i] = centered(static_cast<std::int64_t>(pow_mod_q(17, 2 * bitrev7(i) + 1)) * mont_r);
+    t.zetas_qinv[i] = qinv_lo(t.zetas[i]);
+    t.gammas_qinv[i] = qinv_lo(t.gammas[i]);
   }
   return t;
 }

@@ -14,6 +14,7 @@ inline constexpr std::size_t poly_bytes = 384;  // ByteEncode_12 of one polynomi
 
 // Montgomery arithmetic with R = 2^16: q * qinv == 1 (mod 2^16).
 inline constexpr std::uint32_t qinv_u16 = 62209;
+inline constexpr std::int16_t qinv = -3327;  // the same as a signed 16-bit value
 static_assert((static_cast<std::uint32_t>(q) * qinv_u16) % 65536u == 1u);
 
 consteval bool supported(const Params& p) {

@@ -15,15 +15,31 @@ constexpr std::int16_t montgomery_reduce(std::int32_t a) {
 }
 
 // a * b * 2^-16 mod q, |result| < q for any int16 a and |b| <= q/2 (and whenever |a*b| < q*2^15).
-constexpr std::int16_t fqmul(std::int16_t a, std::int16_t b) {
-  return montgomery_reduce(static_cast<std::int32_t>(a) * b);
+// Written with 16-bit low and high products only (t = lo(a*b) * q^-1; result = hi(a*b) - hi(t*q),
+// the low halves cancelling exactly), the shape compilers turn into SIMD multiply-high/low.
+constexpr std::int16_t mulhi(std::int16_t a, std::int16_t b) {
+  return static_cast<std::int16_t>((static_cast<std::int32_t>(a) * b) >> 16);
 }
+constexpr std::int16_t mullo(std::int16_t a, std::int16_t b) {
+  return static_cast<std::int16_t>(static_cast<std::uint16_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b)));
+}
+constexpr std::int16_t fqmul(std::int16_t a, std::int16_t b) {
+  const std::int16_t t = mullo(mullo(a, b), qinv);
+  return static_cast<std::int16_t>(mulhi(a, b) - mulhi(t, q));
+}
+// Same with b's premultiplied twin b_qinv = lo(b * q^-1), saving one product (constants only).
+constexpr std::int16_t fqmul_pre(std::int16_t a, std::int16_t b, std::int16_t b_qinv) {
+  return static_cast<std::int16_t>(mulhi(a, b) - mulhi(mullo(a, b_qinv), q));
+}
+constexpr std::int16_t qinv_lo(std::int16_t b) { return mullo(b, qinv); }
 
 // Barrett reduction: the representative of a mod q in [-(q-1)/2, (q-1)/2], for any int16 a.
+// t = round(a * v / 2^26) with v = round(2^26 / q), computed as ((a * v) >> 16 + 2^9) >> 10
+// (the same value: flooring twice), again only 16-bit products.
 constexpr std::int16_t barrett_reduce(std::int16_t a) {
-  constexpr std::int32_t v = ((1 << 26) + q / 2) / q;  // round(2^26 / q) = 20159
-  const std::int32_t t = (v * a + (1 << 25)) >> 26;
-  return static_cast<std::int16_t>(a - t * q);
+  constexpr std::int16_t v = ((1 << 26) + q / 2) / q;  // 20159
+  const auto t = static_cast<std::int16_t>((mulhi(a, v) + (1 << 9)) >> 10);
+  return static_cast<std::int16_t>(a - mullo(t, q));
 }
 
 // Maps a in (-q, q) to [0, q): adds q when a is negative (mask from the sign bit).
@@ -79,6 +95,17 @@ consteval bool check_montgomery() {
   return true;
 }
 static_assert(check_montgomery());
+consteval bool check_fqmul() {
+  // The 16-bit form equals montgomery_reduce(a * b) for every a and a sweep of b.
+  for (std::int32_t b = -q; b <= q; b += 37)
+    for (std::int32_t a = -32768; a <= 32767; a += 61) {
+      const auto a16 = static_cast<std::int16_t>(a), b16 = static_cast<std::int16_t>(b);
+      if (fqmul(a16, b16) != montgomery_reduce(a * b)) return false;
+      if (fqmul_pre(a16, b16, qinv_lo(b16)) != montgomery_reduce(a * b)) return false;
+    }
+  return true;
+}
+static_assert(check_fqmul());
 static_assert(mont_r == 2285 && mont_r2 == 1353);
 
 }  // namespace pqcea::mlkem::detail

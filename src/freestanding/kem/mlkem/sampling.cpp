@@ -8,12 +8,23 @@ namespace pqcea::mlkem::detail {
 
 unsigned rej_uniform_portable(std::int16_t* out, unsigned need, const std::uint8_t* buf, std::size_t len) {
   unsigned j = 0;
-  for (std::size_t pos = 0; pos + 3 <= len && j < need; pos += 3) {
+  std::size_t pos = 0;
+  // While two more values fit, store both candidates and advance by the acceptance bits (no
+  // unpredictable branch); the tail handles the last one or two values exactly.
+  for (; pos + 3 <= len && j + 2 <= need; pos += 3) {
     // Alg. 7 steps 5-6: two 12-bit candidates from three bytes.
     const unsigned d1 = buf[pos] | ((buf[pos + 1] & 0x0Fu) << 8);
     const unsigned d2 = (buf[pos + 1] >> 4) | (static_cast<unsigned>(buf[pos + 2]) << 4);
-    if (d1 < static_cast<unsigned>(q)) out[j++] = static_cast<std::int16_t>(d1);  // steps 7-9
-    if (d2 < static_cast<unsigned>(q) && j < need) out[j++] = static_cast<std::int16_t>(d2);  // steps 10-12
+    out[j] = static_cast<std::int16_t>(d1);
+    j += d1 < static_cast<unsigned>(q);  // steps 7-9
+    out[j] = static_cast<std::int16_t>(d2);
+    j += d2 < static_cast<unsigned>(q);  // steps 10-12
+  }
+  for (; pos + 3 <= len && j < need; pos += 3) {
+    const unsigned d1 = buf[pos] | ((buf[pos + 1] & 0x0Fu) << 8);
+    const unsigned d2 = (buf[pos + 1] >> 4) | (static_cast<unsigned>(buf[pos + 2]) << 4);
+    if (d1 < static_cast<unsigned>(q)) out[j++] = static_cast<std::int16_t>(d1);
+    if (d2 < static_cast<unsigned>(q) && j < need) out[j++] = static_cast<std::int16_t>(d2);
   }
   return j;
 }
