@@ -1,6 +1,8 @@
 // The fleet demo (docs/attestation.md): every step is the real code path a deployment uses —
 // ML-DSA-87 keys and certificates, EAT tokens built by the freestanding builder, a real swtpm
 // quote, the SQLite store and the appraiser. Only the devices are simulated.
+#include <time.h>
+
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -25,6 +27,13 @@ namespace {
 
 using Bytes = std::vector<std::uint8_t>;
 using Clock = std::chrono::steady_clock;
+
+// CPU time of this thread: the machine is shared, so rates are measured in CPU seconds.
+double thread_cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
 using P87 = mldsa::MlDsa87;
 
 Bytes random_bytes(std::size_t n) {
@@ -356,13 +365,13 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   // Tokens arrive in batches (as a service would collect concurrent requests); each batch's
   // results share one ML-DSA signature over their Merkle root.
   constexpr std::size_t kBatch = 64;
-  auto t_app = Clock::now();
+  const double cpu_app = thread_cpu_seconds();
   for (std::size_t b = 0; b < attempts.size(); b += kBatch) {
     std::vector<std::span<const std::uint8_t>> batch;
     for (std::size_t k = b; k < std::min(attempts.size(), b + kBatch); ++k) batch.emplace_back(attempts[k].token);
     for (auto& o : appraiser.appraise_batch(batch, now)) outcomes.push_back(std::move(o));
   }
-  const double appraise_s = std::chrono::duration<double>(Clock::now() - t_app).count();
+  const double appraise_s = thread_cpu_seconds() - cpu_app;
 
   // Raw ML-DSA-87 verification rate on this machine, now, for comparison.
   const Bytes& sample = attempts[0].token;
@@ -373,11 +382,11 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   if (cose::encode_sig_structure(msg.protected_bstr, msg.payload_bstr, tbs, tbs_len) != Status::ok)
     throw std::runtime_error("sig structure");
   const std::size_t raw_n = std::min<std::size_t>(attempts.size(), 1000);
-  auto t_raw = Clock::now();
+  const double cpu_raw = thread_cpu_seconds();
   for (std::size_t i = 0; i < raw_n; ++i)
     if (v87.verify(devices[0].key.pk, std::span<const std::uint8_t>(tbs.data(), tbs_len), msg.signature) != Status::ok)
       throw std::runtime_error("raw verify failed");
-  const double raw_s = std::chrono::duration<double>(Clock::now() - t_raw).count();
+  const double raw_s = thread_cpu_seconds() - cpu_raw;
 
   // --- Check every outcome against what was planted --------------------------------------------
   std::size_t affirming = 0, contraindicated = 0, warning = 0, rejected = 0, mismatches = 0;
@@ -429,8 +438,8 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   for (const auto& [r, n] : reasons) out << "    " << std::setw(4) << n << "  " << r << "\n";
   out << "\n  planted faults and special devices:\n";
   for (const auto& l : fault_lines) out << l << "\n";
-  out << "\n  appraisal throughput  " << std::setprecision(0) << rate << " attestations/s on one core (no HTTP)\n";
-  out << "  raw ML-DSA-87 verify  " << raw_rate << " verifications/s on the same core -> appraisal at "
+  out << "\n  appraisal throughput  " << std::setprecision(0) << rate << " attestations per CPU-second on one core (no HTTP)\n";
+  out << "  raw ML-DSA-87 verify  " << raw_rate << " verifications per CPU-second -> appraisal at "
       << std::setprecision(0) << 100.0 * rate / raw_rate << "% of the raw rate\n";
   out << "  results stored        " << store->result_count() << " in " << db_path.string() << "\n";
   out << "  signed result (EAR)   " << ear["submods"].begin().value()["ear.status"].get<std::string>() << " for device "

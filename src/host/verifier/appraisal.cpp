@@ -123,7 +123,7 @@ Appraiser::Pending Appraiser::evaluate(std::span<const std::uint8_t> token, std:
     return reject("malformed_claims", std::string("claims out of profile: ") + attest::to_string(diag.reason) +
                                           " (claim " + std::to_string(diag.claim) + ")");
   const std::string device_id = device_id_for_ueid(unverified.ueid);
-  auto dev = store_.device(device_id);
+  auto dev = store_.device(device_id, /*with_certificate=*/false);
   if (!dev) return reject("unknown_device", "device " + device_id + " is not registered", device_id);
   if (dev->revoked) return reject("device_revoked", "device " + device_id + " is revoked", device_id);
 
@@ -296,17 +296,24 @@ std::vector<Outcome> Appraiser::appraise_batch(std::span<const std::span<const s
                     scratch, root_token, len) != Status::ok)
       throw std::runtime_error("cannot sign the attestation results");
     root_token.resize(len);
+    std::vector<Store::PendingResult> commits;
+    commits.reserve(to_sign.size());
     for (std::size_t k = 0; k < to_sign.size(); ++k) {
       Pending& p = pending[to_sign[k]];
       p.outcome.record.device_id = p.outcome.device_id;
       p.outcome.record.status = p.outcome.status;
       p.outcome.record.detail = p.outcome.claims.dump();
       p.outcome.record.ear = encode_signed_result(leaves[k], k, tree, root_token);
-      // The verdict is committed, together with the nonce's consumption, before it is returned.
-      NonceCheck committed = store_.commit_result(p.nonce, now, p.outcome.record);
-      if (committed != NonceCheck::ok)  // lost a race with another replica for the same nonce
-        p.outcome = reject(committed == NonceCheck::used ? "nonce_used" : "nonce_invalid", to_string(committed),
-                           p.outcome.device_id);
+      commits.push_back({p.nonce, &p.outcome.record, NonceCheck::unknown});
+    }
+    // The verdicts are committed, together with the nonces' consumption (one transaction for the
+    // batch), before any of them is returned.
+    store_.commit_results(commits, now);
+    for (std::size_t k = 0; k < to_sign.size(); ++k) {
+      Pending& p = pending[to_sign[k]];
+      const NonceCheck c = commits[k].outcome;
+      if (c != NonceCheck::ok)  // lost a race with another replica for the same nonce
+        p.outcome = reject(c == NonceCheck::used ? "nonce_used" : "nonce_invalid", to_string(c), p.outcome.device_id);
     }
   }
   std::vector<Outcome> out;

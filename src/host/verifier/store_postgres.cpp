@@ -116,12 +116,14 @@ class PostgresStore final : public Store {
     }
   }
 
-  std::optional<Device> device(const std::string& id) override {
+  std::optional<Device> device(const std::string& id, bool with_certificate) override {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;
     p.text(id);
-    Result r = query("SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at"
-                     " FROM devices WHERE id = $1",
+    Result r = query(with_certificate ? "SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked,"
+                                        " registered_at FROM devices WHERE id = $1"
+                                      : "SELECT id, model, sig_alg, public_key, ''::bytea, tpm_ak, not_after, revoked,"
+                                        " registered_at FROM devices WHERE id = $1",
                      p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
     Device d;
@@ -160,31 +162,31 @@ class PostgresStore final : public Store {
     return check_locked(device_id, nonce, now, false);
   }
 
-  NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& rec) override {
+  void commit_results(std::span<PendingResult> batch, std::int64_t now) override {
     std::lock_guard<std::mutex> lock(mu_);
     exec("BEGIN");
     try {
-      NonceCheck c = check_locked(rec.device_id, nonce, now, true);
-      if (c != NonceCheck::ok) {
-        exec("ROLLBACK");
-        return c;
+      for (auto& p : batch) {
+        ResultRecord& rec = *p.record;
+        p.outcome = check_locked(rec.device_id, p.nonce, now, true);
+        if (p.outcome != NonceCheck::ok) continue;
+        Params u;
+        u.bytes(p.nonce);
+        Result upd = query("UPDATE nonces SET used = 1 WHERE nonce = $1 AND used = 0", u);
+        if (std::string(PQcmdTuples(upd.get())) != "1") throw StoreError("nonce consumed concurrently");
+        Params q;
+        q.text(rec.device_id).text(rec.status).text(rec.detail).bytes(rec.ear).bytes(p.nonce).i64(now);
+        Result ins = query("INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
+                           " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+                           q);
+        rec.id = std::stoll(PQgetvalue(ins.get(), 0, 0));
+        rec.created_at = now;
+        rec.nonce.assign(p.nonce.begin(), p.nonce.end());
       }
-      Params u;
-      u.bytes(nonce);
-      Result upd = query("UPDATE nonces SET used = 1 WHERE nonce = $1 AND used = 0", u);
-      if (std::string(PQcmdTuples(upd.get())) != "1") throw StoreError("nonce consumed concurrently");
-      Params p;
-      p.text(rec.device_id).text(rec.status).text(rec.detail).bytes(rec.ear).bytes(nonce).i64(now);
-      Result ins = query("INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
-                         " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
-                         p);
-      rec.id = std::stoll(PQgetvalue(ins.get(), 0, 0));
-      rec.created_at = now;
-      rec.nonce.assign(nonce.begin(), nonce.end());
       exec("COMMIT");
-      return NonceCheck::ok;
     } catch (...) {
       PQclear(PQexec(conn_, "ROLLBACK"));
+      for (auto& p : batch) p.record->id = 0;
       throw;
     }
   }

@@ -3,6 +3,7 @@
 // COMMIT returns); only an operating-system crash or power loss may lose the last commits.
 #include <sqlite3.h>
 
+#include <map>
 #include <mutex>
 
 #include "pqcea/host/verifier/store.hpp"
@@ -23,13 +24,36 @@ const char* to_string(NonceCheck c) {
 
 namespace {
 
+// Prepared statements are cached per connection (keyed by their SQL text, which are string
+// literals): preparing costs more than running these small statements.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3*& db) : db_(db) {}
+  ~StmtCache() {
+    for (auto& [sql, st] : cache_) sqlite3_finalize(st);
+  }
+  sqlite3_stmt* get(const char* sql) {
+    auto it = cache_.find(sql);
+    if (it != cache_.end()) return it->second;
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK)
+      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db_));
+    cache_.emplace(sql, st);
+    return st;
+  }
+
+ private:
+  sqlite3*& db_;
+  std::map<const char*, sqlite3_stmt*> cache_;
+};
+
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &s_, nullptr) != SQLITE_OK)
-      throw StoreError(std::string("sqlite prepare: ") + sqlite3_errmsg(db));
+  Stmt(StmtCache& cache, sqlite3* db, const char* sql) : db_(db), s_(cache.get(sql)) {}
+  ~Stmt() {
+    sqlite3_reset(s_);
+    sqlite3_clear_bindings(s_);
   }
-  ~Stmt() { sqlite3_finalize(s_); }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   Stmt& bind(int i, const std::string& v) {
@@ -83,7 +107,7 @@ class SqliteStore final : public Store {
     sqlite3_busy_timeout(db_, 10000);  // several processes may share the file
     exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
   }
-  ~SqliteStore() override { sqlite3_close(db_); }
+  ~SqliteStore() override { sqlite3_close_v2(db_); }  // closes once the cached statements are finalized
 
   void migrate() override {
     std::lock_guard<std::mutex> lock(mu_);
@@ -94,7 +118,7 @@ class SqliteStore final : public Store {
       for (const auto& m : schema::migrations()) {
         if (m.version <= current) continue;
         exec(schema::render(m.sql, "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT").c_str());
-        Stmt(db_, "INSERT INTO schema_migrations(version) VALUES (?)").bind(1, std::int64_t{m.version}).step();
+        Stmt(stmts_, db_, "INSERT INTO schema_migrations(version) VALUES (?)").bind(1, std::int64_t{m.version}).step();
       }
       exec("COMMIT");
     } catch (...) {
@@ -110,7 +134,7 @@ class SqliteStore final : public Store {
 
   void put_device(const Device& d) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt s(db_,
+    Stmt s(stmts_, db_,
            "INSERT INTO devices(id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at)"
            " VALUES (?,?,?,?,?,?,?,?,?)");
     s.bind(1, d.id).bind(2, d.model).bind(3, d.sig_alg).bind(4, d.public_key).bind(5, d.certificate).bind(6, d.tpm_ak);
@@ -124,11 +148,13 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::optional<Device> device(const std::string& id) override {
+  std::optional<Device> device(const std::string& id, bool with_certificate) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt s(db_,
-           "SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at"
-           " FROM devices WHERE id = ?");
+    Stmt s(stmts_, db_,
+           with_certificate ? "SELECT id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at"
+                            " FROM devices WHERE id = ?"
+                          : "SELECT id, model, sig_alg, public_key, x'', tpm_ak, not_after, revoked, registered_at"
+                            " FROM devices WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
     Device d;
@@ -146,7 +172,7 @@ class SqliteStore final : public Store {
 
   bool revoke(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt(db_, "UPDATE devices SET revoked = 1 WHERE id = ?").bind(1, id).step();
+    Stmt(stmts_, db_, "UPDATE devices SET revoked = 1 WHERE id = ?").bind(1, id).step();
     return sqlite3_changes(db_) == 1;
   }
 
@@ -155,7 +181,7 @@ class SqliteStore final : public Store {
 
   void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt(db_, "INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES (?,?,?,0)")
+    Stmt(stmts_, db_, "INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES (?,?,?,0)")
         .bind(1, nonce)
         .bind(2, device_id)
         .bind(3, expires_at)
@@ -167,35 +193,35 @@ class SqliteStore final : public Store {
     return check_locked(device_id, nonce, now);
   }
 
-  NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& r) override {
+  void commit_results(std::span<PendingResult> batch, std::int64_t now) override {
     std::lock_guard<std::mutex> lock(mu_);
-    // IMMEDIATE takes the write lock first, so two processes cannot both see the nonce unused.
+    // IMMEDIATE takes the write lock first, so two processes cannot both see a nonce unused.
     exec("BEGIN IMMEDIATE");
     try {
-      NonceCheck c = check_locked(r.device_id, nonce, now);
-      if (c != NonceCheck::ok) {
-        exec("ROLLBACK");
-        return c;
+      for (auto& p : batch) {
+        ResultRecord& r = *p.record;
+        p.outcome = check_locked(r.device_id, p.nonce, now);
+        if (p.outcome != NonceCheck::ok) continue;
+        Stmt(stmts_, db_, "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").bind(1, p.nonce).step();
+        if (sqlite3_changes(db_) != 1) throw StoreError("nonce consumed concurrently");
+        Stmt ins(stmts_, db_, "INSERT INTO results(device_id, status, detail, ear, nonce, created_at) VALUES (?,?,?,?,?,?)");
+        ins.bind(1, r.device_id).bind(2, r.status).bind(3, r.detail).bind(4, r.ear).bind(5, p.nonce).bind(6, now);
+        ins.step();
+        r.id = sqlite3_last_insert_rowid(db_);
+        r.created_at = now;
+        r.nonce.assign(p.nonce.begin(), p.nonce.end());
       }
-      Stmt(db_, "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").bind(1, nonce).step();
-      if (sqlite3_changes(db_) != 1) throw StoreError("nonce consumed concurrently");
-      Stmt ins(db_, "INSERT INTO results(device_id, status, detail, ear, nonce, created_at) VALUES (?,?,?,?,?,?)");
-      ins.bind(1, r.device_id).bind(2, r.status).bind(3, r.detail).bind(4, r.ear).bind(5, nonce).bind(6, now);
-      ins.step();
-      r.id = sqlite3_last_insert_rowid(db_);
-      r.created_at = now;
-      r.nonce.assign(nonce.begin(), nonce.end());
       exec("COMMIT");
-      return NonceCheck::ok;
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      for (auto& p : batch) p.record->id = 0;
       throw;
     }
   }
 
   std::optional<ResultRecord> last_result(const std::string& device_id) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt s(db_,
+    Stmt s(stmts_, db_,
            "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE device_id = ?"
            " ORDER BY id DESC LIMIT 1");
     s.bind(1, device_id);
@@ -221,16 +247,16 @@ class SqliteStore final : public Store {
     }
   }
   int version_locked() {
-    Stmt s(db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
+    Stmt s(stmts_, db_, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
     return s.step() ? static_cast<int>(s.i64(0)) : 0;
   }
   std::size_t count(const char* sql) {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt s(db_, sql);
+    Stmt s(stmts_, db_, sql);
     return s.step() ? static_cast<std::size_t>(s.i64(0)) : 0;
   }
   NonceCheck check_locked(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) {
-    Stmt s(db_, "SELECT device_id, expires_at, used FROM nonces WHERE nonce = ?");
+    Stmt s(stmts_, db_, "SELECT device_id, expires_at, used FROM nonces WHERE nonce = ?");
     s.bind(1, nonce);
     if (!s.step()) return NonceCheck::unknown;
     if (s.text(0) != device_id) return NonceCheck::wrong_device;
@@ -240,6 +266,7 @@ class SqliteStore final : public Store {
   }
 
   sqlite3* db_ = nullptr;
+  StmtCache stmts_{db_};  // declared after db_: finalized before the connection closes
   std::mutex mu_;
 };
 

@@ -54,7 +54,9 @@ class Store {
 
   // Registry. put_device fails (StoreError) if the id exists.
   virtual void put_device(const Device& d) = 0;
-  virtual std::optional<Device> device(const std::string& id) = 0;
+  // with_certificate = false leaves Device::certificate empty: appraisal needs only the key,
+  // the chain was validated at registration.
+  virtual std::optional<Device> device(const std::string& id, bool with_certificate = true) = 0;
   virtual bool revoke(const std::string& id) = 0;
   virtual std::size_t device_count() = 0;
 
@@ -66,7 +68,20 @@ class Store {
   // In one transaction: consumes the nonce (it must be unused, unexpired and issued to this
   // device) and stores the result. If the nonce check fails nothing is written and the reason
   // is returned. The result's id and created_at are filled on success.
-  virtual NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& r) = 0;
+  struct PendingResult {
+    std::span<const std::uint8_t> nonce;
+    ResultRecord* record;
+    NonceCheck outcome;
+  };
+  NonceCheck commit_result(std::span<const std::uint8_t> nonce, std::int64_t now, ResultRecord& r) {
+    PendingResult one{nonce, &r, NonceCheck::unknown};
+    commit_results(std::span<PendingResult>(&one, 1), now);
+    return one.outcome;
+  }
+  // The same for a batch, in ONE transaction (one durable commit for the batch): each entry's
+  // nonce is checked and consumed and its result stored, or its outcome says why not; entries
+  // do not affect each other.
+  virtual void commit_results(std::span<PendingResult> batch, std::int64_t now) = 0;
 
   virtual std::optional<ResultRecord> last_result(const std::string& device_id) = 0;
   virtual std::size_t result_count() = 0;
