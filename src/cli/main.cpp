@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   pqcea::cli::add_demo(app);
   pqcea::cli::add_fleet_demo(app);
   pqcea::cli::add_kem(app);
+  pqcea::cli::add_sig(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
