@@ -16,6 +16,7 @@
 #include "pqcea/attest/token.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/demo.hpp"
+#include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/tpm.hpp"
@@ -36,55 +37,6 @@ double thread_cpu_seconds() {
 }
 using P87 = mldsa::MlDsa87;
 
-Bytes random_bytes(std::size_t n) {
-  Bytes b(n);
-  if (host::system_random(b) != Status::ok) throw std::runtime_error("system entropy failed");
-  return b;
-}
-
-std::array<std::uint8_t, 32> sha256(std::span<const std::uint8_t> in) {
-  std::array<std::uint8_t, 32> d{};
-  hash::Sha256::hash(d.data(), in.data(), in.size());
-  return d;
-}
-std::array<std::uint8_t, 32> sha256(const std::string& s) {
-  return sha256(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
-}
-
-std::string hex(std::span<const std::uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto x : b) {
-    s.push_back(d[x >> 4]);
-    s.push_back(d[x & 15]);
-  }
-  return s;
-}
-
-// An ML-DSA-87 key pair kept as its 32-byte seed (the preferred storage form).
-struct KeyPair {
-  std::array<std::uint8_t, mldsa::kSeedBytes> seed{};
-  Bytes pk = Bytes(P87::pk_bytes);
-  static KeyPair generate() {
-    KeyPair k;
-    Bytes s = random_bytes(32);
-    std::memcpy(k.seed.data(), s.data(), 32);
-    Bytes sk(P87::sk_bytes);
-    if (mldsa::keygen_internal<P87>(std::span<std::uint8_t, P87::pk_bytes>(k.pk.data(), P87::pk_bytes),
-                                    std::span<std::uint8_t, P87::sk_bytes>(sk.data(), P87::sk_bytes),
-                                    std::span<const std::uint8_t, 32>(k.seed)) != Status::ok)
-      throw std::runtime_error("ML-DSA-87 key generation failed");
-    return k;
-  }
-};
-
-// The firmware a model's devices run and the reference values the manufacturer publishes.
-struct Firmware {
-  std::string model, version, swname;
-  std::vector<std::pair<std::string, std::array<std::uint8_t, 32>>> components;  // name, SHA-256 of the image
-  bool tpm = false;
-};
-
 enum class Fault { none, wrong_firmware, replayed_nonce, revoked, forged_signature };
 const char* fault_name(Fault f) {
   switch (f) {
@@ -97,11 +49,12 @@ const char* fault_name(Fault f) {
   return "?";
 }
 
-struct Device {
-  std::string id;
-  Bytes ueid;
-  const Firmware* fw = nullptr;
-  KeyPair key;
+using sim::Firmware;
+using sim::KeyPair;
+using sim::hex;
+using sim::sha256;
+
+struct Device : sim::Device {
   Fault fault = Fault::none;
   bool tpm = false;
 };
@@ -122,89 +75,6 @@ Expectation expected(const Device& d) {
   return {false, ""};
 }
 
-// Builds a device's evidence for `nonce` (and, for a TPM device, quotes PCR 0-7 with it).
-Bytes build_evidence(const Device& d, std::span<const std::uint8_t> nonce, tpm::Tpm* tpm_dev, const KeyPair& signing_key) {
-  static const std::uint8_t oemid[3] = {0x00, 0x1B, 0x63};  // an IEEE OUI
-  attest::Claims c;
-  c.nonce = nonce;
-  c.ueid = d.ueid;
-  c.oemid = oemid;
-  c.hwmodel = std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(d.fw->model.data()), d.fw->model.size());
-  c.swname = d.fw->swname;
-  c.swversion.version = d.fw->version;
-  c.dbgstat = attest::DbgStat::disabled_permanently;
-  c.has_bootcount = true;
-  c.bootcount = 7;
-  std::vector<std::array<std::uint8_t, 32>> digests;
-  digests.reserve(16);
-  for (const auto& [name, digest] : d.fw->components) {
-    auto value = digest;
-    if (d.fault == Fault::wrong_firmware && name == "app") value[0] ^= 0x5A;  // a tampered image
-    digests.push_back(value);
-    auto& m = c.measurements[c.measurement_count++];
-    m.name = name;
-    m.version = d.fw->version;
-    m.digest = {attest::kHashSha256, digests.back()};
-  }
-  tpm::Quote quote;
-  tpm::PcrValues pcrs{};
-  Bytes ak;
-  static const char* kPcrNames[8] = {"pcr0", "pcr1", "pcr2", "pcr3", "pcr4", "pcr5", "pcr6", "pcr7"};
-  if (tpm_dev != nullptr) {
-    quote = tpm_dev->quote(nonce);
-    pcrs = tpm_dev->read_pcrs();
-    ak = tpm_dev->attestation_key();
-    for (std::size_t i = 0; i < 8; ++i) {
-      auto& m = c.measurements[c.measurement_count++];
-      m.name = kPcrNames[i];
-      m.digest = {attest::kHashSha256, pcrs[i]};
-      m.has_pcr = true;
-      m.pcr = static_cast<std::uint8_t>(i);
-    }
-    c.has_tpm_quote = true;
-    c.tpm_quote.attest = quote.attest;
-    c.tpm_quote.signature = quote.signature;
-    hash::Sha256 h;
-    for (const auto& p : pcrs) h.update(p.data(), p.size());
-    static thread_local std::array<std::uint8_t, 32> pcr_digest;
-    h.final(pcr_digest.data());
-    c.tpm_quote.pcr_digest = {attest::kHashSha256, pcr_digest};
-    c.tpm_quote.pcr_select = 0xFF;
-    c.tpm_quote.ak_public = ak;
-  }
-  attest::MlDsaSigner<P87> signer(mldsa::PrivateKey<P87>::seed(signing_key.seed), host::system_rng());
-  std::array<std::uint8_t, cose::kKidSize> kid{};
-  cose::compute_kid(d.key.pk, kid);  // the device's kid, even when a forger signs
-  Bytes scratch(attest::kScratchSize);
-  Bytes out(attest::kMaxTokenSize);
-  std::size_t len = 0;
-  attest::Diagnostic diag;
-  if (attest::build_token(c, signer, kid, scratch, out, len, &diag) != Status::ok)
-    throw std::runtime_error(std::string("token build failed: ") + attest::to_string(diag.reason));
-  out.resize(len);
-  return out;
-}
-
-std::string policy_json(const std::vector<Firmware>& fws, const std::map<std::string, tpm::PcrValues>& pcr_refs) {
-  nlohmann::json models = nlohmann::json::object();
-  for (const auto& fw : fws) {
-    nlohmann::json comps = nlohmann::json::object();
-    for (const auto& [name, d] : fw.components) comps[name] = {{"alg", "sha-256"}, {"digest", hex(d)}};
-    nlohmann::json ref = {{"components", comps}};
-    auto it = pcr_refs.find(fw.model);
-    if (it != pcr_refs.end()) {
-      nlohmann::json p = nlohmann::json::object();
-      for (std::size_t i = 0; i < 8; ++i) p[std::to_string(i)] = hex(it->second[i]);
-      ref["pcrs"] = p;
-    }
-    models[fw.model] = {{"min_swversion", fw.version},
-                        {"allow_debug", false},
-                        {"require_tpm", fw.tpm},
-                        {"firmware", {{fw.version, ref}}}};
-  }
-  return nlohmann::json{{"version", 1}, {"models", models}}.dump(2);
-}
-
 }  // namespace
 
 int run_fleet_demo(const Options& opt, std::ostream& out) {
@@ -221,13 +91,7 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   auto store = verifier::open_store("sqlite:" + db_path.string());
 
   // --- The firmware the manufacturer ships, and its reference values --------------------------
-  std::vector<Firmware> fws = {
-      {"meter-x1", "1.2.0", "meter-fw", {{"bl2", sha256("meter bl2 1.2.0")}, {"app", sha256("meter app 1.2.0")}}, false},
-      {"charger-e2", "2.0.1", "evse-fw",
-       {{"bl2", sha256("charger bl2 2.0.1")}, {"app", sha256("charger app 2.0.1")}, {"ocpp", sha256("ocpp 2.0.1 stack")}},
-       false},
-      {"gateway-g3", "3.1.0", "gw-fw", {{"bl2", sha256("gateway bl2 3.1.0")}, {"app", sha256("gateway app 3.1.0")}}, true},
-  };
+  const std::vector<Firmware> fws = sim::reference_firmware();
 
   // --- Keys and the fleet CA (ML-DSA-87) ------------------------------------------------------
   KeyPair ca_key = KeyPair::generate(), operator_key = KeyPair::generate(), verifier_key = KeyPair::generate();
@@ -264,7 +128,7 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   }
 
   // --- Signed reference values and policy -----------------------------------------------------
-  const std::string policy_text = policy_json(fws, pcr_refs);
+  const std::string policy_text = sim::policy_json(fws, pcr_refs);
   auto operator_signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, operator_key.seed);
   Bytes policy_sig = operator_signer->sign(
       std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(policy_text.data()), policy_text.size()));
@@ -285,13 +149,8 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
   auto t_prov = Clock::now();
   for (std::size_t i = 0; i < devices.size(); ++i) {
     Device& d = devices[i];
-    d.fw = (i == tpm_index) ? &fws[2] : &fws[i % 2];
+    static_cast<sim::Device&>(d) = sim::make_device(i, (i == tpm_index) ? fws[2] : fws[i % 2]);
     d.tpm = i == tpm_index;
-    auto h = sha256("demo device " + std::to_string(i));
-    d.ueid.push_back(attest::kUeidRand);
-    d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
-    d.id = verifier::Appraiser::device_id_for_ueid(d.ueid);
-    d.key = KeyPair::generate();
     if (auto it = planted.find(i); it != planted.end()) d.fault = it->second;
 
     pki::DeviceRequest req;
@@ -347,7 +206,11 @@ int run_fleet_demo(const Options& opt, std::ostream& out) {
     Bytes nonce = appraiser.challenge(d.id, now, 300, &err);
     if (nonce.empty()) throw std::runtime_error("challenge failed for " + d.id + ": " + err);
     const KeyPair& key = d.fault == Fault::forged_signature ? forger : d.key;
-    attempts.push_back({i, build_evidence(d, nonce, d.tpm ? tpm_dev.get() : nullptr, key), false});
+    sim::EvidenceOptions eo;
+    eo.signing_key = &key;
+    eo.tamper_app = d.fault == Fault::wrong_firmware;
+    eo.tpm = d.tpm ? tpm_dev.get() : nullptr;
+    attempts.push_back({i, sim::build_evidence(d, nonce, eo), false});
     if (d.fault == Fault::revoked) store->revoke(d.id);  // revoked after it was challenged
   }
   // The replayed copy goes last, after the original was accepted.
