@@ -96,13 +96,17 @@ consteval bool check_montgomery() {
 }
 static_assert(check_montgomery());
 consteval bool check_fqmul() {
-  // The 16-bit form equals montgomery_reduce(a * b) for every a and a sweep of b.
-  for (std::int32_t b = -q; b <= q; b += 37)
-    for (std::int32_t a = -32768; a <= 32767; a += 61) {
+  // The 16-bit form equals montgomery_reduce(a * b) over a grid of a and b, extremes included
+  // (kept small: the compiler's constant-evaluation budget is per translation unit).
+  for (std::int32_t b = -q; b <= q; b += 113)
+    for (std::int32_t a = -32768; a <= 32767; a += 257) {
       const auto a16 = static_cast<std::int16_t>(a), b16 = static_cast<std::int16_t>(b);
       if (fqmul(a16, b16) != montgomery_reduce(a * b)) return false;
       if (fqmul_pre(a16, b16, qinv_lo(b16)) != montgomery_reduce(a * b)) return false;
     }
+  for (std::int32_t a : {-32768, 32767, 0, 1, -1})
+    for (std::int32_t b : {-3329, 3329, -1664, 1664, 1, -1})
+      if (fqmul(static_cast<std::int16_t>(a), static_cast<std::int16_t>(b)) != montgomery_reduce(a * b)) return false;
   return true;
 }
 static_assert(check_fqmul());
