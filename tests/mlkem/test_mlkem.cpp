@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "pqcea/hash/keccak.hpp"
@@ -353,4 +354,53 @@ TEST(MlKemAlg, WrongLengthsAreInvalidLength) {
     EXPECT_EQ(check_encaps_key(other, ek), Status::invalid_length);
     EXPECT_EQ(decaps(other, k2, c, dk), Status::invalid_length);
   }
+}
+
+// ---- the known answers the on-target test (firmware/tests/target_mlkem.cpp) checks -----------
+// d = 00..1f, z = 20..3f, m = 40..5f; digest = SHA3-256(ek || dk || c || K || K_reject) where
+// K_reject is the decapsulation of c with its first byte XOR 1. The same constants are in the
+// firmware test, so the board must reproduce exactly what this (ACVP- and KAT-verified) host
+// build computes.
+namespace {
+template <Params P>
+std::string target_digest() {
+  std::array<std::uint8_t, 32> d{}, z{}, m{};
+  for (int i = 0; i < 32; ++i) {
+    d[i] = static_cast<std::uint8_t>(i);
+    z[i] = static_cast<std::uint8_t>(32 + i);
+    m[i] = static_cast<std::uint8_t>(64 + i);
+  }
+  EncapsKey<P> ek{};
+  DecapsKey<P> dk;
+  Ciphertext<P> c{};
+  SharedKey k, k2, kr;
+  EXPECT_EQ(keygen_internal<P>(ek, dk.span(), d, z), Status::ok);
+  EXPECT_EQ(encaps_internal<P>(k.span(), c, ek, m), Status::ok);
+  EXPECT_EQ(decaps<P>(k2.span(), c, dk.span()), Status::ok);
+  EXPECT_EQ(0, std::memcmp(k.data(), k2.data(), 32));
+  c[0] ^= 1;
+  EXPECT_EQ(decaps<P>(kr.span(), c, dk.span()), Status::ok);
+  c[0] ^= 1;
+  hash::Sha3_256 h;
+  h.update(ek);
+  h.update(dk.span());
+  h.update(c);
+  h.update(k.span());
+  h.update(kr.span());
+  std::uint8_t md[32];
+  h.final(md);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (auto b : md) {
+    s += hex[b >> 4];
+    s += hex[b & 15];
+  }
+  return s;
+}
+}  // namespace
+
+TEST(MlKemTarget, KnownAnswersForTheBoard) {
+  EXPECT_EQ(target_digest<ml_kem_512>(), "27caaf1b606507374803b4f5fd404a17babb9b945bee802c8f5b4a038f8e010c");
+  EXPECT_EQ(target_digest<ml_kem_768>(), "b75c029b4ffb9dc38129e38fbdc4f893c581769c174e1a11b3f444da8ee23d01");
+  EXPECT_EQ(target_digest<ml_kem_1024>(), "3c2d524af3c8c8ea7af7b421b7ae6e4404e602474b3d7b0140691af249434ec8");
 }
