@@ -3,6 +3,9 @@
 #include <string>
 #include <vector>
 
+#include <cstdio>
+
+#include "pqcea/hash/backend.hpp"
 #include "pqcea/hash/hmac.hpp"
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/hash/sha2.hpp"
@@ -97,4 +100,32 @@ TEST(Hmac, Rfc4231) {
   hash::Hmac<hash::Sha256>::mac(mac, long_key.data(), long_key.size(), msg.data(), msg.size());
   EXPECT_EQ(acvp::to_hex(std::span<const std::uint8_t>(mac, 32)),
             "60E431591EE0B67F0D8A26AACBF5B77F8E0BC6213728C5140546040F0EE37F54");
+}
+
+// The native SHA-256 backend (SHA-NI where the CPU has it) against the portable one, on every
+// length around the block boundaries and on random data; then the known answers on both paths.
+TEST(Sha2, NativeBackendMatchesPortable) {
+  std::vector<std::uint8_t> m(1100);
+  std::uint32_t x = 12345;
+  for (auto& b : m) {
+    x = x * 1103515245u + 12345u;
+    b = static_cast<std::uint8_t>(x >> 16);
+  }
+  for (std::size_t len = 0; len < m.size(); len += (len < 200 ? 1 : 37)) {
+    std::vector<std::uint8_t> in(m.begin(), m.begin() + static_cast<std::ptrdiff_t>(len));
+    hash::set_native_backends(true);
+    const std::string native = digest<hash::Sha256>(in);
+    hash::set_native_backends(false);
+    ASSERT_STREQ(hash::sha256_backend(), "portable");
+    EXPECT_EQ(native, digest<hash::Sha256>(in)) << len;
+  }
+  hash::set_native_backends(true);
+  std::printf("SHA-256 backend in use: %s\n", hash::sha256_backend());
+}
+
+TEST(Sha2, KnownAnswersOnPortablePath) {
+  hash::set_native_backends(false);
+  EXPECT_EQ(digest<hash::Sha256>(bytes("abc")), "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
+  hash::set_native_backends(true);
+  EXPECT_EQ(digest<hash::Sha256>(bytes("abc")), "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD");
 }

@@ -2,7 +2,9 @@
 // initial value (§5.3) and the digest length.
 #include "pqcea/hash/sha2.hpp"
 
+#include "backends.hpp"
 #include "pqcea/core/bytes.hpp"
+#include "pqcea/hash/backend.hpp"
 #include "pqcea/core/secret.hpp"
 
 namespace pqcea::hash {
@@ -57,7 +59,7 @@ inline std::uint64_t rotr64(std::uint64_t x, int n) { return (x >> n) | (x << (6
 
 }  // namespace
 
-void sha256_blocks(std::uint32_t st[8], const std::uint8_t* p, std::size_t nblocks) {
+void sha256_blocks_portable(std::uint32_t st[8], const std::uint8_t* p, std::size_t nblocks) {
   for (; nblocks > 0; --nblocks, p += 64) {
     std::uint32_t w[64];
     for (int t = 0; t < 16; ++t) w[t] = load32_be(p + 4 * t);
@@ -95,6 +97,42 @@ void sha512_blocks(std::uint64_t st[8], const std::uint8_t* p, std::size_t nbloc
     st[0] += a; st[1] += b; st[2] += c; st[3] += d; st[4] += e; st[5] += f; st[6] += g; st[7] += h;
     secure_wipe(w, sizeof w);
   }
+}
+
+// ---- backend selection ----------------------------------------------------------------------
+
+namespace {
+// 0 = not yet probed, 1 = portable, 2 = SHA-NI. A benign race: every thread computes the same.
+int g_sha256_impl = 0;
+bool g_native = true;
+
+int sha256_impl() {
+  if (g_sha256_impl == 0) {
+#if defined(__x86_64__)
+    g_sha256_impl = (g_native && cpu_has_sha_ni()) ? 2 : 1;
+#else
+    g_sha256_impl = 1;
+#endif
+  }
+  return g_sha256_impl;
+}
+}  // namespace
+
+void set_native_backends(bool enabled) {
+  g_native = enabled;
+  g_sha256_impl = 0;
+}
+bool native_backends_enabled() { return g_native; }
+const char* sha256_backend() { return sha256_impl() == 2 ? "sha-ni" : "portable"; }
+
+void sha256_blocks(std::uint32_t st[8], const std::uint8_t* p, std::size_t nblocks) {
+#if defined(__x86_64__)
+  if (sha256_impl() == 2) {
+    sha256_blocks_shani(st, p, nblocks);
+    return;
+  }
+#endif
+  sha256_blocks_portable(st, p, nblocks);
 }
 
 // ---- SHA-256 family -----------------------------------------------------------------------
