@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pqcea/attest/measurement_log.hpp"
 #include "pqcea/attest/mldsa_cose.hpp"
 #include "pqcea/attest/token.hpp"
 #include "pqcea/hash/sha2.hpp"
@@ -85,17 +86,15 @@ Bytes build_evidence(const Device& d, std::span<const std::uint8_t> nonce, const
   c.dbgstat = attest::DbgStat::disabled_permanently;
   c.has_bootcount = true;
   c.bootcount = 7;
-  std::vector<Digest> digests;
-  digests.reserve(attest::kMaxMeasurements);
+  // The measured-boot log: each stage records the next component before running it.
+  attest::MeasurementLog log;
   for (const auto& [name, digest] : d.fw->components) {
     Digest value = digest;
     if (opt.tamper_app && name == "app") value[0] ^= 0x5A;  // a modified image
-    digests.push_back(value);
-    auto& m = c.measurements[c.measurement_count++];
-    m.name = name;
-    m.version = d.fw->version;
-    m.digest = {attest::kHashSha256, digests.back()};
+    if (log.add(name, d.fw->version, attest::kHashSha256, value) != Status::ok)
+      throw std::runtime_error("measurement log full or entry out of profile");
   }
+  log.fill(c);
   tpm::Quote quote;
   tpm::PcrValues pcrs{};
   Bytes ak;
