@@ -125,6 +125,31 @@ TEST_F(Validate, EveryFlippedManifestBitIsRefused) {
   }
 }
 
+TEST_F(Validate, LowMemoryVerifyGivesTheSameVerdicts) {
+  Manifest m;
+  ASSERT_EQ(parse_manifest(image_, m), Status::ok);
+  auto run_low = [&](const std::vector<std::uint8_t>& img) {
+    std::vector<std::uint8_t> slot = img;
+    slot.resize(64 * 1024, 0xFF);
+    MemoryArea area(slot);
+    fih::FlowCounter flow;
+    ValidatedImage out;
+    Rejection why;
+    exec_.assign(64 * 1024, 0);
+    const Verdict v = validate_image(area, trusted_, 0, ExecRegion{kExecBase, exec_}, ws_, out, why, flow,
+                                     mldsa::Memory::low);
+    EXPECT_EQ(v == Verdict::accept, flow.value() == flow::kImageValid);
+    return why.reason;
+  };
+  EXPECT_EQ(run_low(image_), Reject::none);
+  for (std::size_t at : {std::size_t{offset::version_build}, signature_offset(m) + 10, signature_offset(m) + 4000}) {
+    auto img = image_;
+    img[at] ^= 0x20;
+    EXPECT_EQ(run_low(img), Reject::signature) << at;
+    EXPECT_EQ(reason(img), Reject::signature) << at;
+  }
+}
+
 TEST_F(Validate, FlippedSignatureBitIsRefused) {
   Manifest m;
   ASSERT_EQ(parse_manifest(image_, m), Status::ok);

@@ -18,6 +18,7 @@
 #include "pqcea/boot/port.hpp"
 #include "pqcea/boot/state.hpp"
 #include "pqcea/core/status.hpp"
+#include "pqcea/mldsa.hpp"
 
 namespace pqcea::boot {
 
@@ -82,10 +83,12 @@ inline constexpr std::uint32_t kImageValid =
 
 // Checks the image in `slot` and copies its payload to its load address in `exec`. Verdict::accept
 // only if every check passed; then `out` describes the image, and `flow` has advanced by exactly
-// flow::kImageValid. On reject, `why` says which check failed.
+// flow::kImageValid. On reject, `why` says which check failed. `verify_memory` picks the ML-DSA
+// mode (same result): fast (Cortex-M33: 6.7 M instructions, 12 KB stack) or low (12.1 M, 4 KB).
 [[nodiscard]] Verdict validate_image(Flash& slot, std::span<const KeyId> trusted_keys, std::uint32_t stored_counter,
                                      const ExecRegion& exec, ValidateWorkspace& ws, ValidatedImage& out,
-                                     Rejection& why, fih::FlowCounter& flow);
+                                     Rejection& why, fih::FlowCounter& flow,
+                                     mldsa::Memory verify_memory = mldsa::Memory::fast);
 
 // ---- the A/B decision ---------------------------------------------------------------------------
 struct BootPorts {
@@ -95,6 +98,7 @@ struct BootPorts {
   MonotonicCounter* counter = nullptr;
   std::span<const KeyId> trusted_keys;
   ExecRegion exec;
+  mldsa::Memory verify_memory = mldsa::Memory::fast;  // see validate_image
   Flash* slot(Slot s) const { return s == Slot::a ? slot_a : s == Slot::b ? slot_b : nullptr; }
 };
 
