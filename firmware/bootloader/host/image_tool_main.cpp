@@ -10,6 +10,8 @@
 
 namespace pqcea::cli {
 
+void add_image(CLI::App& app);  // src/cli/cmd_image.cpp (also declared in commands.hpp)
+
 std::vector<std::uint8_t> read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + path);

@@ -1,0 +1,283 @@
+// `pqcea image`: signed firmware images for the secure bootloader (docs/secure-boot.md), like
+// MCUboot's imgtool.
+//
+//   pqcea image keygen --out KEY.seed [--pub KEY.pub] [--seed-hex HEX]
+//   pqcea image sign --key KEY.seed --version 1.2.3[+B] --counter C [--load-address A]
+//                    [--digest sha-256|sha3-256] [--pad-to N] in.bin out.img
+//   pqcea image verify (--pub KEY.pub | --key KEY.seed | --key-id HEX) [--counter C] img
+//   pqcea image inspect img        (also: pqcea image info img)
+//
+// Keys are ML-DSA-87: the private key is the 32-byte seed (FIPS 204 §3.6.1), the public key the
+// 2592-byte encoding. The key id the bootloader keeps in "OTP" is SHA-256 of the public key.
+// verify runs the bootloader's own validation (src/freestanding/boot) on the file; the board's
+// execution region is not known here, so the payload is placed at the load address it names.
+#include <array>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "pqcea/boot/bootloader.hpp"
+#include "pqcea/boot/image.hpp"
+#include "pqcea/boot/manifest.hpp"
+#include "pqcea/core/secret.hpp"
+#include "pqcea/hash/keccak.hpp"
+#include "pqcea/host/entropy_linux.hpp"
+
+namespace pqcea::cli {
+namespace {
+
+using boot::kPublicKeySize;
+
+// The execution region of the QEMU mps2-an505 reference board (firmware/board/mps2-an505/boot.cmake).
+constexpr std::uint32_t kDefaultLoadAddress = 0x10300000;
+
+std::string hex(std::span<const std::uint8_t> b) {
+  std::ostringstream os;
+  for (auto x : b) os << std::hex << std::setw(2) << std::setfill('0') << static_cast<unsigned>(x);
+  return os.str();
+}
+
+std::vector<std::uint8_t> from_hex(const std::string& s, const char* what) {
+  if (s.size() % 2 != 0) throw std::runtime_error(std::string(what) + ": odd number of hex digits");
+  std::vector<std::uint8_t> out;
+  for (std::size_t i = 0; i < s.size(); i += 2) {
+    auto nib = [&](char c) -> int {
+      if (c >= '0' && c <= '9') return c - '0';
+      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+      throw std::runtime_error(std::string(what) + ": not hex");
+    };
+    out.push_back(static_cast<std::uint8_t>(nib(s[i]) << 4 | nib(s[i + 1])));
+  }
+  return out;
+}
+
+// Secret bytes read from a file are wiped when done.
+struct Wiped {
+  std::vector<std::uint8_t> v;
+  ~Wiped() { secure_wipe(v.data(), v.size()); }
+};
+
+void read_seed(const std::string& path, Wiped& seed) {
+  seed.v = read_file(path);
+  if (seed.v.size() != 32)
+    throw std::runtime_error(path + ": " + std::to_string(seed.v.size()) + " bytes, an ML-DSA-87 key seed has 32");
+}
+
+std::array<std::uint8_t, kPublicKeySize> public_key_of(const Wiped& seed) {
+  std::array<std::uint8_t, kPublicKeySize> pk;
+  if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(seed.v.data(), 32), pk) != Status::ok)
+    throw std::runtime_error("key generation failed");
+  return pk;
+}
+
+boot::KeyId key_id_of(std::span<const std::uint8_t, kPublicKeySize> pk) {
+  boot::KeyId id;
+  boot::key_id_of(pk, id);
+  return id;
+}
+
+// "MAJOR.MINOR.PATCH" or "MAJOR.MINOR.PATCH+BUILD", each within its manifest field.
+boot::Version parse_version(const std::string& s) {
+  unsigned long long parts[4] = {0, 0, 0, 0};
+  const unsigned long long limits[4] = {0xFF, 0xFF, 0xFFFF, 0xFFFFFFFF};
+  const char* names[4] = {"major", "minor", "patch", "build"};
+  std::size_t i = 0, at = 0;
+  for (; i < 4; ++i) {
+    std::size_t end = at;
+    while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
+    if (end == at || end - at > 10 || (end - at > 1 && s[at] == '0'))
+      throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD] (decimal, no leading zeros)");
+    parts[i] = std::stoull(s.substr(at, end - at));
+    if (parts[i] > limits[i])
+      throw std::runtime_error("--version " + s + ": " + names[i] + " above " + std::to_string(limits[i]));
+    at = end;
+    if (at == s.size()) break;
+    const char sep = i < 2 ? '.' : '+';
+    if (i == 3 || s[at] != sep)
+      throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
+    ++at;
+  }
+  if (i < 2 || at != s.size()) throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
+  return boot::Version{static_cast<std::uint8_t>(parts[0]), static_cast<std::uint8_t>(parts[1]),
+                       static_cast<std::uint16_t>(parts[2]), static_cast<std::uint32_t>(parts[3])};
+}
+
+std::string version_string(const boot::Version& v) {
+  return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) + "+" +
+         std::to_string(v.build);
+}
+
+const char* digest_name(std::uint16_t alg) { return alg == boot::kDigestSha3_256 ? "sha3-256" : "sha-256"; }
+
+}  // namespace
+
+void add_image(CLI::App& app) {
+  auto* image = app.add_subcommand("image", "Signed firmware images for the secure bootloader (ML-DSA-87)");
+  image->require_subcommand(1);
+  static std::string key_path, pub_path, out_path, in_path, seed_hex, version, digest = "sha-256", key_id_hex;
+  static std::uint32_t counter = 0, load_address = kDefaultLoadAddress, min_counter = 0;
+  static std::size_t pad_to = 0;
+  static bool json = false;
+
+  auto* keygen = image->add_subcommand("keygen", "Generate an ML-DSA-87 signing key (32-byte seed)");
+  keygen->add_option("--out", out_path, "output: the private key seed (keep it secret)")->required();
+  keygen->add_option("--pub", pub_path, "output: the public key (2592 bytes)");
+  keygen->add_option("--seed-hex", seed_hex, "use this seed (64 hex digits) instead of a random one");
+  keygen->callback([] {
+    Wiped seed;
+    if (!seed_hex.empty()) {
+      seed.v = from_hex(seed_hex, "--seed-hex");
+      if (seed.v.size() != 32) throw std::runtime_error("--seed-hex: 32 bytes (64 hex digits) expected");
+    } else {
+      seed.v.resize(32);
+      if (host::system_random(seed.v) != Status::ok) throw std::runtime_error("no entropy");
+    }
+    const auto pk = public_key_of(seed);
+    write_file(out_path, seed.v.data(), seed.v.size());
+    if (!pub_path.empty()) write_file(pub_path, pk.data(), pk.size());
+    std::cout << "key id (SHA-256 of the public key): " << hex(key_id_of(pk)) << "\n";
+  });
+
+  auto* sign = image->add_subcommand("sign", "Build a signed image from a raw binary payload");
+  sign->add_option("--key", key_path, "signing key seed (from `pqcea image keygen`)")->required();
+  sign->add_option("--version", version, "image version MAJOR.MINOR.PATCH[+BUILD]")->required();
+  sign->add_option("--counter", counter, "security counter (anti-rollback), 0..65535")->required();
+  sign->add_option("--load-address", load_address, "where the bootloader copies and runs the payload")
+      ->default_str("0x10300000");
+  sign->add_option("--digest", digest, "payload digest")->check(CLI::IsMember({"sha-256", "sha3-256"}));
+  sign->add_option("--pad-to", pad_to, "pad the payload with 0xFF up to this many bytes");
+  sign->add_option("in", in_path, "payload (raw binary, e.g. objcopy -O binary)")->required();
+  sign->add_option("out", out_path, "signed image")->required();
+  sign->callback([] {
+    Wiped seed;
+    read_seed(key_path, seed);
+    auto payload = read_file(in_path);
+    if (pad_to != 0) {
+      if (pad_to < payload.size())
+        throw std::runtime_error("--pad-to " + std::to_string(pad_to) + " is below the payload size " +
+                                 std::to_string(payload.size()));
+      payload.resize(pad_to, 0xFF);
+    }
+    if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
+    boot::ImageParams p;
+    p.load_address = load_address;
+    p.version = parse_version(version);
+    p.security_counter = counter;
+    p.digest_alg = digest == "sha3-256" ? boot::kDigestSha3_256 : boot::kDigestSha256;
+    std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + boot::kTrailerSize);
+    boot::ManifestError err = boot::ManifestError::none;
+    const Status s = boot::build_image(out, p, payload, std::span<const std::uint8_t, 32>(seed.v.data(), 32), &err);
+    if (s != Status::ok)
+      throw std::runtime_error(std::string("image sign: ") +
+                               (err != boot::ManifestError::none ? boot::to_string(err) : to_string(s)));
+    write_file(out_path, out.data(), out.size());
+    std::cout << out_path << ": " << out.size() << " bytes, payload " << payload.size() << " bytes, version "
+              << version_string(p.version) << ", security counter " << counter << "\n";
+  });
+
+  auto* verify = image->add_subcommand("verify", "Check an image as the bootloader does");
+  auto* o_pub = verify->add_option("--pub", pub_path, "trusted public key");
+  auto* o_key = verify->add_option("--key", key_path, "trusted key, given by its seed");
+  auto* o_id = verify->add_option("--key-id", key_id_hex, "trusted key id (64 hex digits, as in OTP)");
+  o_pub->excludes(o_key, o_id);
+  o_key->excludes(o_id);
+  verify->add_option("--counter", min_counter, "the device's stored security counter");
+  verify->add_option("image", in_path, "signed image")->required();
+  verify->callback([] {
+    boot::KeyId trusted{};
+    if (!pub_path.empty()) {
+      const auto pk = read_file(pub_path);
+      if (pk.size() != kPublicKeySize) throw std::runtime_error(pub_path + ": not an ML-DSA-87 public key");
+      trusted = key_id_of(std::span<const std::uint8_t, kPublicKeySize>(pk.data(), kPublicKeySize));
+    } else if (!key_path.empty()) {
+      Wiped seed;
+      read_seed(key_path, seed);
+      trusted = key_id_of(public_key_of(seed));
+    } else if (!key_id_hex.empty()) {
+      const auto id = from_hex(key_id_hex, "--key-id");
+      if (id.size() != trusted.size()) throw std::runtime_error("--key-id: 32 bytes expected");
+      std::copy(id.begin(), id.end(), trusted.begin());
+    } else {
+      throw std::runtime_error("image verify: give --pub, --key or --key-id");
+    }
+    const auto img = read_file(in_path);
+    boot::MemoryArea area(img);
+    // The payload goes to the load address the manifest names (if it parses; the validation
+    // reports the manifest error otherwise).
+    boot::Manifest m;
+    std::vector<std::uint8_t> exec;
+    std::uint32_t base = 0;
+    if (boot::parse_manifest(img, m) == Status::ok) {
+      // A file is exactly one image: a cut or an extended file is named as such (in a flash slot
+      // the bootloader sees the same cut as a missing end marker).
+      if (img.size() != boot::image_size(m)) {
+        std::cout << in_path << ": REJECTED: file has " << img.size() << " bytes, the manifest describes an image of "
+                  << boot::image_size(m) << (img.size() < boot::image_size(m) ? " (truncated)" : " (trailing bytes)")
+                  << "\n";
+        throw CLI::RuntimeError(1);
+      }
+      exec.resize(m.payload_size);
+      base = m.load_address;
+    }
+    static boot::ValidateWorkspace ws;
+    boot::ValidatedImage out;
+    boot::Rejection why;
+    boot::fih::FlowCounter flow;
+    const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), min_counter,
+                                        boot::ExecRegion{base, exec}, ws, out, why, flow);
+    if (v != boot::Verdict::accept || flow.value() != boot::flow::kImageValid) {
+      std::string reason = boot::to_string(why.reason);
+      if (why.reason == boot::Reject::manifest) reason += std::string(": ") + boot::to_string(why.manifest_error);
+      if (why.reason == boot::Reject::rollback)
+        reason += ": image " + std::to_string(why.image_counter) + " < stored " + std::to_string(why.stored_counter);
+      std::cout << in_path << ": REJECTED: " << reason << "\n";
+      throw CLI::RuntimeError(1);
+    }
+    std::cout << in_path << ": OK: ML-DSA-87 signature by key " << hex(out.manifest.key_id) << ", version "
+              << version_string(out.manifest.version) << ", security counter " << out.manifest.security_counter
+              << ", " << digest_name(out.manifest.digest_alg) << " " << hex(out.manifest.digest) << "\n";
+  });
+
+  auto* inspect = image->add_subcommand("inspect", "Show the manifest of an image (no verification)");
+  inspect->alias("info");
+  inspect->add_flag("--json", json, "JSON output");
+  inspect->add_option("image", in_path, "signed image")->required();
+  inspect->callback([] {
+    const auto img = read_file(in_path);
+    boot::Manifest m;
+    boot::ManifestError err;
+    if (boot::parse_manifest(img, m, &err) != Status::ok)
+      throw std::runtime_error(in_path + ": malformed manifest: " + boot::to_string(err));
+    const bool complete = img.size() == boot::image_size(m);
+    std::array<std::uint8_t, 32> manifest_hash;
+    hash::Sha3_256::hash(manifest_hash.data(), img.data(), boot::kManifestSize);
+    if (json) {
+      std::cout << "{\"format_version\": " << boot::kFormatVersion << ", \"payload_size\": " << m.payload_size
+                << ", \"load_address\": " << m.load_address << ", \"version\": \"" << version_string(m.version)
+                << "\", \"security_counter\": " << m.security_counter << ", \"digest_alg\": \""
+                << digest_name(m.digest_alg) << "\", \"digest\": \"" << hex(m.digest) << "\", \"key_id\": \""
+                << hex(m.key_id) << "\", \"manifest_sha3_256\": \"" << hex(manifest_hash)
+                << "\", \"image_size\": " << boot::image_size(m) << ", \"file_size\": " << img.size() << "}\n";
+      return;
+    }
+    char load[16];
+    std::snprintf(load, sizeof load, "0x%08x", m.load_address);
+    std::cout << "format version    " << boot::kFormatVersion << "\n"
+              << "payload size      " << m.payload_size << "\n"
+              << "load address      " << load << "\n"
+              << "version           " << version_string(m.version) << "\n"
+              << "security counter  " << m.security_counter << "\n"
+              << "digest            " << digest_name(m.digest_alg) << " " << hex(m.digest) << "\n"
+              << "signer key id     " << hex(m.key_id) << "\n"
+              << "signature         ML-DSA-87 over the manifest (SHA3-256 " << hex(manifest_hash) << ")\n"
+              << "image size        " << boot::image_size(m) << (complete ? "" : "  (file size differs!)") << "\n";
+  });
+}
+
+}  // namespace pqcea::cli
