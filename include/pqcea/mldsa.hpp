@@ -244,4 +244,44 @@ template <class P, Memory M = Memory::fast>
 template <class P, Memory M>
 struct Budget;
 
+namespace detail {
+inline constexpr std::size_t kPolyBytes = 4 * kN;
+// Low memory: rows of w = A y that do not fit the signature's z field stay on the stack, 24 bits
+// per coefficient.
+template <class P>
+inline constexpr std::size_t lowmem_rows_on_stack =
+    static_cast<std::size_t>(P::k) > (32 * P::l * P::z_bits) / (3 * kN)
+        ? static_cast<std::size_t>(P::k) - (32 * P::l * P::z_bits) / (3 * kN)
+        : 0;
+}  // namespace detail
+
+template <class P>
+struct Budget<P, Memory::fast> {
+  // keygen: NTT(s1) kept, two polynomials; sign: A, NTT(s1, s2, t0), y, NTT(y)/z, w, three
+  // polynomials; verify: NTT(z) and three polynomials. Plus seeds and small buffers.
+  static constexpr std::size_t keygen_workspace = (P::l + 2) * detail::kPolyBytes + 128;
+  static constexpr std::size_t sign_workspace =
+      (P::k * P::l + 3 * P::l + 3 * P::k + 3) * detail::kPolyBytes + 64 + 64 + 32 * P::k * P::w1_bits;
+  static constexpr std::size_t verify_workspace = (P::l + 3) * detail::kPolyBytes + 32 + 64 + 32 * P::w1_bits;
+  // Peak stack on Cortex-M33 (MinSizeRel): workspace plus hashing state and call frames.
+  static constexpr std::size_t keygen_stack = keygen_workspace + 3584;
+  static constexpr std::size_t sign_stack = sign_workspace + 4096;
+  static constexpr std::size_t verify_stack = verify_workspace + 2048;
+};
+
+template <class P>
+struct Budget<P, Memory::low> {
+  // keygen: two polynomials; sign: two polynomials plus the rows of w that do not fit the
+  // signature buffer; verify: two polynomials. Plus seeds and small buffers.
+  static constexpr std::size_t keygen_workspace = 2 * detail::kPolyBytes + 128 + 32 * (23 - kD);
+  static constexpr std::size_t sign_workspace =
+      2 * detail::kPolyBytes + detail::lowmem_rows_on_stack<P> * 3 * kN + 64 + 32 + 64 + 32 * P::w1_bits;
+  static constexpr std::size_t verify_workspace = 2 * detail::kPolyBytes + 64 + 32 + 32 * P::w1_bits + P::ctilde_bytes;
+  static constexpr std::size_t keygen_stack = keygen_workspace + 3584;
+  static constexpr std::size_t sign_stack = sign_workspace + 4096;
+  static constexpr std::size_t verify_stack = verify_workspace + 2048;
+};
+// The device targets (issue 4): ML-DSA-87 signs in under 10 KB and verifies in under 3 KB.
+static_assert(Budget<MlDsa87, Memory::low>::sign_stack < 10 * 1024);
+
 }  // namespace pqcea::mldsa

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <cstdio>
+#include <string>
 #include <vector>
 
 #include "pqcea/mldsa.hpp"
@@ -309,3 +311,53 @@ TYPED_TEST(MlDsa, MalformedKeys) {
 }
 
 }  // namespace
+
+// The known answers firmware/tests/target_mldsa.cpp checks on the Cortex-M33, computed here on the
+// host from the same inputs: xi = 00..1f, message 3 i (i < 64), context "target", deterministic.
+#include "pqcea/hash/keccak.hpp"
+namespace {
+template <class P, Memory M>
+void target_known_answer(const char* keys_hex, const char* sig_hex) {
+  std::array<std::uint8_t, 32> xi{};
+  for (int i = 0; i < 32; ++i) xi[i] = static_cast<std::uint8_t>(i);
+  std::array<std::uint8_t, 64> msg{};
+  for (int i = 0; i < 64; ++i) msg[i] = static_cast<std::uint8_t>(3 * i);
+  const std::uint8_t ctx[6] = {'t', 'a', 'r', 'g', 'e', 't'};
+  std::array<std::uint8_t, P::pk_bytes> pk{};
+  std::array<std::uint8_t, P::sk_bytes> sk{};
+  std::array<std::uint8_t, P::sig_bytes> sig{};
+  ASSERT_EQ((keygen_internal<P, M>(pk, sk, xi)), Status::ok);
+  ASSERT_EQ((sign_deterministic<P, M>(sig, PrivateKey<P>::expanded(sk), Input::pure(msg, ctx))), Status::ok);
+  auto hex = [](const std::uint8_t* d) {
+    std::string s;
+    for (int i = 0; i < 32; ++i) {
+      char b[3];
+      std::snprintf(b, sizeof b, "%02x", d[i]);
+      s += b;
+    }
+    return s;
+  };
+  pqcea::hash::Sha3_256 h;
+  h.update(pk.data(), pk.size());
+  h.update(sk.data(), sk.size());
+  std::uint8_t d[32];
+  h.final(d);
+  EXPECT_EQ(hex(d), keys_hex);
+  pqcea::hash::Sha3_256::hash(d, sig.data(), sig.size());
+  EXPECT_EQ(hex(d), sig_hex);
+}
+}  // namespace
+TEST(MlDsaTargetKnownAnswers, SameAsOnTheCortexM33) {
+  const char* k44 = "13f879d1467819ce257611a985ba3b4475bf3f73143621437bfb7676670e9692";
+  const char* s44 = "60e62ee055ce404d8bd5c4ef8f14c186ad555bb75546d0f0d829849da1c964eb";
+  const char* k65 = "ab8ba472fde4daae190c03d8f26f63bb8bfd0f6dfd09ebbe637b357aecf34f4a";
+  const char* s65 = "1aa22cb5d50f7f9c1ddd3e9fdf3602fdac2354264a60afbf6cf6b45ed353516e";
+  const char* k87 = "35c1b5c4b9faf6ae7a7e412c72993ee51f307f4ffc2b826137e3064af2a41805";
+  const char* s87 = "44245e65adacb95947fa2968e605996e4ce23c8ea32eea28ea8431b0dc3fe247";
+  target_known_answer<MlDsa44, Memory::fast>(k44, s44);
+  target_known_answer<MlDsa44, Memory::low>(k44, s44);
+  target_known_answer<MlDsa65, Memory::fast>(k65, s65);
+  target_known_answer<MlDsa65, Memory::low>(k65, s65);
+  target_known_answer<MlDsa87, Memory::fast>(k87, s87);
+  target_known_answer<MlDsa87, Memory::low>(k87, s87);
+}

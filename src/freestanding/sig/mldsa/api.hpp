@@ -87,22 +87,49 @@ Status check_private_key(PrivateKey<P> sk) {
   return ct::declassify_value(bad, "verdict of the caller-requested key check") ? Status::invalid_key : Status::ok;
 }
 
+namespace detail {
+
+// Signing from an expanded key: mu from the Input, then the signing loop. Kept out of line so
+// that a caller with an expanded key never pays for the seed path's buffers.
+template <class P, Memory M>
+[[gnu::noinline]] Status sign_expanded(std::uint8_t* sig, const std::uint8_t* skx, const Input& in,
+                                       const std::uint8_t* rnd) {
+  std::uint8_t mu[kMuBytes];
+  Status st = compute_mu(mu, skx + Sizes<P>::sk_tr, in);
+  if (st == Status::ok && !Impl<P, M>::sign_mu(sig, skx, mu, rnd)) st = Status::invalid_key;
+  secure_wipe(mu, sizeof mu);
+  return st;
+}
+
+// Signing from the seed: KeyGen_internal into a wiped buffer, then as above.
+template <class P, Memory M>
+[[gnu::noinline]] Status sign_seed(std::uint8_t* sig, const std::uint8_t* xi, const Input& in, const std::uint8_t* rnd) {
+  Secret<P::sk_bytes> expanded;
+  if constexpr (M == Memory::low) {
+    Low<P>::keygen(nullptr, expanded.data(), xi);  // no public key buffer needed
+  } else {
+    std::uint8_t pk[P::pk_bytes];
+    Fast<P>::keygen(pk, expanded.data(), xi);
+  }
+  return sign_expanded<P, M>(sig, expanded.data(), in, rnd);
+}
+
+// mu for verification: tr = H(pk, 64) first (not needed for an external mu).
+template <class P>
+[[gnu::noinline]] Status verify_mu_input(std::uint8_t mu[64], const std::uint8_t* pk, const Input& in) {
+  std::uint8_t tr[kTrBytes] = {};
+  if (in.kind != Input::Kind::external_mu) hash::Shake256::hash(tr, kTrBytes, pk, P::pk_bytes);
+  return compute_mu(mu, tr, in);
+}
+
+}  // namespace detail
+
 template <class P, Memory M>
 Status sign_internal(std::span<std::uint8_t, P::sig_bytes> sig, PrivateKey<P> sk, const Input& in,
                      std::span<const std::uint8_t, kRndBytes> rnd) {
-  Secret<P::sk_bytes> expanded;  // only used for a seed-form key
-  const std::uint8_t* skx = sk.bytes().data();
-  Status st = Status::ok;
-  if (sk.is_seed()) {
-    std::uint8_t pk_unused[P::pk_bytes];
-    detail::Impl<P, M>::keygen(pk_unused, expanded.data(), sk.bytes().data());
-    skx = expanded.data();
-  }
-  std::uint8_t mu[kMuBytes];
-  st = detail::compute_mu(mu, skx + detail::Sizes<P>::sk_tr, in);
-  if (st == Status::ok && !detail::Impl<P, M>::sign_mu(sig.data(), skx, mu, rnd.data())) st = Status::invalid_key;
+  const Status st = sk.is_seed() ? detail::sign_seed<P, M>(sig.data(), sk.bytes().data(), in, rnd.data())
+                                 : detail::sign_expanded<P, M>(sig.data(), sk.bytes().data(), in, rnd.data());
   if (st != Status::ok) secure_wipe(sig.data(), sig.size());
-  secure_wipe(mu, sizeof mu);
   return st;
 }
 
@@ -127,10 +154,8 @@ template <class P, Memory M>
 Status verify(std::span<const std::uint8_t> pk, const Input& in, std::span<const std::uint8_t> sig) {
   if (pk.size() != P::pk_bytes) return Status::invalid_key;
   if (sig.size() != P::sig_bytes) return Status::invalid_signature;
-  std::uint8_t tr[kTrBytes];
   std::uint8_t mu[kMuBytes];
-  if (in.kind != Input::Kind::external_mu) hash::Shake256::hash(tr, kTrBytes, pk.data(), pk.size());
-  const Status st = detail::compute_mu(mu, tr, in);
+  const Status st = detail::verify_mu_input<P>(mu, pk.data(), in);
   if (st != Status::ok) return st;
   return detail::Impl<P, M>::verify_mu(pk.data(), mu, sig.data()) ? Status::ok : Status::invalid_signature;
 }

@@ -46,6 +46,10 @@ struct Low {
     std::uint8_t ct2[P::ctilde_bytes];
   };
 
+  static_assert(sizeof(KeygenWs) <= Budget<P, Memory::low>::keygen_workspace);
+  static_assert(sizeof(SignWs) <= Budget<P, Memory::low>::sign_workspace);
+  static_assert(sizeof(VerifyWs) <= Budget<P, Memory::low>::verify_workspace);
+
   static std::uint8_t* row_ptr(std::uint8_t* sig, SignWs& ws, int i) {
     return i < kRowsInSig ? sig + S::sig_z + i * kRowBytes : ws.rows + (i - kRowsInSig) * kRowBytes;
   }

@@ -157,15 +157,14 @@ void sample_in_ball(Challenge& c, const std::uint8_t* ctilde, std::size_t ctilde
   // variable time from the same stream.
   static_assert(Tau <= 64);
   constexpr int kWindow = 2 * 136;
-  std::uint8_t buf[kWindow];
   Shake256Xof xof;
   xof.init(ctilde, ctilde_len);
-  xof.squeeze(buf, kWindow);
-  const std::uint64_t signs = load64_le(buf);
+  std::uint64_t signs = 0;
+  for (int b = 0; b < 8; ++b) signs |= static_cast<std::uint64_t>(xof.byte()) << (8 * b);
   for (int w = 0; w < 4; ++w) c.nz[w] = c.neg[w] = 0;
   std::uint32_t i = N - Tau;
   for (int p = 8; p < kWindow; ++p) {
-    const std::uint32_t j = buf[p];
+    const std::uint32_t j = xof.byte();
     // take = all ones iff i < 256 (still sampling) and j <= i (Alg. 29 step 6)
     const std::uint32_t take32 = ct::mask_lt(i, N) & ~ct::mask_lt(i, j);
     const std::uint64_t take = static_cast<std::uint64_t>(static_cast<std::int64_t>(static_cast<std::int32_t>(take32)));
@@ -193,7 +192,6 @@ void sample_in_ball(Challenge& c, const std::uint8_t* ctilde, std::size_t ctilde
     }
     i += take32 & 1u;
   }
-  secure_wipe(buf, sizeof buf);
   if (ct::declassify_value(static_cast<std::uint32_t>(i != N), "SampleInBall window overflow: probability < "
                                                                  "2^-364, one bit about c~, nothing about the key")) {
     for (; i < static_cast<std::uint32_t>(N); ++i) {

@@ -92,6 +92,10 @@ struct Fast {
     std::uint8_t w1[S::poly_w1];
   };
 
+  static_assert(sizeof(KeygenWs) <= Budget<P, Memory::fast>::keygen_workspace);
+  static_assert(sizeof(SignWs) <= Budget<P, Memory::fast>::sign_workspace);
+  static_assert(sizeof(VerifyWs) <= Budget<P, Memory::fast>::verify_workspace);
+
   // KeyGen_internal (Alg. 6) into pk and an expanded sk.
   static void keygen(std::uint8_t* pk, std::uint8_t* sk, const std::uint8_t xi[32]) {
     KeygenWs ws;
