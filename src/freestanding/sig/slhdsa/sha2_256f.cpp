@@ -1,0 +1,4 @@
+// SLH-DSA-SHA2-256f: the public API instantiated for this parameter set.
+#include "api.hpp"
+
+PQCEA_SLHDSA_INSTANTIATE(pqcea::slhdsa::Sha2_256f)
