@@ -34,8 +34,8 @@ set(PQCEA_BOOT_EXEC_SIZE     0x100000)
 set(PQCEA_BOOT_RECORD_BASE   0x30000000)
 set(PQCEA_BOOT_GUARD_BASE    0x30000100)
 # Stacks of the two images (in SSRAM3; .data/.bss in SSRAM2 as for every image of this board).
-set(PQCEA_BOOT_STACK_SIZE    0x8000)
-set(PQCEA_APP_STACK_SIZE     0x8000)
+set(PQCEA_BOOT_STACK_SIZE    0x4000)
+set(PQCEA_APP_STACK_SIZE     0x4000)
 
 set(PQCEA_BOOT_PORT_SOURCES
     ${CMAKE_CURRENT_LIST_DIR}/boot_port.cpp

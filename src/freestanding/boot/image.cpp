@@ -39,7 +39,9 @@ Status public_key_from_seed(std::span<const std::uint8_t, 32> seed, std::span<st
     std::array<std::uint8_t, P::sk_bytes> sk;
   } expanded;
   WipeOnExit<Expanded> wipe(expanded);  // the expanded private key is as secret as the seed
-  return mldsa::keygen_internal<P>(public_key, expanded.sk, seed);
+  // Low-memory mode: the device derives its identity key with it (a few KB of stack, not the
+  // expanded matrix A).
+  return mldsa::keygen_internal<P, mldsa::Memory::low>(public_key, expanded.sk, seed);
 }
 
 Status build_image(std::span<std::uint8_t> out, const ImageParams& params, std::span<const std::uint8_t> payload,
