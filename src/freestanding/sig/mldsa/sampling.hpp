@@ -7,6 +7,7 @@
 // SampleInBall below process a fixed window of stream bytes with masks only; whether the window
 // was too short (probability < 2^-140 resp. 2^-100, see the functions) is the one bit they reveal.
 #pragma once
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -44,9 +45,18 @@ class Xof {
       hash::keccak_f1600(s_);
       pos_ = 0;
     }
-    const std::uint8_t b = static_cast<std::uint8_t>(s_[pos_ / 8] >> (8 * (pos_ % 8)));
-    ++pos_;
-    return b;
+    return bytes()[pos_++];
+  }
+  // Three bytes as a little-endian integer; Rate is a multiple of 3 for SHAKE128 (168 = 56 x 3),
+  // so a caller reading only triples never straddles a block.
+  std::uint32_t triple() {
+    if (pos_ + 3 > Rate) {
+      hash::keccak_f1600(s_);
+      pos_ = 0;
+    }
+    const std::uint8_t* b = bytes() + pos_;
+    pos_ += 3;
+    return std::uint32_t{b[0]} | (std::uint32_t{b[1]} << 8) | (std::uint32_t{b[2]} << 16);
   }
   void squeeze(std::uint8_t* out, std::size_t n) {
     while (n > 0) {
@@ -62,8 +72,7 @@ class Xof {
         pos_ += 8;
         continue;
       }
-      *out++ = static_cast<std::uint8_t>(s_[pos_ / 8] >> (8 * (pos_ % 8)));
-      ++pos_;
+      *out++ = bytes()[pos_++];
       --n;
     }
   }
@@ -75,6 +84,10 @@ class Xof {
   }
 
  private:
+  // The state's bytes in sponge order: lane i holds bytes 8i..8i+7 little-endian (FIPS 202 §3.1),
+  // which is the memory order on a little-endian machine.
+  const std::uint8_t* bytes() const { return reinterpret_cast<const std::uint8_t*>(s_); }
+  static_assert(std::endian::native == std::endian::little, "Xof reads the Keccak lanes as bytes");
   std::uint64_t s_[25];
   unsigned pos_ = 0;
 };
@@ -99,8 +112,7 @@ class UniformStream {
   }
   std::int32_t next() {
     for (;;) {
-      const std::uint8_t b0 = xof_.byte(), b1 = xof_.byte(), b2 = xof_.byte();
-      const std::uint32_t v = three_bytes(b0, b1, b2);
+      const std::uint32_t v = xof_.triple() & 0x7FFFFFu;  // CoeffFromThreeBytes (Alg. 14)
       if (v < static_cast<std::uint32_t>(Q)) return static_cast<std::int32_t>(v);  // rho is public
     }
   }
