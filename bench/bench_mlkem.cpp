@@ -28,8 +28,15 @@ struct Fixture {
   }
 };
 
+// state.range(0): 1 = native arithmetic when available (the default), 0 = portable forced.
+void select_backend(benchmark::State& state) {
+  use_native_backend(state.range(0) != 0);
+  state.SetLabel(backend_name());
+}
+
 template <Params P>
 void BM_keygen(benchmark::State& state) {
+  select_backend(state);
   Fixture<P> f;
   bench::run_cycles(state, [&] {
     f.d[0]++;  // a fresh key each time
@@ -40,6 +47,7 @@ void BM_keygen(benchmark::State& state) {
 
 template <Params P>
 void BM_encaps(benchmark::State& state) {
+  select_backend(state);
   Fixture<P> f;
   bench::run_cycles(state, [&] {
     f.m[0]++;
@@ -50,6 +58,7 @@ void BM_encaps(benchmark::State& state) {
 
 template <Params P>
 void BM_decaps(benchmark::State& state) {
+  select_backend(state);
   Fixture<P> f;
   bench::run_cycles(state, [&] {
     benchmark::DoNotOptimize(decaps<P>(f.k.span(), f.c, f.dk.span()));
@@ -59,12 +68,12 @@ void BM_decaps(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_keygen<ml_kem_512>)->Name("ML-KEM-512/keygen");
-BENCHMARK(BM_encaps<ml_kem_512>)->Name("ML-KEM-512/encaps");
-BENCHMARK(BM_decaps<ml_kem_512>)->Name("ML-KEM-512/decaps");
-BENCHMARK(BM_keygen<ml_kem_768>)->Name("ML-KEM-768/keygen");
-BENCHMARK(BM_encaps<ml_kem_768>)->Name("ML-KEM-768/encaps");
-BENCHMARK(BM_decaps<ml_kem_768>)->Name("ML-KEM-768/decaps");
-BENCHMARK(BM_keygen<ml_kem_1024>)->Name("ML-KEM-1024/keygen");
-BENCHMARK(BM_encaps<ml_kem_1024>)->Name("ML-KEM-1024/encaps");
-BENCHMARK(BM_decaps<ml_kem_1024>)->Name("ML-KEM-1024/decaps");
+BENCHMARK(BM_keygen<ml_kem_512>)->Name("ML-KEM-512/keygen")->Arg(1)->Arg(0);
+BENCHMARK(BM_encaps<ml_kem_512>)->Name("ML-KEM-512/encaps")->Arg(1)->Arg(0);
+BENCHMARK(BM_decaps<ml_kem_512>)->Name("ML-KEM-512/decaps")->Arg(1)->Arg(0);
+BENCHMARK(BM_keygen<ml_kem_768>)->Name("ML-KEM-768/keygen")->Arg(1)->Arg(0);
+BENCHMARK(BM_encaps<ml_kem_768>)->Name("ML-KEM-768/encaps")->Arg(1)->Arg(0);
+BENCHMARK(BM_decaps<ml_kem_768>)->Name("ML-KEM-768/decaps")->Arg(1)->Arg(0);
+BENCHMARK(BM_keygen<ml_kem_1024>)->Name("ML-KEM-1024/keygen")->Arg(1)->Arg(0);
+BENCHMARK(BM_encaps<ml_kem_1024>)->Name("ML-KEM-1024/encaps")->Arg(1)->Arg(0);
+BENCHMARK(BM_decaps<ml_kem_1024>)->Name("ML-KEM-1024/decaps")->Arg(1)->Arg(0);

@@ -122,6 +122,15 @@ template <Params P>
 template <Params P>
 inline constexpr std::size_t decaps_seed_extra_stack = P.dk_bytes();
 
+// ---- arithmetic backend ---------------------------------------------------------------------
+// The portable C++ arithmetic (NTT, inverse NTT, base multiplication, rejection sampling) is
+// always built. On x86-64 hosts a copy compiled for AVX2 is selected at start-up when the CPU has
+// it; results are identical. use_native_backend(false) forces the portable path (tests rerun the
+// known answers and vectors that way); call it before any concurrent use.
+bool native_backend_available();
+void use_native_backend(bool on);
+const char* backend_name();  // "avx2" or "portable"
+
 // ---- runtime-selected parameter set (thin host layers) ---------------------------------------
 enum class Alg : std::uint8_t { mlkem512, mlkem768, mlkem1024 };
 

@@ -12,6 +12,7 @@
 #include "encoding.hpp"
 #include "ntt.hpp"
 #include "pqcea/hash/keccak.hpp"
+#include "pqcea/mlkem.hpp"
 #include "sampling.hpp"
 
 using namespace pqcea::mlkem::detail;
@@ -299,4 +300,36 @@ TEST(MlKemArith, SampleCbdMatchesAlgorithm8) {
   };
   check.operator()<2>();
   check.operator()<3>();
+}
+
+// The native backend (AVX2 on x86-64 hosts) must give bit-identical results to the portable code
+// on random and extreme inputs, for every function of the contract.
+TEST(MlKemArith, NativeBackendEqualsPortable) {
+  if (!pqcea::mlkem::native_backend_available()) GTEST_SKIP() << "no native backend on this CPU/build";
+  pqcea::mlkem::use_native_backend(true);
+  ASSERT_STRNE(pqcea::mlkem::backend_name(), "portable");
+  std::mt19937 g(7);
+  for (int it = 0; it < 200; ++it) {
+    Poly a{}, acc{};
+    for (auto& x : a.c) x = static_cast<std::int16_t>(static_cast<int>(g() % (2 * Q - 1)) - (Q - 1));  // |x| < q
+    for (auto& x : acc.c) x = static_cast<std::int16_t>(static_cast<int>(g() % (12 * Q + 1)) - 6 * Q);   // |acc| <= 6q
+    if (it == 0) for (auto& x : a.c) x = Q - 1;
+    if (it == 1) for (auto& x : a.c) x = -(Q - 1);
+    std::array<std::uint8_t, 384> b{};
+    for (auto& x : b) x = static_cast<std::uint8_t>(g());
+    if (it == 2) b.fill(0xFF);
+    Poly p1 = a, p2 = a;
+    ntt(p1);
+    ntt_portable(p2);
+    ASSERT_EQ(0, std::memcmp(p1.c, p2.c, sizeof p1.c)) << "ntt, iteration " << it;
+    Poly m1 = acc, m2 = acc;
+    basemul_acc(m1, a, b.data());
+    basemul_acc_portable(m2, a, b.data());
+    ASSERT_EQ(0, std::memcmp(m1.c, m2.c, sizeof m1.c)) << "basemul_acc, iteration " << it;
+    Poly i1 = acc, i2 = acc;
+    if (it == 3) for (auto& x : i1.c) x = i2.c[&x - i1.c] = static_cast<std::int16_t>(x < 0 ? -32768 : 32767);
+    invntt_tomont(i1);
+    invntt_tomont_portable(i2);
+    ASSERT_EQ(0, std::memcmp(i1.c, i2.c, sizeof i1.c)) << "invntt_tomont, iteration " << it;
+  }
 }

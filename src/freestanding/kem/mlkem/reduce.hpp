@@ -1,5 +1,6 @@
 // Modular reduction mod q = 3329 without division: Montgomery (R = 2^16) and Barrett.
-// All of these are branch-free and safe on secret data.
+// All of these are branch-free and safe on secret data. They are forced inline so that each
+// backend's copy of the arithmetic (ntt_impl.hpp) is compiled for that backend's instruction set.
 #pragma once
 #include <cstdint>
 
@@ -8,7 +9,7 @@
 namespace pqcea::mlkem::detail {
 
 // Returns r == a * 2^-16 (mod q) with |r| < q, for |a| < q * 2^15.
-constexpr std::int16_t montgomery_reduce(std::int32_t a) {
+[[gnu::always_inline]] constexpr std::int16_t montgomery_reduce(std::int32_t a) {
   // t = a * q^-1 mod 2^16 (as a signed 16-bit value); a - t*q is then divisible by 2^16.
   const auto t = static_cast<std::int16_t>(static_cast<std::uint16_t>(static_cast<std::uint32_t>(a) * qinv_u16));
   return static_cast<std::int16_t>((a - static_cast<std::int32_t>(t) * q) >> 16);
@@ -17,18 +18,18 @@ constexpr std::int16_t montgomery_reduce(std::int32_t a) {
 // a * b * 2^-16 mod q, |result| < q for any int16 a and |b| <= q/2 (and whenever |a*b| < q*2^15).
 // Written with 16-bit low and high products only (t = lo(a*b) * q^-1; result = hi(a*b) - hi(t*q),
 // the low halves cancelling exactly), the shape compilers turn into SIMD multiply-high/low.
-constexpr std::int16_t mulhi(std::int16_t a, std::int16_t b) {
+[[gnu::always_inline]] constexpr std::int16_t mulhi(std::int16_t a, std::int16_t b) {
   return static_cast<std::int16_t>((static_cast<std::int32_t>(a) * b) >> 16);
 }
-constexpr std::int16_t mullo(std::int16_t a, std::int16_t b) {
+[[gnu::always_inline]] constexpr std::int16_t mullo(std::int16_t a, std::int16_t b) {
   return static_cast<std::int16_t>(static_cast<std::uint16_t>(static_cast<std::uint32_t>(a) * static_cast<std::uint32_t>(b)));
 }
-constexpr std::int16_t fqmul(std::int16_t a, std::int16_t b) {
+[[gnu::always_inline]] constexpr std::int16_t fqmul(std::int16_t a, std::int16_t b) {
   const std::int16_t t = mullo(mullo(a, b), qinv);
   return static_cast<std::int16_t>(mulhi(a, b) - mulhi(t, q));
 }
 // Same with b's premultiplied twin b_qinv = lo(b * q^-1), saving one product (constants only).
-constexpr std::int16_t fqmul_pre(std::int16_t a, std::int16_t b, std::int16_t b_qinv) {
+[[gnu::always_inline]] constexpr std::int16_t fqmul_pre(std::int16_t a, std::int16_t b, std::int16_t b_qinv) {
   return static_cast<std::int16_t>(mulhi(a, b) - mulhi(mullo(a, b_qinv), q));
 }
 constexpr std::int16_t qinv_lo(std::int16_t b) { return mullo(b, qinv); }
@@ -36,19 +37,19 @@ constexpr std::int16_t qinv_lo(std::int16_t b) { return mullo(b, qinv); }
 // Barrett reduction: the representative of a mod q in [-(q-1)/2, (q-1)/2], for any int16 a.
 // t = round(a * v / 2^26) with v = round(2^26 / q), computed as ((a * v) >> 16 + 2^9) >> 10
 // (the same value: flooring twice), again only 16-bit products.
-constexpr std::int16_t barrett_reduce(std::int16_t a) {
+[[gnu::always_inline]] constexpr std::int16_t barrett_reduce(std::int16_t a) {
   constexpr std::int16_t v = ((1 << 26) + q / 2) / q;  // 20159
   const auto t = static_cast<std::int16_t>((mulhi(a, v) + (1 << 9)) >> 10);
   return static_cast<std::int16_t>(a - mullo(t, q));
 }
 
 // Maps a in (-q, q) to [0, q): adds q when a is negative (mask from the sign bit).
-constexpr std::int16_t caddq(std::int16_t a) {
+[[gnu::always_inline]] constexpr std::int16_t caddq(std::int16_t a) {
   return static_cast<std::int16_t>(a + ((a >> 15) & q));
 }
 
 // Any int16 -> canonical [0, q).
-constexpr std::int16_t to_canonical(std::int16_t a) { return caddq(barrett_reduce(a)); }
+[[gnu::always_inline]] constexpr std::int16_t to_canonical(std::int16_t a) { return caddq(barrett_reduce(a)); }
 
 // ---- compile-time helpers -----------------------------------------------------------------
 consteval std::int32_t mod_q(std::int64_t a) {

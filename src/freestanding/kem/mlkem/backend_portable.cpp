@@ -1,9 +1,10 @@
-// Backend dispatch for the arithmetic contract of ntt.hpp / sampling.hpp. This build has only the
-// portable C++ backend.
+// Backend dispatch for targets with only the portable arithmetic (Cortex-M, non-x86 hosts).
 #include "ntt.hpp"
+#include "pqcea/mlkem.hpp"
 #include "sampling.hpp"
 
-namespace pqcea::mlkem::detail {
+namespace pqcea::mlkem {
+namespace detail {
 
 void ntt(Poly& p) { ntt_portable(p); }
 void invntt_tomont(Poly& p) { invntt_tomont_portable(p); }
@@ -12,4 +13,10 @@ unsigned rej_uniform(std::int16_t* out, unsigned need, const std::uint8_t* buf, 
   return rej_uniform_portable(out, need, buf, len);
 }
 
-}  // namespace pqcea::mlkem::detail
+}  // namespace detail
+
+bool native_backend_available() { return false; }
+void use_native_backend(bool) {}
+const char* backend_name() { return "portable"; }
+
+}  // namespace pqcea::mlkem
