@@ -10,6 +10,7 @@ void add_demo(CLI::App& app);        // selftest
 void add_fleet_demo(CLI::App& app);  // demo
 void add_kem(CLI::App& app);
 void add_sig(CLI::App& app);
+void add_image(CLI::App& app);
 
 // Shared file helpers for commands that read and write raw binary files.
 std::vector<std::uint8_t> read_file(const std::string& path);
