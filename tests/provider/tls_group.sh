@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# s_server and s_client (Debian's /usr/bin/openssl), both loading the pqcea provider, negotiate one
+# group and exchange data. Asserts from s_client's -trace that the ServerHello key_share carries the
+# group's codepoint with a server share of the expected size, and that the echoed data came back.
+# Usage: tls_group.sh MODULE_DIR GROUP CODEPOINT_DECIMAL SERVER_SHARE_BYTES CLIENT_SHARE_BYTES
+set -u
+mod=$1 group=$2 id=$3 sshare=$4 cshare=$5
+OPENSSL=${OPENSSL:-/usr/bin/openssl}
+work=$(mktemp -d)
+srv_pid=""
+cleanup() {
+  if [ -n "$srv_pid" ]; then kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+prov=(-provider-path "$mod" -provider pqcea -provider default)
+
+"$OPENSSL" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/k.pem" \
+  -out "$work/c.pem" -subj /CN=localhost -days 2 >/dev/null 2>&1 || { echo "FAIL: server cert"; exit 1; }
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# -rev: the server sends every line back reversed (data in both directions, no stdin needed).
+"$OPENSSL" s_server "${prov[@]}" -groups "$group" -accept "127.0.0.1:$port" -key "$work/k.pem" \
+  -cert "$work/c.pem" -naccept 1 -rev >"$work/srv.out" 2>&1 &
+srv_pid=$!
+for _ in $(seq 50); do
+  grep -q ACCEPT "$work/srv.out" 2>/dev/null && break
+  sleep 0.1
+done
+
+(echo "pqcea-data-check"; sleep 1) | timeout 20 "$OPENSSL" s_client "${prov[@]}" -groups "$group" \
+  -connect "127.0.0.1:$port" -trace >"$work/cli.out" 2>&1
+rc=$?
+
+# The client's ClientHello key share and the ServerHello key share, from the trace.
+client_line=$(awk '/ClientHello/ {c=1} c && /NamedGroup:/ {getline l; print $0 " " l; exit}' "$work/cli.out")
+server_line=$(awk '/ServerHello/ {s=1} s && /NamedGroup:/ {getline l; print $0 " " l; exit}' "$work/cli.out")
+echo "client rc=$rc"
+echo "ClientHello key_share: ${client_line:0:80}"
+echo "ServerHello key_share: ${server_line:0:80}"
+
+fail=0
+[ "$rc" -eq 0 ] || { echo "FAIL: s_client exit $rc"; fail=1; }
+echo "$client_line" | grep -q "($id)" && echo "$client_line" | grep -q "(len=$cshare)" ||
+  { echo "FAIL: ClientHello share is not group $id with $cshare bytes"; fail=1; }
+echo "$server_line" | grep -q "($id)" && echo "$server_line" | grep -q "(len=$sshare)" ||
+  { echo "FAIL: ServerHello share is not group $id with $sshare bytes"; fail=1; }
+grep -q "kcehc-atad-aecqp" "$work/cli.out" || { echo "FAIL: reversed data not received"; fail=1; }
+grep -q "Cipher is TLS_" "$work/cli.out" && grep -q "Protocol  : TLSv1.3" "$work/cli.out" ||
+  { echo "FAIL: no TLS 1.3 session"; fail=1; }
+if [ $fail -ne 0 ]; then
+  echo "---- server output"; cat "$work/srv.out"; echo "---- client output (tail)"; tail -40 "$work/cli.out"
+  exit 1
+fi
+echo "PASS: $group (codepoint $id) negotiated, data exchanged"
