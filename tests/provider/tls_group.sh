@@ -14,8 +14,15 @@ cleanup() {
 }
 trap cleanup EXIT
 prov=(-provider-path "$mod" -provider pqcea -provider default)
+# PQCEA_USE_CNF=FILE: load the providers through that openssl.cnf instead of command-line options.
+if [ -n "${PQCEA_USE_CNF:-}" ]; then
+  export OPENSSL_CONF=$PQCEA_USE_CNF
+  prov=()
+  "$OPENSSL" list -kem-algorithms | grep -q "X25519MLKEM768 @ pqcea" || { echo "FAIL: $OPENSSL_CONF did not load pqcea"; exit 1; }
+  echo "providers loaded from $OPENSSL_CONF"
+fi
 
-"$OPENSSL" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/k.pem" \
+OPENSSL_CONF=/dev/null "$OPENSSL" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/k.pem" \
   -out "$work/c.pem" -subj /CN=localhost -days 2 >/dev/null 2>&1 || { echo "FAIL: server cert"; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
