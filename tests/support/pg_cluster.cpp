@@ -1,8 +1,8 @@
 #include "pg_cluster.hpp"
 
-#include <netinet/in.h>
+#include "pqcea/host/loopback.hpp"
+
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -19,18 +19,6 @@ std::string find_bin() {
     if (std::filesystem::exists(d + "/initdb", ec)) return d;
   }
   return "";
-}
-
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
 }
 
 void run(const std::string& cmd) {
@@ -52,13 +40,7 @@ PgCluster::PgCluster() : bin_(find_bin()) {
     if (::chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) throw std::runtime_error("chown failed");
     run_as_ = "runuser -u postgres -- ";
   }
-  int start = 30000 + (static_cast<int>(::getpid()) * 13) % 20000;
-  for (int p = start; p < start + 1000; ++p) {
-    if (port_free(p)) {
-      port_ = p;
-      break;
-    }
-  }
+  port_ = host::find_free_loopback_ports(1, 30000 + (static_cast<int>(::getpid()) * 13) % 20000);
   if (port_ == 0) throw std::runtime_error("no free port for PostgreSQL");
   run(run_as_ + bin_ + "/initdb -A trust -U postgres -D " + dir_ + "/data > " + dir_ + "/initdb.log 2>&1");
   run(run_as_ + bin_ + "/pg_ctl -w -D " + dir_ + "/data -l " + dir_ + "/server.log -o \"-k " + dir_ + " -p " +

@@ -1,8 +1,6 @@
 // Starts a real swtpm (TPM 2.0 simulator) on loopback for tests and the demo.
-#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,36 +9,13 @@
 #include <filesystem>
 #include <thread>
 
+#include "pqcea/host/loopback.hpp"
 #include "pqcea/host/tpm.hpp"
 
 extern char** environ;
 
 namespace pqcea::tpm {
 namespace {
-
-bool port_free(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
-
-bool can_connect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return false;
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  a.sin_port = htons(static_cast<std::uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
 
 std::string find_swtpm() {
   for (const char* p : {"/usr/bin/swtpm", "/usr/local/bin/swtpm"})
@@ -60,13 +35,7 @@ Swtpm::Swtpm() {
   dir_ = tmpl;
   // Pick a free pair of ports (server P, control P+1), starting from a pid-dependent offset so
   // parallel tests rarely race for the same pair.
-  int start = 20000 + (static_cast<int>(::getpid()) * 7) % 20000;
-  for (int p = start; p < start + 2000; p += 2) {
-    if (port_free(p) && port_free(p + 1)) {
-      port_ = p;
-      break;
-    }
-  }
+  port_ = host::find_free_loopback_ports(2, 20000 + (static_cast<int>(::getpid()) * 7) % 20000);
   if (port_ == 0) throw TpmError("no free loopback port pair for swtpm");
   const std::string server = "type=tcp,port=" + std::to_string(port_) + ",bindaddr=127.0.0.1";
   const std::string ctrl = "type=tcp,port=" + std::to_string(port_ + 1) + ",bindaddr=127.0.0.1";
@@ -78,7 +47,7 @@ Swtpm::Swtpm() {
     throw TpmError("cannot start swtpm");
   pid_ = pid;
   for (int i = 0; i < 200; ++i) {  // up to 10 s for the simulator to listen
-    if (can_connect(port_)) return;
+    if (host::loopback_port_accepts(port_)) return;
     int status = 0;
     if (::waitpid(pid_, &status, WNOHANG) == pid_) {
       pid_ = -1;
