@@ -9,6 +9,7 @@ constexpr Entry kEntries[] = {
     {"SHAKE-128", run_shake}, {"SHAKE-256", run_shake},
     {"ML-KEM", run_mlkem},
     {"ML-DSA", run_mldsa},
+    {"LMS", run_lms},
 };
 }  // namespace
 
