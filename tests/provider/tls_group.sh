@@ -35,7 +35,9 @@ for _ in $(seq 50); do
   sleep 0.1
 done
 
-(echo "pqcea-data-check"; sleep 1) | timeout 20 "$OPENSSL" s_client "${prov[@]}" -groups "$group" \
+# stdin stays open until the reversed line is back (or 15 s), so a slow handshake is not cut short.
+(echo "pqcea-data-check"; for _ in $(seq 150); do grep -q kcehc-atad-aecqp "$work/cli.out" 2>/dev/null && break; sleep 0.1; done) |
+  timeout 30 "$OPENSSL" s_client "${prov[@]}" -groups "$group" \
   -connect "127.0.0.1:$port" -trace >"$work/cli.out" 2>&1
 rc=$?
 
