@@ -11,6 +11,7 @@
 
 #include "encoding.hpp"
 #include "ntt.hpp"
+#include "ntt_impl.hpp"
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/mlkem.hpp"
 #include "sampling.hpp"
@@ -330,6 +331,36 @@ TEST(MlKemArith, NativeBackendEqualsPortable) {
     if (it == 3) for (auto& x : i1.c) x = i2.c[&x - i1.c] = static_cast<std::int16_t>(x < 0 ? -32768 : 32767);
     invntt_tomont(i1);
     invntt_tomont_portable(i2);
+    ASSERT_EQ(0, std::memcmp(i1.c, i2.c, sizeof i1.c)) << "invntt_tomont, iteration " << it;
+  }
+}
+
+// The scalar 32-bit Montgomery form (what Cortex-M and other non-x86 builds dispatch to) must equal
+// the 16-bit-product form bit for bit, extremes included.
+TEST(MlKemArith, ScalarFormEqualsSimdForm) {
+  using namespace pqcea::mlkem::detail::impl;
+  std::mt19937 g(11);
+  for (int it = 0; it < 300; ++it) {
+    Poly a{}, acc{};
+    for (auto& x : a.c) x = static_cast<std::int16_t>(static_cast<int>(g() % (2 * Q - 1)) - (Q - 1));
+    for (auto& x : acc.c) x = static_cast<std::int16_t>(static_cast<int>(g() % 65536) - 32768);  // any int16
+    if (it == 0) for (auto& x : a.c) x = Q - 1;
+    if (it == 1) for (auto& x : a.c) x = -(Q - 1);
+    if (it == 2) for (auto& x : acc.c) x = (&x - acc.c) % 2 ? 32767 : -32768;
+    std::array<std::uint8_t, 384> b{};
+    for (auto& x : b) x = static_cast<std::uint8_t>(g());
+    if (it == 3) b.fill(0xFF);
+    Poly p1 = a, p2 = a;
+    pqcea::mlkem::detail::impl::ntt<Scalar32>(p1);
+    pqcea::mlkem::detail::impl::ntt<Simd16>(p2);
+    ASSERT_EQ(0, std::memcmp(p1.c, p2.c, sizeof p1.c)) << "ntt, iteration " << it;
+    Poly m1{}, m2{};
+    pqcea::mlkem::detail::impl::basemul_acc<Scalar32>(m1, a, b.data());
+    pqcea::mlkem::detail::impl::basemul_acc<Simd16>(m2, a, b.data());
+    ASSERT_EQ(0, std::memcmp(m1.c, m2.c, sizeof m1.c)) << "basemul_acc, iteration " << it;
+    Poly i1 = acc, i2 = acc;
+    pqcea::mlkem::detail::impl::invntt_tomont<Scalar32>(i1);
+    pqcea::mlkem::detail::impl::invntt_tomont<Simd16>(i2);
     ASSERT_EQ(0, std::memcmp(i1.c, i2.c, sizeof i1.c)) << "invntt_tomont, iteration " << it;
   }
 }

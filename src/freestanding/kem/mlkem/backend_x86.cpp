@@ -11,10 +11,10 @@ namespace pqcea::mlkem {
 namespace detail {
 namespace {
 
-[[gnu::target("avx2")]] void ntt_avx2(Poly& p) { impl::ntt(p); }
-[[gnu::target("avx2")]] void invntt_tomont_avx2(Poly& p) { impl::invntt_tomont(p); }
+[[gnu::target("avx2")]] void ntt_avx2(Poly& p) { impl::ntt<impl::Simd16>(p); }
+[[gnu::target("avx2")]] void invntt_tomont_avx2(Poly& p) { impl::invntt_tomont<impl::Simd16>(p); }
 [[gnu::target("avx2")]] void basemul_acc_avx2(Poly& acc, const Poly& a, const std::uint8_t* b) {
-  impl::basemul_acc(acc, a, b);
+  impl::basemul_acc<impl::Simd16>(acc, a, b);
 }
 
 bool cpu_has_avx2() {
