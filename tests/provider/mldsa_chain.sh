@@ -61,6 +61,14 @@ PY
 if "$OPENSSL" verify "${P[@]}" -CAfile root.crt bad.crt; then die "openssl verify accepted an altered signature"; fi
 "$check" root.crt bad.crt fail || die "pki::validate_chain accepted an altered signature"
 
+step "encrypted PKCS#8 (genpkey -aes256): written encrypted, read back only with the passphrase"
+"$OPENSSL" genpkey "${P[@]}" -algorithm ML-DSA-87 -aes256 -pass pass:pqcea-test -out enc.key || die "genpkey -aes256"
+head -1 enc.key | grep -q "BEGIN ENCRYPTED PRIVATE KEY" || die "key written without encryption"
+"$OPENSSL" pkey "${P[@]}" -in enc.key -passin pass:pqcea-test -noout || die "encrypted key not readable"
+if "$OPENSSL" pkey "${P[@]}" -in enc.key -passin pass:wrong -noout 2>/dev/null; then die "wrong passphrase accepted"; fi
+"$OPENSSL" req "${P[@]}" -x509 -new -key enc.key -passin pass:pqcea-test -subj "/CN=enc" -days 1 -out enc.crt &&
+  "$OPENSSL" verify "${P[@]}" -CAfile enc.crt enc.crt || die "certificate from the encrypted key"
+
 for alg in ML-DSA-44 ML-DSA-65; do
   step "$alg: genpkey, self-signed req -x509, verify"
   "$OPENSSL" genpkey "${P[@]}" -algorithm "$alg" -out "$alg.key" &&

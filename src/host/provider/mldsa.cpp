@@ -6,6 +6,8 @@
 #include <openssl/core_names.h>
 #include <openssl/core_object.h>
 #include <openssl/params.h>
+#include <openssl/pkcs12.h>
+#include <openssl/x509.h>
 
 #include <array>
 #include <cstring>
@@ -357,8 +359,63 @@ const OSSL_DISPATCH kSignature[] = {
 enum class Form : std::uint8_t { der, pem, text };
 enum class Structure : std::uint8_t { spki, pkcs8, none };
 
-void* enc_newctx(void*) { return reinterpret_cast<void*>(1); }  // stateless
-void enc_freectx(void*) {}
+// An encoder context remembers the cipher asked for (genpkey -aes256, pkey -aes256, ...): with one,
+// PrivateKeyInfo is written as a PKCS#8 EncryptedPrivateKeyInfo (PBES2 from OpenSSL, passphrase from
+// the caller's callback). A cipher that cannot be fetched fails, so a key is never silently left
+// unencrypted.
+struct EncCtx {
+  EVP_CIPHER* cipher = nullptr;
+};
+void* enc_newctx(void*) { return new (std::nothrow) EncCtx; }
+void enc_freectx(void* c) {
+  auto* ctx = static_cast<EncCtx*>(c);
+  if (ctx != nullptr) EVP_CIPHER_free(ctx->cipher);
+  delete ctx;
+}
+int enc_set_ctx_params(void* c, const OSSL_PARAM params[]) {
+  auto* ctx = static_cast<EncCtx*>(c);
+  const OSSL_PARAM* p = OSSL_PARAM_locate_const(params, OSSL_ENCODER_PARAM_CIPHER);
+  if (p == nullptr) return 1;
+  const char* name = nullptr;
+  if (!OSSL_PARAM_get_utf8_string_ptr(p, &name)) return 0;
+  EVP_CIPHER_free(ctx->cipher);
+  ctx->cipher = nullptr;
+  if (name == nullptr || name[0] == '\0') return 1;
+  ctx->cipher = EVP_CIPHER_fetch(classic_ctx(), name, nullptr);
+  return ctx->cipher != nullptr ? 1 : 0;
+}
+const OSSL_PARAM* enc_settable_ctx_params(void*) {
+  static const OSSL_PARAM params[] = {OSSL_PARAM_utf8_string(OSSL_ENCODER_PARAM_CIPHER, nullptr, 0),
+                                      OSSL_PARAM_utf8_string(OSSL_ENCODER_PARAM_PROPERTIES, nullptr, 0),
+                                      OSSL_PARAM_END};
+  return params;
+}
+
+// PKCS#8 PrivateKeyInfo DER -> EncryptedPrivateKeyInfo DER under `cipher` (PBES2, default KDF).
+bool encrypt_pkcs8(const pki::Bytes& der, const EVP_CIPHER* cipher, OSSL_PASSPHRASE_CALLBACK* cb, void* cbarg,
+                   pki::Bytes& out) {
+  if (cb == nullptr) return false;
+  char pass[1024];
+  std::size_t pass_len = 0;
+  OSSL_PARAM pparams[] = {OSSL_PARAM_construct_utf8_string(OSSL_PASSPHRASE_PARAM_INFO, const_cast<char*>("pqcea"), 0),
+                          OSSL_PARAM_construct_end()};
+  if (!cb(pass, sizeof pass, &pass_len, pparams, cbarg)) return false;
+  const unsigned char* p = der.data();
+  PKCS8_PRIV_KEY_INFO* p8 = d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size()));
+  X509_SIG* sig = p8 == nullptr ? nullptr
+                                : PKCS8_encrypt_ex(-1, cipher, pass, static_cast<int>(pass_len), nullptr, 0, 0, p8,
+                                                   classic_ctx(), nullptr);
+  OPENSSL_cleanse(pass, sizeof pass);
+  PKCS8_PRIV_KEY_INFO_free(p8);
+  if (sig == nullptr) return false;
+  unsigned char* enc = nullptr;
+  const int n = i2d_X509_SIG(sig, &enc);
+  X509_SIG_free(sig);
+  if (n <= 0) return false;
+  out.assign(enc, enc + n);
+  OPENSSL_free(enc);
+  return true;
+}
 
 template <Structure S>
 int enc_does_selection(void*, int selection) {
@@ -380,8 +437,9 @@ std::string hex_block(const std::vector<std::uint8_t>& b) {
 }
 
 template <Form F, Structure S>
-int enc_encode(void*, OSSL_CORE_BIO* out, const void* obj, const OSSL_PARAM[], int selection, OSSL_PASSPHRASE_CALLBACK*,
-               void*) {
+int enc_encode(void* c, OSSL_CORE_BIO* out, const void* obj, const OSSL_PARAM[], int selection,
+               OSSL_PASSPHRASE_CALLBACK* pw_cb, void* pw_cbarg) {
+  const auto* ctx = static_cast<const EncCtx*>(c);
   const auto* k = static_cast<const DsaKey*>(obj);
   if (k == nullptr) return 0;
   try {
@@ -401,6 +459,14 @@ int enc_encode(void*, OSSL_CORE_BIO* out, const void* obj, const OSSL_PARAM[], i
         if (!k->has_private) return 0;
         der = pki::encode_private_key_seed(k->v->alg, k->seed);
         label = "PRIVATE KEY";
+        if (ctx->cipher != nullptr) {
+          pki::Bytes enc;
+          const bool ok = encrypt_pkcs8(der, ctx->cipher, pw_cb, pw_cbarg, enc);
+          OPENSSL_cleanse(der.data(), der.size());
+          if (!ok) return 0;
+          der = std::move(enc);
+          label = "ENCRYPTED PRIVATE KEY";
+        }
       } else {
         if (k->pk.empty()) return 0;
         der = pki::encode_spki(k->v->alg, k->pk);
@@ -425,6 +491,9 @@ template <Form F, Structure S>
 const OSSL_DISPATCH kEncoder[] = {{OSSL_FUNC_ENCODER_NEWCTX, reinterpret_cast<void (*)()>(enc_newctx)},
                                   {OSSL_FUNC_ENCODER_FREECTX, reinterpret_cast<void (*)()>(enc_freectx)},
                                   {OSSL_FUNC_ENCODER_DOES_SELECTION, reinterpret_cast<void (*)()>(enc_does_selection<S>)},
+                                  {OSSL_FUNC_ENCODER_SET_CTX_PARAMS, reinterpret_cast<void (*)()>(enc_set_ctx_params)},
+                                  {OSSL_FUNC_ENCODER_SETTABLE_CTX_PARAMS,
+                                   reinterpret_cast<void (*)()>(enc_settable_ctx_params)},
                                   {OSSL_FUNC_ENCODER_ENCODE, reinterpret_cast<void (*)()>(enc_encode<F, S>)},
                                   {0, nullptr}};
 
