@@ -54,5 +54,6 @@ void run_shake(const json& vs, Tally& tally);
 void run_mlkem(const json& vs, Tally& tally);
 void run_mldsa(const json& vs, Tally& tally);
 void run_lms(const json& vs, Tally& tally);
+void run_slhdsa(const json& vs, Tally& tally);
 
 }  // namespace pqcea::acvp

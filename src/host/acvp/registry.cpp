@@ -10,6 +10,7 @@ constexpr Entry kEntries[] = {
     {"ML-KEM", run_mlkem},
     {"ML-DSA", run_mldsa},
     {"LMS", run_lms},
+    {"SLH-DSA", run_slhdsa},
 };
 }  // namespace
 
