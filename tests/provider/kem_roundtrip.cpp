@@ -89,6 +89,15 @@ int main(int argc, char** argv) {
     std::printf("FAIL: cannot load providers from %s\n", argv[1]);
     return 1;
   }
+  {  // A second library context loading the provider, then released: the first must keep working
+     // (the provider's classical library context is shared and reference-counted).
+    OSSL_LIB_CTX* other = OSSL_LIB_CTX_new();
+    OSSL_PROVIDER_set_default_search_path(other, argv[1]);
+    OSSL_PROVIDER* p2 = OSSL_PROVIDER_load(other, "pqcea");
+    check(p2 != nullptr, "provider", "loads into a second library context");
+    if (p2 != nullptr) OSSL_PROVIDER_unload(p2);
+    OSSL_LIB_CTX_free(other);
+  }
   const Group groups[] = {{"X25519MLKEM768", 1216, 1120, 64},    {"SecP256r1MLKEM768", 1249, 1153, 64},
                           {"SecP384r1MLKEM1024", 1665, 1665, 80}, {"MLKEM512", 800, 768, 32},
                           {"MLKEM768", 1184, 1088, 32},           {"MLKEM1024", 1568, 1568, 32}};

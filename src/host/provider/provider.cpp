@@ -5,12 +5,17 @@
 #include <openssl/rand.h>
 
 #include <cstring>
+#include <mutex>
 
 #include "common.hpp"
 
 namespace pqcea::provider {
 namespace {
 
+// Shared by every library context the provider is loaded into; counted so that the last
+// teardown frees it and an earlier one does not pull it from under the others.
+std::mutex g_mu;
+int g_users = 0;
 OSSL_LIB_CTX* g_classic = nullptr;
 OSSL_PROVIDER* g_default = nullptr;
 OSSL_FUNC_BIO_read_ex_fn* g_bio_read = nullptr;
@@ -74,11 +79,16 @@ int get_capabilities(void*, const char* capability, OSSL_CALLBACK* cb, void* arg
   return 0;
 }
 
-void teardown(void*) {
+void release_classic() {
   if (g_default != nullptr) OSSL_PROVIDER_unload(g_default);
   g_default = nullptr;
   OSSL_LIB_CTX_free(g_classic);
   g_classic = nullptr;
+}
+
+void teardown(void*) {
+  std::lock_guard<std::mutex> lock(g_mu);
+  if (g_users > 0 && --g_users == 0) release_classic();
 }
 
 const OSSL_DISPATCH provider_dispatch[] = {
@@ -128,10 +138,19 @@ extern "C" __attribute__((visibility("default"))) int OSSL_provider_init(const O
       default: break;
     }
   }
-  g_classic = OSSL_LIB_CTX_new();
-  if (g_classic == nullptr) return 0;
-  g_default = OSSL_PROVIDER_load(g_classic, "default");
-  if (g_default == nullptr || !mldsa_register_oids(handle, obj_create, add_sigid)) {
+  {
+    std::lock_guard<std::mutex> lock(g_mu);
+    if (g_users == 0) {
+      g_classic = OSSL_LIB_CTX_new();
+      g_default = g_classic != nullptr ? OSSL_PROVIDER_load(g_classic, "default") : nullptr;
+      if (g_default == nullptr) {
+        release_classic();
+        return 0;
+      }
+    }
+    ++g_users;
+  }
+  if (!mldsa_register_oids(handle, obj_create, add_sigid)) {
     teardown(nullptr);
     return 0;
   }
