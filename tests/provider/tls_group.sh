@@ -2,9 +2,11 @@
 # s_server and s_client (Debian's /usr/bin/openssl), both loading the pqcea provider, negotiate one
 # group and exchange data. Asserts from s_client's -trace that the ServerHello key_share carries the
 # group's codepoint with a server share of the expected size, and that the echoed data came back.
-# Usage: tls_group.sh MODULE_DIR GROUP CODEPOINT_DECIMAL SERVER_SHARE_BYTES CLIENT_SHARE_BYTES
+# Usage: tls_group.sh MODULE_DIR GROUP CODEPOINT_DECIMAL SERVER_SHARE_BYTES CLIENT_SHARE_BYTES [CLIENT_GROUPS]
+# CLIENT_GROUPS (e.g. "X25519:X25519MLKEM768") makes the client's first key share another group, so
+# the server must answer with a HelloRetryRequest and the client's second ClientHello carries GROUP.
 set -u
-mod=$1 group=$2 id=$3 sshare=$4 cshare=$5
+mod=$1 group=$2 id=$3 sshare=$4 cshare=$5 cgroups=${6:-$2}
 OPENSSL=${OPENSSL:-/usr/bin/openssl}
 work=$(mktemp -d)
 srv_pid=""
@@ -37,13 +39,18 @@ done
 
 # stdin stays open until the reversed line is back (or 15 s), so a slow handshake is not cut short.
 (echo "pqcea-data-check"; for _ in $(seq 150); do grep -q kcehc-atad-aecqp "$work/cli.out" 2>/dev/null && break; sleep 0.1; done) |
-  timeout 30 "$OPENSSL" s_client "${prov[@]}" -groups "$group" \
+  timeout 30 "$OPENSSL" s_client "${prov[@]}" -groups "$cgroups" \
   -connect "127.0.0.1:$port" -trace >"$work/cli.out" 2>&1
 rc=$?
 
-# The client's ClientHello key share and the ServerHello key share, from the trace.
-client_line=$(awk '/ClientHello/ {c=1} c && /NamedGroup:/ {getline l; print $0 " " l; exit}' "$work/cli.out")
-server_line=$(awk '/ServerHello/ {s=1} s && /NamedGroup:/ {getline l; print $0 " " l; exit}' "$work/cli.out")
+# The last ClientHello / ServerHello key share (after a HelloRetryRequest there are two of each;
+# the HelloRetryRequest is traced as a ServerHello whose key_share holds only the group).
+client_line=$(awk '/ClientHello/ {c=1; v=""} c && /key_share/ {k=1} c && k && /NamedGroup:/ {getline l; v=$0 " " l; c=0; k=0} END {print v}' "$work/cli.out")
+server_line=$(awk '/ServerHello/ {c=1} c && /NamedGroup:/ {getline l; if (l ~ /key_exchange/) {v=$0 " " l; c=0}} END {print v}' "$work/cli.out")
+# 3.0's trace shows a HelloRetryRequest as a ServerHello; it shows as a second ClientHello.
+hellos=$(grep -c "ClientHello, Length" "$work/cli.out")
+echo "ClientHellos sent: $hellos"
+if [ "$cgroups" != "$group" ] && [ "$hellos" -ne 2 ]; then echo "FAIL: expected a HelloRetryRequest"; exit 1; fi
 echo "client rc=$rc"
 echo "ClientHello key_share: ${client_line:0:80}"
 echo "ServerHello key_share: ${server_line:0:80}"
