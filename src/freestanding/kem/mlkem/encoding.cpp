@@ -2,6 +2,11 @@
 
 namespace pqcea::mlkem::detail {
 
+// Compress_d / Decompress_d without division are exact for every input (Eq. 4.7, 4.8).
+static_assert(check_compress<1>() && check_compress<4>() && check_compress<5>() && check_compress<10>() &&
+              check_compress<11>());
+
+
 void encode12(std::uint8_t* out, const Poly& p) {
   for (int i = 0; i < n / 2; ++i) {
     const auto a = static_cast<std::uint16_t>(p.c[2 * i]), b = static_cast<std::uint16_t>(p.c[2 * i + 1]);

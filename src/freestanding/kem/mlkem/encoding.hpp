@@ -43,8 +43,7 @@ consteval bool check_compress() {
   }
   return true;
 }
-static_assert(check_compress<1>() && check_compress<4>() && check_compress<5>() && check_compress<10>() &&
-              check_compress<11>());
+// (asserted once, in encoding.cpp)
 
 // ---- ByteEncode_d / ByteDecode_d (Alg. 5, 6), 8 coefficients = d bytes at a time ----------------
 template <unsigned D>
