@@ -10,6 +10,8 @@ void add_demo(CLI::App& app);        // selftest
 void add_fleet_demo(CLI::App& app);  // demo
 void add_kem(CLI::App& app);
 void add_sig(CLI::App& app);
+void add_serve(CLI::App& app);    // serve, fleet-init, registry-fill
+void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 
 // Shared file helpers for commands that read and write raw binary files.

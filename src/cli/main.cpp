@@ -32,6 +32,8 @@ int main(int argc, char** argv) {
   pqcea::cli::add_fleet_demo(app);
   pqcea::cli::add_kem(app);
   pqcea::cli::add_sig(app);
+  pqcea::cli::add_serve(app);
+  pqcea::cli::add_loadgen(app);
   pqcea::cli::add_image(app);
   try {
     app.parse(argc, argv);

@@ -63,9 +63,9 @@ const Bytes kNonce(32, 0xAB);
 }  // namespace
 
 TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   store_->migrate();
-  EXPECT_EQ(store_->schema_version(), 1);
+  EXPECT_EQ(store_->schema_version(), 2);
   EXPECT_EQ(store_->device_count(), 1u);
 }
 
@@ -117,6 +117,46 @@ TEST_P(StoreTest, NonceSingleUseAcrossConnections) {
   EXPECT_EQ(second->commit_result(kNonce, 10, a), NonceCheck::ok);
   EXPECT_EQ(store_->commit_result(kNonce, 10, b), NonceCheck::used);
   EXPECT_EQ(store_->result_count(), 1u);
+}
+
+TEST_P(StoreTest, ResultById) {
+  store_->put_nonce("meter-0001", kNonce, 100);
+  auto r = result();
+  ASSERT_EQ(store_->commit_result(kNonce, 50, r), NonceCheck::ok);
+  auto got = store_->result(r.id);
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->device_id, "meter-0001");
+  EXPECT_EQ(got->ear, (Bytes{1, 2, 3}));
+  EXPECT_EQ(got->nonce, kNonce);
+  EXPECT_EQ(got->created_at, 50);
+  EXPECT_FALSE(store_->result(r.id + 1).has_value());
+}
+
+TEST_P(StoreTest, PolicyRevisionsIncreaseAndTheLatestWins) {
+  EXPECT_EQ(store_->latest_policy_revision(), 0);
+  EXPECT_FALSE(store_->latest_policy().has_value());
+  const std::int64_t r1 = store_->put_policy("{\"version\":1}", Bytes{9, 9}, 10);
+  const std::int64_t r2 = store_->put_policy("{\"version\":1,\"models\":{}}", Bytes{8}, 11);
+  EXPECT_GT(r2, r1);
+  EXPECT_EQ(store_->latest_policy_revision(), r2);
+  auto p = store_->latest_policy();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->revision, r2);
+  EXPECT_EQ(p->document, "{\"version\":1,\"models\":{}}");
+  EXPECT_EQ(p->signature, Bytes{8});
+  EXPECT_EQ(p->uploaded_at, 11);
+}
+
+TEST_P(StoreTest, BulkFillAddsPlaceholderRowsThatCannotAttest) {
+  store_->bulk_fill("filler-", 2500, 100);
+  EXPECT_EQ(store_->device_count(), 2501u);
+  auto d = store_->device("filler-2499");
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->sig_alg, "placeholder");
+  EXPECT_EQ(d->public_key, Bytes(2592, 0));
+  EXPECT_FALSE(store_->device("filler-2500").has_value());
+  EXPECT_THROW(store_->bulk_fill("filler-", 1, 100), StoreError);  // ids are unique
+  EXPECT_EQ(store_->device_count(), 2501u);
 }
 
 TEST_P(StoreTest, UnknownUrlIsAClearError) {

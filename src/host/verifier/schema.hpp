@@ -25,6 +25,9 @@ inline const std::vector<Migration>& migrations() {
        " id {SERIAL}, device_id TEXT NOT NULL REFERENCES devices(id), status TEXT NOT NULL,"
        " detail TEXT NOT NULL, ear {BLOB} NOT NULL, nonce {BLOB} NOT NULL UNIQUE, created_at BIGINT NOT NULL);"
        "CREATE INDEX results_by_device ON results(device_id, id);"},
+      {2,
+       "CREATE TABLE policies ("
+       " revision {SERIAL}, document TEXT NOT NULL, signature {BLOB} NOT NULL, uploaded_at BIGINT NOT NULL);"},
   };
   return m;
 }

@@ -3,6 +3,7 @@
 // replicas sharing the database cannot both consume one nonce; results.nonce is UNIQUE as well.
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <mutex>
 
 #include "pqcea/host/verifier/store.hpp"
@@ -208,6 +209,64 @@ class PostgresStore final : public Store {
     rec.nonce = bytea(r.get(), 0, 5);
     rec.created_at = std::stoll(PQgetvalue(r.get(), 0, 6));
     return rec;
+  }
+
+  std::optional<ResultRecord> result(std::int64_t id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.i64(id);
+    Result r = query("SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = $1", p);
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    ResultRecord rec;
+    rec.id = std::stoll(PQgetvalue(r.get(), 0, 0));
+    rec.device_id = PQgetvalue(r.get(), 0, 1);
+    rec.status = PQgetvalue(r.get(), 0, 2);
+    rec.detail = PQgetvalue(r.get(), 0, 3);
+    rec.ear = bytea(r.get(), 0, 4);
+    rec.nonce = bytea(r.get(), 0, 5);
+    rec.created_at = std::stoll(PQgetvalue(r.get(), 0, 6));
+    return rec;
+  }
+
+  std::int64_t put_policy(const std::string& document, std::span<const std::uint8_t> signature,
+                          std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(document).bytes(signature).i64(now);
+    Result r = query("INSERT INTO policies(document, signature, uploaded_at) VALUES ($1,$2,$3) RETURNING revision", p);
+    return std::stoll(PQgetvalue(r.get(), 0, 0));
+  }
+
+  std::optional<StoredPolicy> latest_policy() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    Result r = query("SELECT revision, document, signature, uploaded_at FROM policies ORDER BY revision DESC LIMIT 1", p);
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    return StoredPolicy{std::stoll(PQgetvalue(r.get(), 0, 0)), PQgetvalue(r.get(), 0, 1), bytea(r.get(), 0, 2),
+                        std::stoll(PQgetvalue(r.get(), 0, 3))};
+  }
+
+  std::int64_t latest_policy_revision() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    Result r = query("SELECT COALESCE(MAX(revision), 0) FROM policies", p);
+    return std::stoll(PQgetvalue(r.get(), 0, 0));
+  }
+
+  void bulk_fill(const std::string& prefix, std::size_t count, std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    constexpr std::size_t kChunk = 1000000;  // one statement (one transaction) per chunk
+    for (std::size_t first = 0; first < count; first += kChunk) {
+      const std::size_t last = std::min(count, first + kChunk) - 1;
+      Params p;
+      p.text(prefix).i64(static_cast<std::int64_t>(first)).i64(static_cast<std::int64_t>(last));
+      p.i64(now + 10 * 365 * 86400LL).i64(now);
+      // The placeholder key compresses to a few bytes (TOAST), so the heap stays small.
+      query("INSERT INTO devices(id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked,"
+            " registered_at) SELECT $1 || g, 'placeholder', 'placeholder', decode(repeat('00', 2592), 'hex'),"
+            " ''::bytea, ''::bytea, $4::bigint, 0, $5::bigint FROM generate_series($2::bigint, $3::bigint) g",
+            p);
+    }
   }
 
  private:

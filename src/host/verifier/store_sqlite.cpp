@@ -3,6 +3,7 @@
 // COMMIT returns); only an operating-system crash or power loss may lose the last commits.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 
@@ -235,6 +236,69 @@ class SqliteStore final : public Store {
     r.nonce = s.blob(5);
     r.created_at = s.i64(6);
     return r;
+  }
+
+  std::optional<ResultRecord> result(std::int64_t id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_, "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    ResultRecord r;
+    r.id = s.i64(0);
+    r.device_id = s.text(1);
+    r.status = s.text(2);
+    r.detail = s.text(3);
+    r.ear = s.blob(4);
+    r.nonce = s.blob(5);
+    r.created_at = s.i64(6);
+    return r;
+  }
+
+  std::int64_t put_policy(const std::string& document, std::span<const std::uint8_t> signature,
+                          std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(stmts_, db_, "INSERT INTO policies(document, signature, uploaded_at) VALUES (?,?,?)")
+        .bind(1, document)
+        .bind(2, signature)
+        .bind(3, now)
+        .step();
+    return sqlite3_last_insert_rowid(db_);
+  }
+
+  std::optional<StoredPolicy> latest_policy() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_,
+           "SELECT revision, document, signature, uploaded_at FROM policies ORDER BY revision DESC LIMIT 1");
+    if (!s.step()) return std::nullopt;
+    return StoredPolicy{s.i64(0), s.text(1), s.blob(2), s.i64(3)};
+  }
+
+  std::int64_t latest_policy_revision() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_, "SELECT COALESCE(MAX(revision), 0) FROM policies");
+    return s.step() ? s.i64(0) : 0;
+  }
+
+  void bulk_fill(const std::string& prefix, std::size_t count, std::int64_t now) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    constexpr std::size_t kChunk = 100000;  // one transaction per chunk
+    for (std::size_t first = 0; first < count; first += kChunk) {
+      const std::size_t last = std::min(count, first + kChunk) - 1;
+      exec("BEGIN IMMEDIATE");
+      try {
+        Stmt s(stmts_, db_,
+               "WITH RECURSIVE g(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM g WHERE n < ?)"
+               " INSERT INTO devices(id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked,"
+               " registered_at) SELECT ? || n, 'placeholder', 'placeholder', zeroblob(2592), x'', x'', ?, 0, ?"
+               " FROM g");
+        s.bind(1, static_cast<std::int64_t>(first)).bind(2, static_cast<std::int64_t>(last)).bind(3, prefix);
+        s.bind(4, now + 10 * 365 * 86400LL).bind(5, now).step();
+        exec("COMMIT");
+      } catch (...) {
+        sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+      }
+    }
   }
 
  private:

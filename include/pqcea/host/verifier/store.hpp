@@ -37,6 +37,15 @@ struct ResultRecord {
   std::int64_t created_at = 0;
 };
 
+// A signed reference-value / policy document as uploaded by the operator (docs/verifier.md).
+// The database keeps every revision; replicas appraise with the latest one.
+struct StoredPolicy {
+  std::int64_t revision = 0;
+  std::string document;  // the JSON text exactly as signed
+  Bytes signature;       // the operator's ML-DSA signature over `document`
+  std::int64_t uploaded_at = 0;
+};
+
 enum class NonceCheck { ok, unknown, used, expired, wrong_device };
 const char* to_string(NonceCheck c);
 
@@ -84,7 +93,20 @@ class Store {
   virtual void commit_results(std::span<PendingResult> batch, std::int64_t now) = 0;
 
   virtual std::optional<ResultRecord> last_result(const std::string& device_id) = 0;
+  virtual std::optional<ResultRecord> result(std::int64_t id) = 0;
   virtual std::size_t result_count() = 0;
+
+  // Policy revisions. put_policy stores a document whose signature the caller has checked and
+  // returns its revision (increasing); latest_policy_revision is 0 when none was stored.
+  virtual std::int64_t put_policy(const std::string& document, std::span<const std::uint8_t> signature,
+                                  std::int64_t now) = 0;
+  virtual std::optional<StoredPolicy> latest_policy() = 0;
+  virtual std::int64_t latest_policy_revision() = 0;
+
+  // Bulk-loads `count` placeholder registry rows with ids prefix + 0 .. prefix + (count - 1),
+  // generated inside the database (no per-row round trip), for registry-size benchmarks.
+  // Their key is a fixed placeholder (not a valid ML-DSA key), so they can never attest.
+  virtual void bulk_fill(const std::string& prefix, std::size_t count, std::int64_t now) = 0;
 };
 
 // "sqlite:PATH" (PATH may be ":memory:") or, where built, "postgresql://...".

@@ -1,0 +1,125 @@
+// The verifier service (docs/verifier-service.md): the appraisal of src/host/verifier behind a
+// versioned HTTP/1.1 API (Boost.Beast), optionally over TLS (OpenSSL through Boost.Asio), with the
+// database as the only state, so any number of replicas can serve one PostgreSQL database.
+//
+//   POST /v1/challenge            {device_id} -> {nonce (hex), expires_at}
+//   POST /v1/attest               COSE_Sign1 evidence (application/cose, or JSON with base64)
+//                                 -> the signed attestation result
+//   GET  /v1/devices/{id}         registry status and the last result
+//   GET  /v1/results/{id}         one stored result
+//   GET  /v1/verifier-key         the key that signs results
+//   POST /v1/admin/devices        register (certificate validated against the fleet CA)
+//   PUT  /v1/admin/policy         signed reference values and policy
+//   POST /v1/admin/devices/{id}/revoke
+//   GET  /healthz, GET /metrics   (Prometheus text format)
+#pragma once
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pqcea::service {
+
+using Bytes = std::vector<std::uint8_t>;
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";  // HOST:PORT (port 0 = any free port); loopback by default
+  std::string db = "sqlite:verifier.db";  // sqlite:PATH or postgresql://...
+  std::string ca_cert_pem;                // the fleet CA root; registrations must chain to it
+  std::string operator_key_pem;           // the operator's ML-DSA public key (SPKI): signs policies
+  std::array<std::uint8_t, 32> verifier_seed{};  // the verifier's ML-DSA-87 key: signs results
+  std::string admin_token;                // bearer token of the admin endpoints (required)
+  std::string tls_cert_file, tls_key_file;  // both set: HTTPS only
+  std::string tls_groups;                 // OpenSSL key-exchange groups list, e.g. "X25519:P-256"
+  unsigned io_threads = 0;                // 0 = one per core
+  unsigned workers = 0;                   // appraisal threads; 0 = one per core
+  std::size_t body_limit = 64 * 1024;     // larger bodies: 413 body_too_large
+  std::chrono::milliseconds request_timeout{10000};  // from a request's first byte to its last
+  std::chrono::milliseconds idle_timeout{30000};     // a keep-alive connection without a request
+  std::chrono::milliseconds write_timeout{10000};    // a client that does not read its response
+  std::int64_t nonce_ttl = 300;           // seconds
+  std::size_t max_batch = 64;             // results signed together (one ML-DSA signature)
+  std::size_t max_connections = 10000;    // beyond: new connections are closed at once
+  std::size_t max_queue = 20000;          // attestations waiting; beyond: 503 overloaded
+  std::chrono::milliseconds policy_poll{1000};  // how often a replica looks for a newer policy
+  bool quiet = false;                     // no log lines on stderr
+};
+
+class Server {
+ public:
+  explicit Server(Config config);
+  ~Server();  // stops
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  // Opens the database (migrations), binds, and starts the threads. Throws on failure.
+  void start();
+  std::uint16_t port() const;
+  // Blocks until SIGINT or SIGTERM, then stops.
+  void run_until_signal();
+  // Stops accepting, answers what is queued, joins the threads. Idempotent.
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- fleet key material (`pqcea fleet-init`) ----------------------------------------------------
+// DIR/ca.pem + ca.key.pem            fleet root CA (ML-DSA-87): issues device certificates
+// DIR/operator.pub.pem + .key.pem    operator key (ML-DSA-87): signs reference values / policy
+// DIR/verifier.pub.pem + .key.pem    verifier key (ML-DSA-87): signs attestation results
+// DIR/admin.token                    bearer token of the admin endpoints
+// DIR/tls.pem + tls.key.pem          self-signed TLS certificate for 127.0.0.1/localhost (optional)
+void init_fleet(const std::filesystem::path& dir, bool with_tls);
+// Fills the key and trust fields of `c` from a fleet folder (private keys of the CA and the
+// operator are not read: the service does not need them).
+void load_fleet(const std::filesystem::path& dir, Config& c);
+// A self-signed EC P-256 certificate for 127.0.0.1, ::1 and localhost (PEM files).
+void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file);
+
+// ---- a small blocking HTTP/1.1 client (tests, the load generator's setup and check phases) -----
+struct HttpResult {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+class HttpClient {
+ public:
+  // base: "http://HOST:PORT" or "https://HOST:PORT" (then ca_file is the certificate to trust).
+  explicit HttpClient(std::string base, std::string ca_file = "");
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // One request on a kept-alive connection (reconnects once if the server had closed it).
+  // Throws std::runtime_error on a transport failure.
+  HttpResult request(std::string_view method, std::string_view target, std::string_view body = {},
+                     std::string_view content_type = "application/json", std::string_view bearer = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// ---- the load generator (`pqcea loadgen`) ---------------------------------------------------
+struct LoadgenOptions {
+  std::vector<std::string> targets;  // http(s)://HOST:PORT; several = replicas, used round robin
+  std::filesystem::path fleet;       // fleet folder (CA and operator keys, admin token)
+  std::string tls_ca;                // certificate to trust for https targets (default DIR/tls.pem)
+  std::size_t devices = 100;
+  std::size_t attestations = 1000;
+  std::size_t concurrency = 0;       // connections in flight; 0 = devices
+  std::size_t tamper_every = 50;     // every n-th evidence reports modified firmware (0 = never)
+  std::size_t check_signatures = 200;  // results whose EAR signature is verified in the check
+  unsigned build_threads = 0;        // evidence builders; 0 = one per core
+  bool allow_errors = false;         // exit 0 even with failed requests (fault-injection runs)
+  std::string seed;                  // device identities derive from it; empty = random per run
+};
+// Prints the phases, throughput, p50/p99 and a last line "lost: K". Returns the exit status.
+int run_loadgen(const LoadgenOptions& options, std::ostream& out);
+
+}  // namespace pqcea::service

@@ -1,0 +1,115 @@
+// `pqcea serve`: the verifier service (docs/verifier-service.md).
+// `pqcea fleet-init`: key material for a fleet (CA, operator, verifier keys, admin token, TLS).
+// `pqcea registry-fill`: bulk-loads placeholder registry rows (registry-size benchmarks).
+#include <sys/resource.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands.hpp"
+#include "pqcea/host/pki.hpp"
+#include "pqcea/host/service.hpp"
+#include "pqcea/host/verifier/store.hpp"
+
+namespace pqcea::cli {
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+void add_serve(CLI::App& app) {
+  static service::Config cfg;
+  static std::string fleet, ca_cert, operator_key, verifier_key, admin_token_file, port_file;
+  static long long request_ms = 10000, idle_ms = 30000;
+  auto* cmd = app.add_subcommand("serve", "Run the verifier service (HTTP API; docs/verifier-service.md)");
+  cmd->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
+  cmd->add_option("--db", cfg.db, "sqlite:PATH or postgresql://...")->capture_default_str();
+  cmd->add_option("--fleet", fleet, "fleet folder from `pqcea fleet-init` (default for the four files below)");
+  cmd->add_option("--ca-cert", ca_cert, "fleet CA root certificate (PEM)");
+  cmd->add_option("--operator-key", operator_key, "operator public key that signs policies (PEM)");
+  cmd->add_option("--verifier-key", verifier_key, "verifier private key that signs results (PKCS#8 PEM, ML-DSA-87)");
+  cmd->add_option("--admin-token-file", admin_token_file, "file holding the admin bearer token");
+  cmd->add_option("--tls-cert", cfg.tls_cert_file, "TLS certificate chain (PEM): serve HTTPS");
+  cmd->add_option("--tls-key", cfg.tls_key_file, "TLS private key (PEM)");
+  cmd->add_option("--tls-groups", cfg.tls_groups, "OpenSSL key-exchange groups, e.g. X25519:P-256");
+  cmd->add_option("--threads", cfg.io_threads, "network threads (0: one per core)")->capture_default_str();
+  cmd->add_option("--workers", cfg.workers, "appraisal threads (0: one per core)")->capture_default_str();
+  cmd->add_option("--body-limit", cfg.body_limit, "largest request body in bytes")->capture_default_str();
+  cmd->add_option("--request-timeout-ms", request_ms, "time for a whole request to arrive")->capture_default_str();
+  cmd->add_option("--idle-timeout-ms", idle_ms, "keep-alive connections idle longer are closed")->capture_default_str();
+  cmd->add_option("--nonce-ttl", cfg.nonce_ttl, "nonce lifetime in seconds")->capture_default_str();
+  cmd->add_option("--max-batch", cfg.max_batch, "results signed together")->capture_default_str();
+  cmd->add_option("--max-connections", cfg.max_connections, "open connections")->capture_default_str();
+  cmd->add_option("--port-file", port_file, "write the bound port to this file once listening");
+  cmd->add_flag("--quiet", cfg.quiet, "no log lines");
+  cmd->callback([] {
+    if (!fleet.empty()) service::load_fleet(fleet, cfg);
+    if (!ca_cert.empty()) cfg.ca_cert_pem = slurp(ca_cert);
+    if (!operator_key.empty()) cfg.operator_key_pem = slurp(operator_key);
+    if (!verifier_key.empty()) {
+      auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(slurp(verifier_key), "PRIVATE KEY"));
+      if (alg != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
+      cfg.verifier_seed = seed;
+    }
+    if (!admin_token_file.empty()) {
+      std::string t = slurp(admin_token_file);
+      while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+      cfg.admin_token = t;
+    }
+    if (cfg.ca_cert_pem.empty() || cfg.operator_key_pem.empty() || cfg.admin_token.empty())
+      throw std::runtime_error("serve needs --fleet DIR (or --ca-cert, --operator-key, --verifier-key, --admin-token-file)");
+    cfg.request_timeout = std::chrono::milliseconds(request_ms);
+    cfg.idle_timeout = std::chrono::milliseconds(idle_ms);
+    rlimit rl{};
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      setrlimit(RLIMIT_NOFILE, &rl);
+    }
+    service::Server server(cfg);
+    server.start();
+    if (!port_file.empty()) {
+      const std::string tmp = port_file + ".tmp";
+      std::ofstream(tmp) << server.port() << "\n";
+      std::filesystem::rename(tmp, port_file);  // appears whole
+    }
+    server.run_until_signal();
+  });
+
+  static std::string out_dir;
+  static bool with_tls = false;
+  auto* init = app.add_subcommand("fleet-init", "Create a fleet's keys: CA, operator, verifier (ML-DSA-87), admin token");
+  init->add_option("--out", out_dir, "folder to create")->required();
+  init->add_flag("--tls", with_tls, "also a self-signed TLS certificate for 127.0.0.1 / localhost");
+  init->callback([] {
+    service::init_fleet(out_dir, with_tls);
+    std::cout << "fleet keys written to " << out_dir << "\n";
+  });
+
+  static std::string fill_db, prefix = "placeholder-";
+  static std::size_t count = 0;
+  auto* fill = app.add_subcommand("registry-fill", "Bulk-load placeholder devices into a verifier database");
+  fill->add_option("--db", fill_db, "sqlite:PATH or postgresql://...")->required();
+  fill->add_option("--count", count, "rows to add")->required();
+  fill->add_option("--prefix", prefix, "id prefix (ids are PREFIX0 .. PREFIX<count-1>)")->capture_default_str();
+  fill->callback([] {
+    auto store = verifier::open_store(fill_db);
+    auto t0 = std::chrono::steady_clock::now();
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+    store->bulk_fill(prefix, count, now);
+    std::cout << "added " << count << " placeholder devices in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s; registry: "
+              << store->device_count() << " devices\n";
+  });
+}
+
+}  // namespace pqcea::cli

@@ -1,0 +1,45 @@
+// Internals of the verifier service shared by its translation units. Only http_server.cpp and
+// the clients include Boost; the API, the worker pool and the metrics see plain structs.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace pqcea::service::detail {
+
+// One HTTP request as the API sees it (the transport has already enforced size and time limits).
+struct Request {
+  std::string method;
+  std::string target;         // path and query
+  std::string content_type;   // media type without parameters, lower case
+  std::string authorization;  // the Authorization header, verbatim
+  std::string body;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::string allow;  // set on 405
+};
+
+// Called exactly once per request, from any thread.
+using Reply = std::function<void(Response)>;
+
+Response json_error(int status, std::string_view code, std::string_view message);
+
+// Encodings used in the JSON bodies.
+std::string base64_encode(std::span<const std::uint8_t> data);
+std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);  // standard alphabet, padded or not
+std::string hex_encode(std::span<const std::uint8_t> data);
+std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text);
+
+std::int64_t unix_now();
+
+}  // namespace pqcea::service::detail

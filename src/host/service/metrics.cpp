@@ -1,0 +1,73 @@
+#include "metrics.hpp"
+
+#include <sstream>
+
+namespace pqcea::service::detail {
+
+void Metrics::request(std::string_view route, int code, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++requests_[{std::string(route), code}];
+  Histogram& h = latency_[std::string(route)];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i)
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::result(std::string_view status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++results_[std::string(status)];
+}
+
+void Metrics::rejection(std::string_view error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++rejections_[std::string(error)];
+}
+
+void Metrics::batch(std::size_t size) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++batches_;
+  batched_ += size;
+}
+
+std::string Metrics::render() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::ostringstream o;
+  o << "# HELP pqcea_http_requests_total HTTP requests by route pattern and status code.\n"
+       "# TYPE pqcea_http_requests_total counter\n";
+  for (const auto& [k, v] : requests_)
+    o << "pqcea_http_requests_total{route=\"" << k.first << "\",code=\"" << k.second << "\"} " << v << "\n";
+  o << "# HELP pqcea_http_request_duration_seconds Time from a complete request to its response.\n"
+       "# TYPE pqcea_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    for (std::size_t i = 0; i < kBuckets.size(); ++i)
+      o << "pqcea_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"" << kBuckets[i] << "\"} "
+        << h.counts[i] << "\n";
+    o << "pqcea_http_request_duration_seconds_bucket{route=\"" << route << "\",le=\"+Inf\"} " << h.count << "\n";
+    o << "pqcea_http_request_duration_seconds_sum{route=\"" << route << "\"} " << h.sum << "\n";
+    o << "pqcea_http_request_duration_seconds_count{route=\"" << route << "\"} " << h.count << "\n";
+  }
+  o << "# HELP pqcea_attestation_results_total Appraised attestations by result status.\n"
+       "# TYPE pqcea_attestation_results_total counter\n";
+  for (const char* s : {"affirming", "warning", "contraindicated"}) {
+    auto it = results_.find(s);
+    o << "pqcea_attestation_results_total{status=\"" << s << "\"} " << (it == results_.end() ? 0 : it->second)
+      << "\n";
+  }
+  o << "# HELP pqcea_attestation_rejections_total Rejected evidence (bad input, nothing stored) by error code.\n"
+       "# TYPE pqcea_attestation_rejections_total counter\n";
+  for (const auto& [k, v] : rejections_) o << "pqcea_attestation_rejections_total{error=\"" << k << "\"} " << v << "\n";
+  o << "# HELP pqcea_result_batches_total Signed result batches (one ML-DSA signature each).\n"
+       "# TYPE pqcea_result_batches_total counter\n"
+    << "pqcea_result_batches_total " << batches_ << "\n"
+    << "# HELP pqcea_result_batch_items_total Attestations appraised in batches.\n"
+       "# TYPE pqcea_result_batch_items_total counter\n"
+    << "pqcea_result_batch_items_total " << batched_ << "\n"
+    << "# HELP pqcea_open_connections Open client connections.\n# TYPE pqcea_open_connections gauge\n"
+    << "pqcea_open_connections " << open_connections.load() << "\n"
+    << "# HELP pqcea_attest_queue Attestations waiting for a worker.\n# TYPE pqcea_attest_queue gauge\n"
+    << "pqcea_attest_queue " << queued.load() << "\n";
+  return o.str();
+}
+
+}  // namespace pqcea::service::detail

@@ -1,0 +1,41 @@
+// Counters and a latency histogram in the Prometheus text exposition format (version 0.0.4).
+// Label values come from fixed sets (route patterns, status codes, result statuses, error codes),
+// so the number of series stays bounded whatever clients send.
+#pragma once
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace pqcea::service::detail {
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                                      0.1,    0.25,  0.5,    1,     2.5,  5,     10};
+  void request(std::string_view route, int code, double seconds);
+  void result(std::string_view status);        // appraised: affirming | warning | contraindicated
+  void rejection(std::string_view error);      // rejected attestation, by error code
+  void batch(std::size_t size);                // one signed batch of results
+  std::atomic<std::int64_t> open_connections{0};
+  std::atomic<std::int64_t> queued{0};
+  std::string render() const;
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> counts{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+  std::map<std::string, std::uint64_t> results_;
+  std::map<std::string, std::uint64_t> rejections_;
+  std::uint64_t batches_ = 0, batched_ = 0;
+};
+
+}  // namespace pqcea::service::detail

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The load figures of docs/verifier-service.md (CTest label "long", `make test-long`):
+#   1. SQLite, one verifier          2. PostgreSQL, one verifier
+#   3. PostgreSQL, two verifiers     4. registry of 10,000 vs 10,000,000 devices (PostgreSQL)
+# Every run must end with "lost: 0"; run 4 must keep >= 80% of the small registry's throughput.
+# Only loopback addresses; every server started here is stopped on exit.
+# Usage: load.sh PQCEA OUTDIR [sqlite|pg|replicas|registry ...]   (default: all four)
+# Sizes: LOAD_DEVICES (1000), LOAD_ATTESTATIONS (100000), LOAD_REGISTRY (10000000),
+#        LOAD_REGISTRY_ATTESTATIONS (30000).
+set -euo pipefail
+PQCEA=$(realpath "$1")
+OUT=$2
+shift 2
+RUNS=("$@")
+[ ${#RUNS[@]} -eq 0 ] && RUNS=(sqlite pg replicas registry)
+DEVICES=${LOAD_DEVICES:-1000}
+ATT=${LOAD_ATTESTATIONS:-100000}
+REGISTRY=${LOAD_REGISTRY:-10000000}
+REG_ATT=${LOAD_REGISTRY_ATTESTATIONS:-30000}
+
+rm -rf "$OUT"
+mkdir -p "$OUT"
+OUT=$(realpath "$OUT")
+SUMMARY=$OUT/summary.txt
+: >"$SUMMARY"
+SERVERS=()
+PGDIR=""
+RUN_AS=""
+PGBIN=""
+
+cleanup() {
+  for p in "${SERVERS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${SERVERS[@]}"; do wait "$p" 2>/dev/null || true; done
+  if [ -n "$PGDIR" ]; then
+    $RUN_AS "$PGBIN/pg_ctl" -w -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
+    rm -rf "$PGDIR"
+  fi
+}
+trap cleanup EXIT
+
+"$PQCEA" fleet-init --out "$OUT/fleet" >/dev/null
+
+start_server() {  # name db -> prints the port
+  local name=$1 db=$2
+  rm -f "$OUT/$name.port"
+  "$PQCEA" serve --listen 127.0.0.1:0 --db "$db" --fleet "$OUT/fleet" --port-file "$OUT/$name.port" \
+    --nonce-ttl 7200 --quiet >"$OUT/$name.log" 2>&1 &
+  SERVERS+=($!)
+  for _ in $(seq 1 600); do
+    [ -s "$OUT/$name.port" ] && { cat "$OUT/$name.port"; return 0; }
+    sleep 0.1
+  done
+  echo "server $name did not start" >&2
+  cat "$OUT/$name.log" >&2
+  return 1
+}
+
+stop_servers() {
+  for p in "${SERVERS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  for p in "${SERVERS[@]}"; do wait "$p" 2>/dev/null || true; done
+  SERVERS=()
+}
+
+loadgen() {  # label, loadgen args...
+  local label=$1
+  shift
+  echo "=== $label: load average $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$SUMMARY"
+  echo "\$ pqcea loadgen $*" | tee -a "$SUMMARY"
+  "$PQCEA" loadgen --fleet "$OUT/fleet" "$@" | tee "$OUT/$label.txt"
+  grep -E '^(throughput|latency|errors|lost):' "$OUT/$label.txt" | tee -a "$SUMMARY"
+  grep -qx 'lost: 0' "$OUT/$label.txt"
+}
+
+throughput_of() { sed -n 's/^throughput: \([0-9]*\) .*/\1/p' "$OUT/$1.txt"; }
+
+start_pg() {
+  [ -n "$PGDIR" ] && return 0
+  for v in 17 16 15 14 13; do
+    [ -x "/usr/lib/postgresql/$v/bin/initdb" ] && { PGBIN=/usr/lib/postgresql/$v/bin; break; }
+  done
+  [ -n "$PGBIN" ] || { echo "PostgreSQL is not installed (scripts/bootstrap)" >&2; exit 1; }
+  PGDIR=$(mktemp -d /tmp/pqcea-load-pg-XXXXXX)
+  if [ "$(id -u)" -eq 0 ]; then
+    chown postgres: "$PGDIR"
+    RUN_AS="runuser -u postgres --"
+  fi
+  PGPORT=$((40000 + $$ % 20000))
+  $RUN_AS "$PGBIN/initdb" -A trust -U postgres -D "$PGDIR/data" >"$OUT/initdb.log" 2>&1
+  # Durable settings (fsync on, synchronous commit): the figures include the commit cost.
+  $RUN_AS "$PGBIN/pg_ctl" -w -D "$PGDIR/data" -l "$PGDIR/server.log" \
+    -o "-k $PGDIR -p $PGPORT -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" start >/dev/null
+}
+
+createdb() {
+  $RUN_AS "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres "$1"
+  echo "postgresql://postgres@127.0.0.1:$PGPORT/$1"
+}
+
+for run in "${RUNS[@]}"; do
+  case $run in
+  sqlite)
+    p=$(start_server sqlite "sqlite:$OUT/sqlite.db")
+    loadgen sqlite --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$ATT"
+    stop_servers
+    ;;
+  pg)
+    start_pg
+    db=$(createdb load_one)
+    p=$(start_server pg "$db")
+    loadgen postgresql --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$ATT"
+    stop_servers
+    ;;
+  replicas)
+    start_pg
+    db=$(createdb load_two)
+    p1=$(start_server replica1 "$db")
+    p2=$(start_server replica2 "$db")
+    loadgen replicas --target "http://127.0.0.1:$p1" --target "http://127.0.0.1:$p2" --devices "$DEVICES" \
+      --attestations "$ATT"
+    stop_servers
+    ;;
+  registry)
+    start_pg
+    for size in small big; do
+      n=$([ $size = small ] && echo 10000 || echo "$REGISTRY")
+      db=$(createdb "registry_$size")
+      "$PQCEA" registry-fill --db "$db" --count $((n - DEVICES)) --prefix filler- | tee -a "$SUMMARY"
+      $RUN_AS "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d "registry_$size" -qc "VACUUM ANALYZE" >/dev/null
+      p=$(start_server "registry_$size" "$db")
+      loadgen "registry_$size" --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$REG_ATT"
+      stop_servers
+    done
+    small=$(throughput_of registry_small)
+    big=$(throughput_of registry_big)
+    echo "registry: $small attestations/s with 10,000 devices, $big with $REGISTRY" | tee -a "$SUMMARY"
+    [ $((big * 100)) -ge $((small * 80)) ] || { echo "FAIL: more than 20% slower with the big registry" | tee -a "$SUMMARY"; exit 1; }
+    ;;
+  *) echo "unknown run $run" >&2; exit 2 ;;
+  esac
+done
+echo "all load runs: lost 0" | tee -a "$SUMMARY"
