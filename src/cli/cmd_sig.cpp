@@ -12,6 +12,7 @@
 #include "pqcea/host/acvp.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/mldsa.hpp"
+#include "pqcea/host/stateful.hpp"
 #include "pqcea/slhdsa.hpp"
 
 namespace pqcea::cli {
@@ -23,6 +24,7 @@ struct SignOptions {
   bool deterministic = false;
   bool low_memory = false;
   bool seed_key = true;  // keygen: store the private key as its seed
+  std::string params;     // keygen: HSS-LMS levels (LMS_TYPE/LMOTS_TYPE,...)
 };
 
 // One signature algorithm as the CLI sees it. Byte strings in and out; Status out.
@@ -35,6 +37,9 @@ struct SigAlgorithm {
   std::function<Status(const std::vector<std::uint8_t>& pk, const std::vector<std::uint8_t>& msg,
                        const std::vector<std::uint8_t>& sig, const SignOptions&)>
       verify;
+  // Stateful schemes (HSS-LMS, XMSS, XMSS^MT): the private key is a file path, advanced durably
+  // before each signature (include/pqcea/host/stateful.hpp); set instead of keygen/sign.
+  bool stateful = false;
 };
 
 mldsa::Input mldsa_input(const std::vector<std::uint8_t>& msg, const SignOptions& o) {
@@ -121,6 +126,24 @@ SigAlgorithm slhdsa_algorithm() {
   return a;
 }
 
+// HSS-LMS and every XMSS / XMSS^MT parameter set, by the names of RFC 8391 / SP 800-208.
+std::vector<SigAlgorithm> with_stateful_rows(std::vector<SigAlgorithm> t) {
+  std::vector<const char*> names{"HSS-LMS"};
+  for (const auto& p : xmss::kXmss) names.push_back(p.name);
+  for (const auto& p : xmss::kXmssMt) names.push_back(p.name);
+  for (const char* name : names) {
+    SigAlgorithm a;
+    a.name = name;
+    a.stateful = true;
+    a.verify = [name](const std::vector<std::uint8_t>& pk, const std::vector<std::uint8_t>& msg,
+                      const std::vector<std::uint8_t>& sig, const SignOptions&) {
+      return host::stateful::verify(name, pk, msg, sig);
+    };
+    t.push_back(std::move(a));
+  }
+  return t;
+}
+
 const std::vector<SigAlgorithm>& algorithms() {
   static const std::vector<SigAlgorithm> table = {
       mldsa_algorithm<mldsa::MlDsa44>(),
@@ -139,7 +162,8 @@ const std::vector<SigAlgorithm>& algorithms() {
       slhdsa_algorithm<slhdsa::Shake_256s>(),
       slhdsa_algorithm<slhdsa::Shake_256f>(),
   };
-  return table;
+  static const std::vector<SigAlgorithm> all = with_stateful_rows(table);
+  return all;
 }
 
 const SigAlgorithm& find_algorithm(const std::string& name) {
@@ -165,6 +189,7 @@ struct Args {
   std::string pk, sk, in, sig;
   std::string context, context_hex, prehash, key_format = "seed";
   bool deterministic = false, low_memory = false;
+  std::string params;
 };
 
 SignOptions options(const Args& a) {
@@ -180,6 +205,7 @@ SignOptions options(const Args& a) {
   o.deterministic = a.deterministic;
   o.low_memory = a.low_memory;
   o.seed_key = a.key_format == "seed";
+  o.params = a.params;
   return o;
 }
 
@@ -212,7 +238,16 @@ void add_sig(CLI::App& app) {
   kg->add_option("--key-format", a.key_format, "private key as the 32-byte seed (default) or the expanded encoding")
       ->check(CLI::IsMember({"seed", "expanded"}))
       ->capture_default_str();
+  kg->add_option("--params", a.params,
+                 "HSS-LMS levels, top first: LMS_TYPE/LMOTS_TYPE[,...] (default LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4)");
   kg->callback([] {
+    if (find_algorithm(a.alg).stateful) {  // the private key file is created, never overwritten
+      const auto pk = host::stateful::keygen(a.alg, a.params, a.sk, host::system_rng());
+      write_file(a.pk, pk.data(), pk.size());
+      std::cout << a.alg << " key pair: public key " << a.pk << " (" << pk.size() << " bytes), stateful private key "
+                << a.sk << "\n";
+      return;
+    }
     std::vector<std::uint8_t> pk, sk;
     require_ok(find_algorithm(a.alg).keygen(pk, sk, options(a)), "keygen");
     write_file(a.pk, pk.data(), pk.size());
@@ -229,6 +264,19 @@ void add_sig(CLI::App& app) {
   sg->add_option("--out", a.sig, "signature output file")->required();
   sg->add_flag("--deterministic", a.deterministic, "deterministic signing (rnd = 0^32) instead of hedged");
   sg->callback([] {
+    if (find_algorithm(a.alg).stateful) {  // the key file advances durably before the signature exists
+      const auto msg = read_file(a.in);
+      std::vector<std::uint8_t> s;
+      try {
+        s = host::stateful::sign(a.alg, a.sk, msg);
+      } catch (const host::stateful::KeyExhausted& e) {
+        std::cerr << "pqcea: " << e.what() << "\n";
+        throw CLI::RuntimeError(3);
+      }
+      write_file(a.sig, s.data(), s.size());
+      std::cout << a.alg << " signature written to " << a.sig << " (" << s.size() << " bytes)\n";
+      return;
+    }
     const auto msg = read_file(a.in);
     auto sk = read_file(a.sk);
     std::vector<std::uint8_t> s;

@@ -247,4 +247,18 @@ std::vector<std::uint8_t> xmss_sign_stateless_for_tests(const xmss::Params& p, s
 std::vector<std::uint8_t> xmss_public_key(const xmss::Params& p, std::span<const std::uint8_t> sk_seed,
                                           std::span<const std::uint8_t> pub_seed);
 
+// ---- one entry point per operation, by algorithm name (the `pqcea sig` command) ----------------
+// "HSS-LMS" and every XMSS / XMSS^MT parameter set name ("XMSS-SHA2_10_256", "XMSSMT-SHA2_20/2_256").
+std::vector<std::string> algorithm_names();
+// Creates the private key file (never overwrites) and returns the public key. `params` are the
+// HSS levels for HSS-LMS (empty: kDefaultHssLevels); XMSS takes none.
+inline constexpr const char* kDefaultHssLevels = "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4";
+std::vector<std::uint8_t> keygen(const std::string& alg, const std::string& params, const std::string& sk_path,
+                                 rng::RandomSource& rng);
+// One signature; the key file is advanced durably first. KeyExhausted when no index is left.
+std::vector<std::uint8_t> sign(const std::string& alg, const std::string& sk_path, std::span<const std::uint8_t> msg);
+// Verification; a public key of another algorithm is invalid_key.
+Status verify(const std::string& alg, std::span<const std::uint8_t> pk, std::span<const std::uint8_t> msg,
+              std::span<const std::uint8_t> sig);
+
 }  // namespace pqcea::host::stateful
