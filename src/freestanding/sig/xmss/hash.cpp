@@ -145,71 +145,93 @@ Context::~Context() {
   secure_wipe(mid512_, sizeof mid512_);
 }
 
-void Context::prf(std::uint8_t* out, const Address& adrs) const {
-  if (fast_ == Fast::sha256) {
-    std::uint8_t block[64];
-    adrs.to_bytes(block);
-    pad_block(block, 32, 96);
-    std::uint32_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = mid256_[i];
-    hash::sha256_blocks(st, block, 1);
-    put_state(out, st);
-    return;
-  }
-  if (fast_ == Fast::sha512) {
-    std::uint8_t block[128];
-    adrs.to_bytes(block);
-    pad_block512(block, 32, 160);
-    std::uint64_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = mid512_[i];
-    hash::sha512_blocks(st, block, 1);
-    put_state512(out, st);
-    return;
-  }
-  std::uint8_t pre[kMaxN], a[32];
-  to_byte(pre, 3, p_->pad);
-  adrs.to_bytes(a);
+// Each fast path and the generic path are separate (non-inlined) functions, so a caller's stack
+// frame holds only the block buffer of the path it takes (this matters on the Cortex-M).
+namespace {
+struct Part {
+  const std::uint8_t* p;
+  std::size_t n;
+};
+// H(toByte(i, pad) || parts...) through the incremental hash: every set, every function.
+[[gnu::noinline]] void keyed_generic(std::uint8_t* out, const Params& p, std::uint32_t i, Part a, Part b, Part c = {},
+                                     Part d = {}) {
+  std::uint8_t pre[kMaxN];
+  to_byte(pre, i, p.pad);
   Hasher h;
-  h.start(p_->hash, p_->n);
-  h.update(pre, p_->pad);
-  h.update(seed_, p_->n);
-  h.update(a, 32);
+  h.start(p.hash, p.n);
+  h.update(pre, p.pad);
+  for (const Part& x : {a, b, c, d})
+    if (x.n != 0) h.update(x.p, x.n);
   h.finish(out);
 }
 
+// SHA-256, n = 32: PRF from the precomputed state (one block), F (two blocks), H (three blocks).
+[[gnu::noinline]] void prf256(std::uint8_t* out, const std::uint32_t mid[8], const Address& adrs) {
+  std::uint8_t block[64];
+  adrs.to_bytes(block);
+  pad_block(block, 32, 96);
+  std::uint32_t st[8];
+  for (int i = 0; i < 8; ++i) st[i] = mid[i];
+  hash::sha256_blocks(st, block, 1);
+  put_state(out, st);
+}
+[[gnu::noinline]] void keyed256(std::uint8_t* out, std::uint32_t i, const std::uint8_t* key, const std::uint8_t* m,
+                                std::size_t m_len) {
+  std::uint8_t blocks[192];
+  to_byte(blocks, i, 32);
+  for (int k = 0; k < 32; ++k) blocks[32 + k] = key[k];
+  for (std::size_t k = 0; k < m_len; ++k) blocks[64 + k] = m[k];
+  const std::size_t total = 64 + m_len;  // 96 (F) or 128 (H)
+  const std::size_t nblocks = total % 64 + 9 <= 64 ? total / 64 + 1 : total / 64 + 2;
+  for (std::size_t k = total; k < 64 * nblocks; ++k) blocks[k] = 0;
+  blocks[total] = 0x80;
+  store64_be(blocks + 64 * nblocks - 8, std::uint64_t{total} * 8);
+  std::uint32_t st[8];
+  for (int k = 0; k < 8; ++k) st[k] = kIv[k];
+  hash::sha256_blocks(st, blocks, nblocks);
+  put_state(out, st);
+}
+
+// SHA-512, n = 64: the same with 128-byte blocks.
+[[gnu::noinline]] void prf512(std::uint8_t* out, const std::uint64_t mid[8], const Address& adrs) {
+  std::uint8_t block[128];
+  adrs.to_bytes(block);
+  pad_block512(block, 32, 160);
+  std::uint64_t st[8];
+  for (int i = 0; i < 8; ++i) st[i] = mid[i];
+  hash::sha512_blocks(st, block, 1);
+  put_state512(out, st);
+}
+[[gnu::noinline]] void keyed512(std::uint8_t* out, std::uint32_t i, const std::uint8_t* key, const std::uint8_t* m,
+                                std::size_t m_len) {
+  std::uint8_t blocks[384];
+  to_byte(blocks, i, 64);
+  for (int k = 0; k < 64; ++k) blocks[64 + k] = key[k];
+  for (std::size_t k = 0; k < m_len; ++k) blocks[128 + k] = m[k];
+  const std::size_t total = 128 + m_len;  // 192 (F) or 256 (H)
+  const std::size_t nblocks = total % 128 + 17 <= 128 ? total / 128 + 1 : total / 128 + 2;
+  for (std::size_t k = total; k < 128 * nblocks; ++k) blocks[k] = 0;
+  blocks[total] = 0x80;
+  store64_be(blocks + 128 * nblocks - 8, std::uint64_t{total} * 8);
+  std::uint64_t st[8];
+  for (int k = 0; k < 8; ++k) st[k] = kIv512[k];
+  hash::sha512_blocks(st, blocks, nblocks);
+  put_state512(out, st);
+}
+}  // namespace
+
+void Context::prf(std::uint8_t* out, const Address& adrs) const {
+  if (fast_ == Fast::sha256) return prf256(out, mid256_, adrs);
+  if (fast_ == Fast::sha512) return prf512(out, mid512_, adrs);
+  std::uint8_t a[32];
+  adrs.to_bytes(a);
+  keyed_generic(out, *p_, 3, Part{seed_, p_->n}, Part{a, 32});
+}
+
 void Context::f(std::uint8_t* out, const std::uint8_t* key, const std::uint8_t* m) const {
-  if (fast_ == Fast::sha512) {
-    std::uint8_t blocks[256];
-    to_byte(blocks, 0, 64);
-    for (int i = 0; i < 64; ++i) blocks[64 + i] = key[i];
-    for (int i = 0; i < 64; ++i) blocks[128 + i] = m[i];
-    pad_block512(blocks + 128, 64, 192);
-    std::uint64_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = kIv512[i];
-    hash::sha512_blocks(st, blocks, 2);
-    put_state512(out, st);
-    return;
-  }
-  if (fast_ == Fast::sha256) {
-    std::uint8_t blocks[128];
-    to_byte(blocks, 0, 32);
-    for (int i = 0; i < 32; ++i) blocks[32 + i] = key[i];
-    for (int i = 0; i < 32; ++i) blocks[64 + i] = m[i];
-    pad_block(blocks + 64, 32, 96);
-    std::uint32_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = kIv[i];
-    hash::sha256_blocks(st, blocks, 2);
-    put_state(out, st);
-    return;
-  }
-  std::uint8_t pre[kMaxN];
-  to_byte(pre, 0, p_->pad);
-  Hasher h;
-  h.start(p_->hash, p_->n);
-  h.update(pre, p_->pad);
-  h.update(key, p_->n);
-  h.update(m, p_->n);
-  h.finish(out);
+  if (fast_ == Fast::sha256) return keyed256(out, 0, key, m, 32);
+  if (fast_ == Fast::sha512) return keyed512(out, 0, key, m, 64);
+  keyed_generic(out, *p_, 0, Part{key, p_->n}, Part{m, p_->n});
 }
 
 void Context::chain(std::uint8_t* x, unsigned start, unsigned steps, Address& adrs) const {
@@ -242,63 +264,21 @@ void Context::rand_hash(std::uint8_t* out, const std::uint8_t* left, const std::
     m[k] ^= left[k];
     m[n + k] ^= right[k];
   }
-  if (fast_ == Fast::sha512) {
-    std::uint8_t blocks[384];
-    to_byte(blocks, 1, 64);
-    for (int i = 0; i < 64; ++i) blocks[64 + i] = key[i];
-    for (int i = 0; i < 128; ++i) blocks[128 + i] = m[i];
-    pad_block512(blocks + 256, 0, 256);
-    std::uint64_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = kIv512[i];
-    hash::sha512_blocks(st, blocks, 3);
-    put_state512(out, st);
-    return;
-  }
-  if (fast_ == Fast::sha256) {
-    std::uint8_t blocks[192];
-    to_byte(blocks, 1, 32);
-    for (int i = 0; i < 32; ++i) blocks[32 + i] = key[i];
-    for (int i = 0; i < 64; ++i) blocks[64 + i] = m[i];
-    pad_block(blocks + 128, 0, 128);
-    std::uint32_t st[8];
-    for (int i = 0; i < 8; ++i) st[i] = kIv[i];
-    hash::sha256_blocks(st, blocks, 3);
-    put_state(out, st);
-    return;
-  }
-  std::uint8_t pre[kMaxN];
-  to_byte(pre, 1, p_->pad);
-  Hasher h;
-  h.start(p_->hash, n);
-  h.update(pre, p_->pad);
-  h.update(key, n);
-  h.update(m, 2 * n);
-  h.finish(out);
+  if (fast_ == Fast::sha256) return keyed256(out, 1, key, m, 64);
+  if (fast_ == Fast::sha512) return keyed512(out, 1, key, m, 128);
+  keyed_generic(out, *p_, 1, Part{key, n}, Part{m, 2u * n});
 }
 
 void Context::prf_index(std::uint8_t* out, const std::uint8_t* key, std::uint64_t idx) const {
-  std::uint8_t pre[kMaxN], m[32] = {};
-  to_byte(pre, 3, p_->pad);
+  std::uint8_t m[32] = {};
   store64_be(m + 24, idx);
-  Hasher h;
-  h.start(p_->hash, p_->n);
-  h.update(pre, p_->pad);
-  h.update(key, p_->n);
-  h.update(m, 32);
-  h.finish(out);
+  keyed_generic(out, *p_, 3, Part{key, p_->n}, Part{m, 32});
 }
 
 void Context::prf_keygen(std::uint8_t* out, const std::uint8_t* sk_seed, const Address& adrs) const {
-  std::uint8_t pre[kMaxN], a[32];
-  to_byte(pre, 4, p_->pad);
+  std::uint8_t a[32];
   adrs.to_bytes(a);
-  Hasher h;
-  h.start(p_->hash, p_->n);
-  h.update(pre, p_->pad);
-  h.update(sk_seed, p_->n);
-  h.update(seed_, p_->n);
-  h.update(a, 32);
-  h.finish(out);
+  keyed_generic(out, *p_, 4, Part{sk_seed, p_->n}, Part{seed_, p_->n}, Part{a, 32});
 }
 
 void Context::h_msg_start(Hasher& h, const std::uint8_t* r, const std::uint8_t* root, std::uint64_t idx) const {
