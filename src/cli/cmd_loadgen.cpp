@@ -16,6 +16,8 @@ void add_loadgen(CLI::App& app) {
   cmd->add_option("--devices", opt.devices, "simulated devices")->capture_default_str();
   cmd->add_option("--attestations", opt.attestations, "attestations in all")->capture_default_str();
   cmd->add_option("--concurrency", opt.concurrency, "connections in flight (0: one per device)")->capture_default_str();
+  cmd->add_option("--rate", opt.rate, "attest phase: offered attestations per second (0: each connection sends as "
+                                     "soon as it has its answer)")->capture_default_str();
   cmd->add_option("--tamper-every", opt.tamper_every, "every n-th evidence reports modified firmware (0: none)")
       ->capture_default_str();
   cmd->add_option("--check-signatures", opt.check_signatures, "results whose EAR signature is verified")

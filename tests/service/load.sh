@@ -6,7 +6,7 @@
 # Only loopback addresses; every server started here is stopped on exit.
 # Usage: load.sh PQCEA OUTDIR [sqlite|pg|replicas|registry ...]   (default: all four)
 # Sizes: LOAD_DEVICES (1000), LOAD_ATTESTATIONS (100000), LOAD_REGISTRY (10000000),
-#        LOAD_REGISTRY_ATTESTATIONS (30000).
+#        LOAD_REGISTRY_ATTESTATIONS (30000), LOAD_PACED_ATTESTATIONS (20000).
 set -euo pipefail
 PQCEA=$(realpath "$1")
 OUT=$2
@@ -17,6 +17,7 @@ DEVICES=${LOAD_DEVICES:-1000}
 ATT=${LOAD_ATTESTATIONS:-100000}
 REGISTRY=${LOAD_REGISTRY:-10000000}
 REG_ATT=${LOAD_REGISTRY_ATTESTATIONS:-30000}
+PACED_ATT=${LOAD_PACED_ATTESTATIONS:-20000}
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -101,6 +102,11 @@ for run in "${RUNS[@]}"; do
   sqlite)
     p=$(start_server sqlite "sqlite:$OUT/sqlite.db")
     loadgen sqlite --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$ATT"
+    # The same fleet attesting on a schedule at 70% of that saturation rate: the latency a
+    # fleet sees when the verifier is not the bottleneck (closed-loop latency is, by Little's
+    # law, just connections / throughput).
+    rate=$(( $(throughput_of sqlite) * 70 / 100 ))
+    loadgen sqlite_paced --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$PACED_ATT" --rate "$rate"
     stop_servers
     ;;
   pg)
@@ -121,18 +127,26 @@ for run in "${RUNS[@]}"; do
     ;;
   registry)
     start_pg
+    declare -A url
     for size in small big; do
       n=$([ $size = small ] && echo 10000 || echo "$REGISTRY")
-      db=$(createdb "registry_$size")
-      "$PQCEA" registry-fill --db "$db" --count $((n - DEVICES)) --prefix filler- | tee -a "$SUMMARY"
+      url[$size]=$(createdb "registry_$size")
+      "$PQCEA" registry-fill --db "${url[$size]}" --count $((n - 2 * DEVICES)) --prefix filler- | tee -a "$SUMMARY"
       $RUN_AS "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d "registry_$size" -qc "VACUUM ANALYZE" >/dev/null
-      p=$(start_server "registry_$size" "$db")
-      loadgen "registry_$size" --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$REG_ATT"
-      stop_servers
     done
-    small=$(throughput_of registry_small)
-    big=$(throughput_of registry_big)
-    echo "registry: $small attestations/s with 10,000 devices, $big with $REGISTRY" | tee -a "$SUMMARY"
+    # Alternating runs (small, big, small, big) and the better of each: the machine is shared,
+    # so one run alone can be slowed by a neighbour. Each run registers its own DEVICES devices.
+    for round in 1 2; do
+      for size in small big; do
+        p=$(start_server "registry_$size" "${url[$size]}")
+        loadgen "registry_${size}_$round" --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$REG_ATT"
+        stop_servers
+      done
+    done
+    best() { local a b; a=$(throughput_of "registry_$1_1"); b=$(throughput_of "registry_$1_2"); echo $((a > b ? a : b)); }
+    small=$(best small)
+    big=$(best big)
+    echo "registry: $small attestations/s with 10,000 devices, $big with $REGISTRY (best of two runs each)" | tee -a "$SUMMARY"
     [ $((big * 100)) -ge $((small * 80)) ] || { echo "FAIL: more than 20% slower with the big registry" | tee -a "$SUMMARY"; exit 1; }
     ;;
   *) echo "unknown run $run" >&2; exit 2 ;;

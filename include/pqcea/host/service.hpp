@@ -113,6 +113,7 @@ struct LoadgenOptions {
   std::size_t devices = 100;
   std::size_t attestations = 1000;
   std::size_t concurrency = 0;       // connections in flight; 0 = devices
+  double rate = 0;                   // attest phase: offered attestations/s (open loop); 0 = closed loop
   std::size_t tamper_every = 50;     // every n-th evidence reports modified firmware (0 = never)
   std::size_t check_signatures = 200;  // results whose EAR signature is verified in the check
   unsigned build_threads = 0;        // evidence builders; 0 = one per core

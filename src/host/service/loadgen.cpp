@@ -106,20 +106,25 @@ class AsyncRun {
  public:
   using Make = std::function<std::size_t(std::size_t i, http::request<http::string_body>& req)>;  // -> target
   using Done = std::function<void(std::size_t i, int status, std::string& body, double seconds)>;
-  AsyncRun(const std::vector<Target>& targets, std::size_t count, std::size_t conns, Make make, Done done)
+  // rate > 0: open loop, request i is not sent before start + i / rate (devices attesting on a
+  // schedule); 0: closed loop, each connection sends its next request as soon as it has an answer.
+  AsyncRun(const std::vector<Target>& targets, std::size_t count, std::size_t conns, Make make, Done done,
+           double rate = 0)
       : targets_(targets), count_(count), conns_(std::max<std::size_t>(1, std::min(conns, count))),
-        make_(std::move(make)), done_(std::move(done)) {}
+        make_(std::move(make)), done_(std::move(done)), rate_(rate) {}
 
   void run() {
+    start_ = Clock::now();
     for (std::size_t s = 0; s < conns_; ++s) std::make_shared<Slot>(*this, s)->step();
     ioc_.run();
   }
 
  private:
   struct Slot : std::enable_shared_from_this<Slot> {
-    Slot(AsyncRun& r, std::size_t first) : run(r), next(first) {}
+    Slot(AsyncRun& r, std::size_t first) : run(r), next(first), pace(r.ioc_) {}
     AsyncRun& run;
     std::size_t next, cur = 0, target = SIZE_MAX;
+    net::steady_timer pace;
     std::optional<beast::tcp_stream> stream;
     beast::flat_buffer buffer;
     http::request<http::string_body> req;
@@ -128,6 +133,17 @@ class AsyncRun {
 
     void step() {
       if (next >= run.count_) return;
+      if (run.rate_ > 0) {
+        const auto due = run.start_ + std::chrono::duration_cast<Clock::duration>(
+                                          std::chrono::duration<double>(static_cast<double>(next) / run.rate_));
+        if (due > Clock::now()) {
+          pace.expires_at(due);
+          return pace.async_wait([self = shared_from_this()](beast::error_code) { self->issue(); });
+        }
+      }
+      issue();
+    }
+    void issue() {
       cur = next;
       next += run.conns_;
       req = {};
@@ -182,6 +198,8 @@ class AsyncRun {
   std::size_t count_, conns_;
   Make make_;
   Done done_;
+  double rate_;
+  Clock::time_point start_;
 };
 
 struct Ack {
@@ -220,7 +238,8 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
   }
   const std::string admin = read_text(o.fleet / "admin.token");
   out << "loadgen: " << o.devices << " devices, " << o.attestations << " attestations, " << conns
-      << " connections, " << targets.size() << " verifier(s):";
+      << " connections, " << (o.rate > 0 ? "offered " + std::to_string(static_cast<long>(o.rate)) + "/s" : "closed loop")
+      << ", " << targets.size() << " verifier(s):";
   for (const auto& t : targets) out << " " << t.base;
   out << "\n" << std::flush;
 
@@ -380,7 +399,8 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
         if (a.status != (tampered(i) ? "contraindicated" : "affirming") || a.nonce != detail::hex_encode(nonces[i]))
           ++wrong_verdicts;
         acks[i] = std::move(a);
-      })
+      },
+      o.rate)
       .run();
   const double at_s = seconds_since(t_at);
   std::size_t acked = 0;

@@ -169,17 +169,22 @@ class PostgresStore final : public Store {
     try {
       for (auto& p : batch) {
         ResultRecord& rec = *p.record;
-        p.outcome = check_locked(rec.device_id, p.nonce, now, true);
-        if (p.outcome != NonceCheck::ok) continue;
-        Params u;
-        u.bytes(p.nonce);
-        Result upd = query("UPDATE nonces SET used = 1 WHERE nonce = $1 AND used = 0", u);
-        if (std::string(PQcmdTuples(upd.get())) != "1") throw StoreError("nonce consumed concurrently");
+        // One round trip in the common case: the UPDATE consumes the nonce only if it is live and
+        // this device's (its row lock orders concurrent replicas), and the result is inserted
+        // only if it did. No row back: the nonce was not usable, and the lookup says why.
         Params q;
-        q.text(rec.device_id).text(rec.status).text(rec.detail).bytes(rec.ear).bytes(p.nonce).i64(now);
-        Result ins = query("INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
-                           " VALUES ($1,$2,$3,$4,$5,$6) RETURNING id",
+        q.bytes(p.nonce).text(rec.device_id).i64(now).text(rec.status).text(rec.detail).bytes(rec.ear);
+        Result ins = query("WITH consumed AS (UPDATE nonces SET used = 1 WHERE nonce = $1 AND device_id = $2"
+                           " AND used = 0 AND expires_at > $3 RETURNING nonce)"
+                           " INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
+                           " SELECT $2, $4, $5, $6, nonce, $3 FROM consumed RETURNING id",
                            q);
+        if (PQntuples(ins.get()) != 1) {
+          p.outcome = check_locked(rec.device_id, p.nonce, now, true);
+          if (p.outcome == NonceCheck::ok) throw StoreError("nonce neither consumed nor refused");
+          continue;
+        }
+        p.outcome = NonceCheck::ok;
         rec.id = std::stoll(PQgetvalue(ins.get(), 0, 0));
         rec.created_at = now;
         rec.nonce.assign(p.nonce.begin(), p.nonce.end());
