@@ -50,8 +50,8 @@ inline std::uint64_t rotr64(std::uint64_t x, int n) { return (x >> n) | (x << (6
 }  // namespace
 
 void sha256_blocks_portable(std::uint32_t st[8], const std::uint8_t* p, std::size_t nblocks) {
+  std::uint32_t w[64];  // message schedule: may hold secret data, wiped once after the last block
   for (; nblocks > 0; --nblocks, p += 64) {
-    std::uint32_t w[64];
     for (int t = 0; t < 16; ++t) w[t] = load32_be(p + 4 * t);
     for (int t = 16; t < 64; ++t) {
       std::uint32_t s0 = rotr32(w[t - 15], 7) ^ rotr32(w[t - 15], 18) ^ (w[t - 15] >> 3);
@@ -65,13 +65,13 @@ void sha256_blocks_portable(std::uint32_t st[8], const std::uint8_t* p, std::siz
       h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
     }
     st[0] += a; st[1] += b; st[2] += c; st[3] += d; st[4] += e; st[5] += f; st[6] += g; st[7] += h;
-    secure_wipe(w, sizeof w);
   }
+  secure_wipe(w, sizeof w);
 }
 
 void sha512_blocks(std::uint64_t st[8], const std::uint8_t* p, std::size_t nblocks) {
+  std::uint64_t w[80];  // message schedule: may hold secret data, wiped once after the last block
   for (; nblocks > 0; --nblocks, p += 128) {
-    std::uint64_t w[80];
     for (int t = 0; t < 16; ++t) w[t] = load64_be(p + 8 * t);
     for (int t = 16; t < 80; ++t) {
       std::uint64_t s0 = rotr64(w[t - 15], 1) ^ rotr64(w[t - 15], 8) ^ (w[t - 15] >> 7);
@@ -85,8 +85,8 @@ void sha512_blocks(std::uint64_t st[8], const std::uint8_t* p, std::size_t nbloc
       h = g; g = f; f = e; e = d + t1; d = c; c = b; b = a; a = t1 + t2;
     }
     st[0] += a; st[1] += b; st[2] += c; st[3] += d; st[4] += e; st[5] += f; st[6] += g; st[7] += h;
-    secure_wipe(w, sizeof w);
   }
+  secure_wipe(w, sizeof w);
 }
 
 // ---- backend selection ----------------------------------------------------------------------
