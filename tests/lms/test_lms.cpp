@@ -503,4 +503,11 @@ TEST(Hss, CorruptOrForeignKeyFilesAreRefused) {
   EXPECT_THROW(HssSigner{dir.file("missing")}, StatefulError);
   XmssSigner::generate_from_seeds(dir.file("x"), xmss::kXmssMt[1], pattern(32, 1), pattern(32, 2), pattern(32, 3));
   EXPECT_THROW(HssSigner{dir.file("x")}, StateCorrupt);
+  // Another key moved into the file's place while a signer has it open: refused, file untouched.
+  HssSigner::generate_from_seed(dir.file("k2"), levels, pattern(32, 102), id16(pattern(16, 103)));
+  HssSigner open_signer(dir.file("k"));
+  fs::rename(dir.file("k2"), dir.file("k"));
+  const auto swapped = read_all(dir.file("k"));
+  EXPECT_THROW((void)open_signer.sign(pattern(4, 1)), StateCorrupt);
+  EXPECT_EQ(read_all(dir.file("k")), swapped);
 }

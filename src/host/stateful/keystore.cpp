@@ -195,6 +195,10 @@ void KeyStore::load() {
   std::vector<std::uint8_t> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   KeyFileView v = parse_key_file(b);
   secure_wipe(b.data(), b.size());
+  // A signer holds the seeds it loaded first; a different key put in the file's place since then
+  // must not have its state advanced for signatures made with the first key's seeds.
+  if (!body_.empty() && (v.family != family_ || v.body != body_ || v.limit != limit_))
+    throw StateCorrupt("key file " + path_ + " was replaced by a different key while in use");
   if (!body_.empty()) secure_wipe(body_.data(), body_.size());
   family_ = v.family;
   next_ = v.next;
