@@ -41,14 +41,14 @@ trap cleanup EXIT
 
 "$PQCEA" fleet-init --out "$OUT/fleet" >/dev/null
 
-start_server() {  # name db -> prints the port
+start_server() {  # name db -> sets PORT (not in a subshell: the pid must reach SERVERS)
   local name=$1 db=$2
   rm -f "$OUT/$name.port"
   "$PQCEA" serve --listen 127.0.0.1:0 --db "$db" --fleet "$OUT/fleet" --port-file "$OUT/$name.port" \
     --nonce-ttl 7200 --quiet >"$OUT/$name.log" 2>&1 &
   SERVERS+=($!)
   for _ in $(seq 1 600); do
-    [ -s "$OUT/$name.port" ] && { cat "$OUT/$name.port"; return 0; }
+    [ -s "$OUT/$name.port" ] && { PORT=$(cat "$OUT/$name.port"); return 0; }
     sleep 0.1
   done
   echo "server $name did not start" >&2
@@ -100,7 +100,8 @@ createdb() {
 for run in "${RUNS[@]}"; do
   case $run in
   sqlite)
-    p=$(start_server sqlite "sqlite:$OUT/sqlite.db")
+    start_server sqlite "sqlite:$OUT/sqlite.db"
+    p=$PORT
     loadgen sqlite --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$ATT"
     # The same fleet attesting on a schedule at 70% of that saturation rate: the latency a
     # fleet sees when the verifier is not the bottleneck (closed-loop latency is, by Little's
@@ -112,15 +113,18 @@ for run in "${RUNS[@]}"; do
   pg)
     start_pg
     db=$(createdb load_one)
-    p=$(start_server pg "$db")
+    start_server pg "$db"
+    p=$PORT
     loadgen postgresql --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$ATT"
     stop_servers
     ;;
   replicas)
     start_pg
     db=$(createdb load_two)
-    p1=$(start_server replica1 "$db")
-    p2=$(start_server replica2 "$db")
+    start_server replica1 "$db"
+    p1=$PORT
+    start_server replica2 "$db"
+    p2=$PORT
     loadgen replicas --target "http://127.0.0.1:$p1" --target "http://127.0.0.1:$p2" --devices "$DEVICES" \
       --attestations "$ATT"
     stop_servers
@@ -138,7 +142,8 @@ for run in "${RUNS[@]}"; do
     # so one run alone can be slowed by a neighbour. Each run registers its own DEVICES devices.
     for round in 1 2; do
       for size in small big; do
-        p=$(start_server "registry_$size" "${url[$size]}")
+        start_server "registry_$size" "${url[$size]}"
+        p=$PORT
         loadgen "registry_${size}_$round" --target "http://127.0.0.1:$p" --devices "$DEVICES" --attestations "$REG_ATT"
         stop_servers
       done

@@ -253,6 +253,9 @@ TEST_P(ServiceTest, MetricsCountRequestsResultsAndLatency) {
   EXPECT_NE(m.find("pqcea_http_request_duration_seconds_bucket{route=\"/v1/attest\",le=\"+Inf\"} 2\n"), std::string::npos) << m;
   EXPECT_NE(m.find("pqcea_http_request_duration_seconds_count{route=\"/v1/challenge\"} 1\n"), std::string::npos) << m;
   EXPECT_NE(m.find("# TYPE pqcea_http_request_duration_seconds histogram"), std::string::npos);
+  const auto cpu = m.find("\nprocess_cpu_seconds_total ");
+  ASSERT_NE(cpu, std::string::npos) << m;
+  EXPECT_GT(std::stod(m.substr(cpu + 27)), 0.0);
 }
 
 // Slow and disconnecting clients: a request that does not arrive in time gets 408 and the

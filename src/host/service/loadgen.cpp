@@ -362,7 +362,22 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
   out << "  evidence    " << m - challenge_errors << " COSE_Sign1 tokens built (ML-DSA-87, " << threads
       << " threads, untimed): " << std::setprecision(1) << seconds_since(t_ev) << " s\n" << std::flush;
 
+  // The verifiers' CPU time (their /metrics): attestations per verifier CPU-second do not depend
+  // on what else shares the machine.
+  auto verifier_cpu = [&]() {
+    double sum = 0;
+    for (const auto& t : targets) {
+      HttpClient c(t.base);
+      auto r = c.request("GET", "/metrics");
+      const auto pos = r.body.find("\nprocess_cpu_seconds_total ");
+      if (r.status != 200 || pos == std::string::npos) return -1.0;
+      sum += std::stod(r.body.substr(pos + 27));
+    }
+    return sum;
+  };
+
   // ---- attest (timed) --------------------------------------------------------------------------
+  const double cpu_before = verifier_cpu();
   std::vector<std::optional<Ack>> acks(m);
   std::map<int, std::size_t> codes;
   std::size_t wrong_verdicts = 0, attest_sent = 0;
@@ -403,6 +418,7 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
       o.rate)
       .run();
   const double at_s = seconds_since(t_at);
+  const double cpu_used = cpu_before >= 0 ? verifier_cpu() - cpu_before : -1;
   std::size_t acked = 0;
   for (const auto& a : acks) acked += a.has_value();
   const double rate = static_cast<double>(acked) / at_s;
@@ -467,6 +483,10 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
       << seconds_since(t_ck) << " s: missing " << missing << ", different " << differing << "; verdicts other than planted "
       << wrong_verdicts << "; EAR signatures verified " << sig_checked - sig_bad << "/" << sig_checked << "\n";
   const std::size_t errors = (attest_sent - acked) + challenge_errors;
+  if (cpu_used > 0)
+    out << "  verifier    " << std::setprecision(1) << cpu_used << " CPU-seconds in the attest phase: "
+        << std::setprecision(0) << static_cast<double>(acked) / cpu_used << " attestations per verifier CPU-second ("
+        << std::setprecision(0) << 100.0 * cpu_used / at_s << "% of one core on average)\n";
   out << "throughput: " << std::setprecision(0) << rate << " attestations/s\n";
   out << "latency: p50 " << std::setprecision(1) << attest_latency.percentile(0.5) * 1e3 << " ms, p99 "
       << attest_latency.percentile(0.99) * 1e3 << " ms\n";

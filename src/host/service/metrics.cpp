@@ -1,5 +1,7 @@
 #include "metrics.hpp"
 
+#include <sys/resource.h>
+
 #include <sstream>
 
 namespace pqcea::service::detail {
@@ -67,6 +69,15 @@ std::string Metrics::render() const {
     << "pqcea_open_connections " << open_connections.load() << "\n"
     << "# HELP pqcea_attest_queue Attestations waiting for a worker.\n# TYPE pqcea_attest_queue gauge\n"
     << "pqcea_attest_queue " << queued.load() << "\n";
+  // The standard process metric: on a shared machine, work per CPU-second is the figure that
+  // does not depend on what else runs.
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  const double cpu = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
+  o << "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+       "# TYPE process_cpu_seconds_total counter\n"
+    << "process_cpu_seconds_total " << cpu << "\n";
   return o.str();
 }
 

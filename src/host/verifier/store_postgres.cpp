@@ -155,7 +155,16 @@ class PostgresStore final : public Store {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;
     p.bytes(nonce).text(device_id).i64(expires_at);
-    query("INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES ($1,$2,$3,0)", p);
+    // A nonce need not survive a database crash (its device just asks again), so its commit
+    // does not wait for the WAL flush; results, registrations, revocations and policies do.
+    exec("BEGIN; SET LOCAL synchronous_commit TO off");
+    try {
+      query("INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES ($1,$2,$3,0)", p);
+      exec("COMMIT");
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
   }
 
   NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) override {
