@@ -62,9 +62,8 @@ std::size_t trim_i8_encode(std::span<std::uint8_t> out, std::span<const std::int
   std::size_t k = 0;
   for (const std::int8_t v8 : x) {
     const std::int32_t v = v8;
-    // v in [-maxv, maxv]  <=>  v + maxv in [0, 2 maxv] as an unsigned number.
-    const std::uint32_t shifted = static_cast<std::uint32_t>(v + maxv);
-    bad |= (static_cast<std::uint32_t>(2 * maxv) - shifted) >> 31;
+    // v in [-maxv, maxv]  <=>  v + maxv >= 0 and maxv - v >= 0 (sign bits, no branch).
+    bad |= static_cast<std::uint32_t>((v + maxv) | (maxv - v)) >> 31;
     acc = (acc << bits) | (static_cast<std::uint32_t>(v) & field);
     acc_len += bits;
     while (acc_len >= 8) {

@@ -146,8 +146,8 @@ void intt(std::span<std::uint16_t> a) {
       }
     }
   }
-  // n^-1 * R: mont_mul by it multiplies by n^-1.
-  const std::uint32_t ninv_m = mont_mul(mont_inverse(mont_mul(static_cast<std::uint32_t>(n % kQ), kR2)), kR2);
+  // n^-1 in Montgomery form (n^-1 * R): mont_mul by it multiplies by n^-1.
+  const std::uint32_t ninv_m = mont_inverse(mont_mul(static_cast<std::uint32_t>(n % kQ), kR2));
   for (auto& c : a) c = static_cast<std::uint16_t>(mont_mul(c, ninv_m));
 }
 
@@ -193,8 +193,8 @@ bool compute_G(std::span<std::int8_t> G, std::span<const std::int8_t> f, std::sp
   intt(t1);
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t w = centred(t1[i]);
-    // |G_i| <= 127 (spec §3.11.2 stores F, G in 8 bits); w + 127 in [0, 254] as unsigned.
-    bad |= (254u - static_cast<std::uint32_t>(w + 127)) >> 31;
+    // |G_i| <= 127 (spec §3.11.2 stores F, G in 8 bits): w + 127 and 127 - w both >= 0.
+    bad |= static_cast<std::uint32_t>((w + 127) | (127 - w)) >> 31;
     G[i] = static_cast<std::int8_t>(w);
   }
   return bad == 0;
