@@ -1,0 +1,921 @@
+// NTRU equation solver (see ntru_solve.hpp for the method and the constant-time argument).
+//
+// Representations:
+//   * big integers: little-endian arrays of 31-bit words (bit 31 of every word is zero), two's
+//     complement over 31 * len bits for signed values;
+//   * a polynomial of big integers: coefficient i occupies words [i * len, (i + 1) * len);
+//   * RNS: word j of a coefficient holds its residue modulo the j-th small prime; the CRT turns
+//     the residues into the binary form in place.
+#include "ntru_solve.hpp"
+
+#include "fft.hpp"
+#include "fpr.hpp"
+#include "pqcea/core/ct.hpp"
+
+namespace pqcea::falcon::ntru {
+namespace {
+
+using F = fpr::Default;
+using Fp = F::T;
+
+constexpr std::uint32_t kQ = 12289;
+
+// Word lengths per depth (0 = top, n coefficients; depth d has n / 2^d). kSmall[d]: f and g at
+// depth d, and the reduced F and G there; kLarge[d]: the unreduced F and G at depth d, before
+// Babai reduction. These are the reference implementation's measured sizes with margins
+// (Pornin & Prest 2019 §4; the same tables serve n = 512 and 1024), so a key is rejected for
+// overflowing them exactly when the reference rejects it.
+constexpr std::size_t kSmall[11] = {1, 1, 2, 2, 4, 7, 14, 27, 53, 106, 209};
+constexpr std::size_t kLarge[10] = {2, 2, 5, 7, 12, 21, 40, 78, 157, 308};
+// Average and standard deviation (bits) of the largest |coefficient| of f, g at each depth: the
+// Babai loop's scaling schedule assumes f, g are within 6 deviations of the average.
+struct BitLength {
+  int avg, std;
+};
+constexpr BitLength kBitLength[11] = {{4, 0},   {11, 1},  {24, 1},  {50, 1},    {102, 1},  {202, 2},
+                                      {401, 4}, {794, 5}, {1577, 8}, {3138, 13}, {6308, 25}};
+
+constexpr std::size_t num_primes(unsigned logn) {
+  std::size_t m = kSmall[logn];
+  for (unsigned d = 0; d < logn; ++d) m = kLarge[d] > m ? kLarge[d] : m;
+  return m + 2;  // + 2: the product k * f in the Babai step needs kSmall[d] + 2 primes
+}
+
+// ---- arithmetic modulo a small prime (Montgomery, R = 2^32) ---------------------------------
+
+struct SmallPrime {
+  std::uint32_t p;    // p = 1 mod 2048, 2^30 < p < 2^31
+  std::uint32_t g;    // a primitive 2048-th root of unity mod p
+  std::uint32_t s;    // 1 / (p_0 * ... * p_{j-1}) mod p (Garner's constant), plain
+  std::uint32_t p0i;  // -1/p mod 2^32
+  std::uint32_t r2;   // 2^64 mod p
+};
+
+inline std::uint32_t mred(std::uint64_t t, std::uint32_t p, std::uint32_t p0i) {
+  const std::uint32_t k = static_cast<std::uint32_t>(t) * p0i;
+  const auto r = static_cast<std::uint32_t>((t + static_cast<std::uint64_t>(k) * p) >> 32);
+  const std::uint32_t x = r - p;
+  return x + (p & (0u - (x >> 31)));
+}
+inline std::uint32_t mmul(std::uint32_t a, std::uint32_t b, std::uint32_t p, std::uint32_t p0i) {
+  return mred(static_cast<std::uint64_t>(a) * b, p, p0i);
+}
+inline std::uint32_t madd(std::uint32_t a, std::uint32_t b, std::uint32_t p) {
+  const std::uint32_t x = a + b - p;
+  return x + (p & (0u - (x >> 31)));
+}
+inline std::uint32_t msub(std::uint32_t a, std::uint32_t b, std::uint32_t p) {
+  const std::uint32_t x = a - b;
+  return x + (p & (0u - (x >> 31)));
+}
+// x mod p for |x| < p.
+inline std::uint32_t mset(std::int32_t x, std::uint32_t p) {
+  const auto v = static_cast<std::uint32_t>(x);
+  return v + (p & (0u - (v >> 31)));
+}
+// Centred representative in (-p/2, p/2], as a 31-bit two's complement word.
+inline std::uint32_t mnorm_word(std::uint32_t a, std::uint32_t p) {
+  const std::uint32_t over = ct::mask_lt(p >> 1, a);
+  return (a - (p & over)) & 0x7FFFFFFFu;
+}
+// Plain product a * b mod p (one operand converted through R^2).
+inline std::uint32_t mmul_plain(std::uint32_t a, std::uint32_t b, const SmallPrime& sp) {
+  return mmul(mmul(a, b, sp.p, sp.p0i), sp.r2, sp.p, sp.p0i);
+}
+std::uint32_t mpow_plain(std::uint32_t a, std::uint32_t e, const SmallPrime& sp) {
+  std::uint32_t r = 1, b = a;
+  while (e != 0) {  // public exponent
+    if (e & 1u) r = mmul_plain(r, b, sp);
+    b = mmul_plain(b, b, sp);
+    e >>= 1;
+  }
+  return r;
+}
+
+void init_montgomery(SmallPrime& sp) {
+  std::uint32_t y = sp.p;  // inverse of p modulo 2^3, doubled in precision by each Newton step
+  for (int i = 0; i < 4; ++i) y *= 2u - sp.p * y;
+  sp.p0i = 0u - y;
+  const std::uint64_t r = (std::uint64_t{1} << 32) % sp.p;  // public modulus: % is fine here
+  sp.r2 = static_cast<std::uint32_t>((r * r) % sp.p);
+}
+
+// Miller-Rabin with bases 2, 7, 61: deterministic below 4,759,123,141.
+bool is_prime(std::uint32_t p) {
+  SmallPrime sp{};
+  sp.p = p;
+  init_montgomery(sp);
+  std::uint32_t d = p - 1;
+  unsigned r = 0;
+  while ((d & 1u) == 0) {
+    d >>= 1;
+    ++r;
+  }
+  for (std::uint32_t a : {2u, 7u, 61u}) {
+    std::uint32_t x = mpow_plain(a, d, sp);
+    if (x == 1 || x == p - 1) continue;
+    bool composite = true;
+    for (unsigned i = 1; i < r; ++i) {
+      x = mmul_plain(x, x, sp);
+      if (x == p - 1) {
+        composite = false;
+        break;
+      }
+    }
+    if (composite) return false;
+  }
+  return true;
+}
+
+// The primes below 2^31 that are 1 mod 2048, in decreasing order, with their constants. All
+// public; computed per call because the module keeps no static state.
+void make_primes(SmallPrime* out, std::size_t count) {
+  std::uint32_t cand = (std::uint32_t{1} << 31) + 1;
+  for (std::size_t j = 0; j < count; ++j) {
+    do {
+      cand -= 2048;
+    } while (!is_prime(cand));
+    SmallPrime& sp = out[j];
+    sp.p = cand;
+    init_montgomery(sp);
+    // x^((p-1)/2048) has order exactly 2048 iff its 1024-th power is -1.
+    for (std::uint32_t x = 2;; ++x) {
+      const std::uint32_t w = mpow_plain(x, (cand - 1) / 2048, sp);
+      if (mpow_plain(w, 1024, sp) == cand - 1) {
+        sp.g = w;
+        break;
+      }
+    }
+    std::uint32_t prod = 1;
+    for (std::size_t i = 0; i < j; ++i) prod = mmul_plain(prod, out[i].p % cand, sp);
+    sp.s = mpow_plain(prod, cand - 2, sp);
+  }
+}
+
+// ---- NTT modulo a small prime ----------------------------------------------------------------
+// Negacyclic transform of size n (power of two up to 1024): output i is the value at
+// psi^(2 * rev(i) + 1), psi a primitive 2n-th root. Slots 2i and 2i+1 then hold the values at x
+// and -x, which is what the field norm N(f)(x^2) = f(x) f(-x) and the lift f(-x) use.
+
+struct NttTables {
+  std::uint32_t* gm;   // psi^rev(k) * R mod p, k < n
+  std::uint32_t* igm;  // psi^-rev(k) * R mod p
+  std::uint32_t ninv_r[11];  // 2^-logn * R mod p for every size up to n
+};
+
+unsigned bitrev(unsigned k, unsigned bits) {
+  unsigned r = 0;
+  for (unsigned i = 0; i < bits; ++i) r |= ((k >> i) & 1u) << (bits - 1 - i);
+  return r;
+}
+
+// Tables for size 2^logn; their first 2^l entries are the tables of size 2^l (reversing k over
+// more bits multiplies the exponent by the ratio of the sizes), so one build serves all sizes.
+void make_tables(NttTables& t, const SmallPrime& sp, unsigned logn, std::uint32_t* tmp) {
+  const std::size_t n = std::size_t{1} << logn;
+  const std::uint32_t psi = mpow_plain(sp.g, static_cast<std::uint32_t>(1024 >> logn), sp);
+  const std::uint32_t one_r = mmul(1, sp.r2, sp.p, sp.p0i) ;  // R mod p
+  const std::uint32_t psi_r = mmul(psi, sp.r2, sp.p, sp.p0i);
+  tmp[0] = one_r;
+  for (std::size_t e = 1; e < n; ++e) tmp[e] = mmul(tmp[e - 1], psi_r, sp.p, sp.p0i);
+  for (std::size_t k = 0; k < n; ++k) {
+    const unsigned e = bitrev(static_cast<unsigned>(k), logn);
+    t.gm[k] = tmp[e];
+    // psi^-e = -psi^(n-e) since psi^n = -1.
+    t.igm[k] = e == 0 ? one_r : sp.p - tmp[n - e];
+  }
+  const std::uint32_t inv2 = (sp.p + 1) >> 1;
+  std::uint32_t ni = 1;
+  for (unsigned l = 0; l <= 10; ++l) {
+    t.ninv_r[l] = mmul(ni, sp.r2, sp.p, sp.p0i);
+    ni = mmul_plain(ni, inv2, sp);
+  }
+}
+
+void ntt(std::uint32_t* a, unsigned logn, const NttTables& t, const SmallPrime& sp) {
+  const std::size_t n = std::size_t{1} << logn;
+  std::size_t len = n;
+  for (std::size_t m = 1; m < n; m <<= 1) {
+    len >>= 1;
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t z = t.gm[m + i];
+      std::uint32_t* x = a + 2 * i * len;
+      for (std::size_t j = 0; j < len; ++j) {
+        const std::uint32_t u = x[j], v = mmul(x[j + len], z, sp.p, sp.p0i);
+        x[j] = madd(u, v, sp.p);
+        x[j + len] = msub(u, v, sp.p);
+      }
+    }
+  }
+}
+
+void intt(std::uint32_t* a, unsigned logn, const NttTables& t, const SmallPrime& sp) {
+  const std::size_t n = std::size_t{1} << logn;
+  std::size_t len = 1;
+  for (std::size_t m = n; m > 1; m >>= 1) {
+    const std::size_t h = m >> 1;
+    for (std::size_t i = 0; i < h; ++i) {
+      const std::uint32_t z = t.igm[h + i];
+      std::uint32_t* x = a + 2 * i * len;
+      for (std::size_t j = 0; j < len; ++j) {
+        const std::uint32_t u = x[j], v = x[j + len];
+        x[j] = madd(u, v, sp.p);
+        x[j + len] = mmul(msub(u, v, sp.p), z, sp.p, sp.p0i);
+      }
+    }
+    len <<= 1;
+  }
+  const std::uint32_t ni = t.ninv_r[logn];
+  for (std::size_t i = 0; i < n; ++i) a[i] = mmul(a[i], ni, sp.p, sp.p0i);
+}
+
+// ---- big integers ----------------------------------------------------------------------------
+
+// x mod p for a signed big integer x of len words.
+std::uint32_t zmod_signed(const std::uint32_t* x, std::size_t len, const SmallPrime& sp) {
+  // 2^31 * R and 2^(31 len) mod p (public constants of p and len).
+  const std::uint32_t two31 = (std::uint32_t{1} << 31) % sp.p;
+  const std::uint32_t two31_r = mmul(two31, sp.r2, sp.p, sp.p0i);
+  std::uint32_t acc = 0, rx = 1;
+  for (std::size_t i = len; i-- > 0;) {
+    std::uint32_t w = x[i];
+    w -= sp.p & ~ct::mask_lt(w, sp.p);  // w < 2^31 < 2p
+    acc = madd(mmul(acc, two31_r, sp.p, sp.p0i), w, sp.p);
+    rx = mmul(rx, two31_r, sp.p, sp.p0i);
+  }
+  // A negative value was read as x + 2^(31 len).
+  const std::uint32_t neg = 0u - (x[len - 1] >> 30);
+  return msub(acc, rx & neg, sp.p);
+}
+
+// In-place CRT (Garner): `count` coefficients of `len` words, stride `stride`; on input word j is
+// the residue mod primes[j], on output the coefficients are signed big integers in (-P/2, P/2].
+// tmp: 2 * len words.
+void rebuild_crt(std::uint32_t* xs, std::size_t len, std::size_t stride, std::size_t count, const SmallPrime* primes,
+                 std::uint32_t* tmp) {
+  std::uint32_t* prod = tmp;  // p_0 * ... * p_{j-1}
+  for (std::size_t i = 0; i < len; ++i) prod[i] = 0;
+  prod[0] = 1;
+  for (std::size_t j = 1; j < len; ++j) {
+    // prod *= p_{j-1}
+    {
+      std::uint64_t cc = 0;
+      for (std::size_t i = 0; i < j + 1 && i < len; ++i) {
+        cc += static_cast<std::uint64_t>(prod[i]) * primes[j - 1].p;
+        prod[i] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+        cc >>= 31;
+      }
+    }
+    const SmallPrime& sp = primes[j];
+    const std::uint32_t two31_r = mmul((std::uint32_t{1} << 31) % sp.p, sp.r2, sp.p, sp.p0i);
+    const std::uint32_t s_r = mmul(sp.s, sp.r2, sp.p, sp.p0i);
+    for (std::size_t c = 0; c < count; ++c) {
+      std::uint32_t* x = xs + c * stride;
+      // x (words 0..j-1, non-negative) mod p_j
+      std::uint32_t acc = 0;
+      for (std::size_t i = j; i-- > 0;) {
+        std::uint32_t w = x[i];
+        w -= sp.p & ~ct::mask_lt(w, sp.p);
+        acc = madd(mmul(acc, two31_r, sp.p, sp.p0i), w, sp.p);
+      }
+      const std::uint32_t t = mmul(msub(x[j], acc, sp.p), s_r, sp.p, sp.p0i);
+      // x += t * prod (prod has j + 1 significant words at most; x gets word j).
+      x[j] = 0;
+      std::uint64_t cc = 0;
+      for (std::size_t i = 0; i <= j; ++i) {
+        cc += static_cast<std::uint64_t>(prod[i]) * t + x[i];
+        x[i] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+        cc >>= 31;
+      }
+    }
+  }
+  // Full product P, then map [0, P) to (-P/2, P/2].
+  {
+    std::uint64_t cc = 0;
+    for (std::size_t i = 0; i < len; ++i) {
+      cc += static_cast<std::uint64_t>(prod[i]) * primes[len - 1].p;
+      prod[i] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+      cc >>= 31;
+    }
+  }
+  std::uint32_t* half = tmp + len;  // floor(P / 2)
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t hi = i + 1 < len ? prod[i + 1] : 0;
+    half[i] = ((prod[i] >> 1) | (hi << 30)) & 0x7FFFFFFFu;
+  }
+  for (std::size_t c = 0; c < count; ++c) {
+    std::uint32_t* x = xs + c * stride;
+    std::uint32_t borrow = 0;  // half - x < 0 <=> x > P/2
+    for (std::size_t i = 0; i < len; ++i) {
+      const std::uint32_t w = half[i] - x[i] - borrow;
+      borrow = w >> 31;
+    }
+    const std::uint32_t m = 0u - borrow;
+    borrow = 0;
+    for (std::size_t i = 0; i < len; ++i) {
+      const std::uint32_t w = x[i] - (prod[i] & m) - borrow;
+      x[i] = w & 0x7FFFFFFFu;
+      borrow = w >> 31;
+    }
+  }
+}
+
+// x *= k (x non-negative, len words); returns the carry out (non-zero means overflow).
+std::uint32_t zmul_small(std::uint32_t* x, std::size_t len, std::uint32_t k) {
+  std::uint64_t cc = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    cc += static_cast<std::uint64_t>(x[i]) * k;
+    x[i] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+    cc >>= 31;
+  }
+  return static_cast<std::uint32_t>(cc);
+}
+
+// x -= y * 2^(31 sch + scl) (signed x of xlen words, signed y of ylen words, y sign-extended).
+void zsub_scaled(std::uint32_t* x, std::size_t xlen, const std::uint32_t* y, std::size_t ylen, std::size_t sch,
+                 unsigned scl) {
+  if (ylen == 0 || sch >= xlen) return;
+  const std::uint32_t ext = (0u - (y[ylen - 1] >> 30)) & 0x7FFFFFFFu;
+  std::uint32_t prev = 0, borrow = 0;
+  for (std::size_t u = sch; u < xlen; ++u) {
+    const std::size_t v = u - sch;
+    const std::uint32_t cur = v < ylen ? y[v] : ext;
+    // Shift by scl over the word boundary (scl = 0: prev >> 31 is 0 for 31-bit words).
+    const std::uint32_t wy = scl == 0 ? cur : (((cur << scl) | (prev >> (31 - scl))) & 0x7FFFFFFFu);
+    prev = cur;
+    const std::uint32_t w = x[u] - wy - borrow;
+    x[u] = w & 0x7FFFFFFFu;
+    borrow = w >> 31;
+  }
+}
+
+// Constant-time binary extended GCD. Invariants: a = x*u0 - y*v0 and b = x*u1 - y*v1, with
+// 0 <= u0, u1 <= y and 0 <= v0, v1 <= x. Each round either subtracts the smaller odd value from
+// the larger (then halves the even difference) or halves the even one, so the total bit length of
+// (a, b) drops by one per round until one of them is zero; 62 * len rounds always suffice.
+void cswap(std::uint32_t* a, std::uint32_t* b, std::size_t len, std::uint32_t m) {
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t t = (a[i] ^ b[i]) & m;
+    a[i] ^= t;
+    b[i] ^= t;
+  }
+}
+// a -= b if m (a, b non-negative); returns the borrow (1 if the difference was negative).
+std::uint32_t csub(std::uint32_t* a, const std::uint32_t* b, std::size_t len, std::uint32_t m) {
+  std::uint32_t borrow = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t w = a[i] - (b[i] & m) - borrow;
+    a[i] = w & 0x7FFFFFFFu;
+    borrow = w >> 31;
+  }
+  return borrow;
+}
+void cadd(std::uint32_t* a, const std::uint32_t* b, std::size_t len, std::uint32_t m) {
+  std::uint32_t cc = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t w = a[i] + (b[i] & m) + cc;
+    a[i] = w & 0x7FFFFFFFu;
+    cc = w >> 31;
+  }
+}
+// a <- (a + (m ? b : 0)) / 2, exact (the sum is even and fits len words).
+void cadd_half(std::uint32_t* a, const std::uint32_t* b, std::size_t len, std::uint32_t m) {
+  cadd(a, b, len, m);
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t hi = i + 1 < len ? a[i + 1] : 0;
+    a[i] = ((a[i] >> 1) | (hi << 30)) & 0x7FFFFFFFu;
+  }
+}
+// a -= b modulo mod, for a, b in [0, mod] and m all-ones (else unchanged).
+void csub_mod(std::uint32_t* a, const std::uint32_t* b, const std::uint32_t* mod, std::size_t len, std::uint32_t m) {
+  const std::uint32_t neg = csub(a, b, len, m);
+  cadd(a, mod, len, 0u - neg);
+}
+
+}  // namespace
+
+namespace detail {
+
+bool bezout(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y, std::size_t len,
+            std::uint32_t* tmp) {
+  if (len == 0) return false;
+  std::uint32_t* a = tmp;
+  std::uint32_t* b = tmp + len;
+  std::uint32_t* u0 = u;
+  std::uint32_t* v0 = v;
+  std::uint32_t* u1 = tmp + 2 * len;
+  std::uint32_t* v1 = tmp + 3 * len;
+  for (std::size_t i = 0; i < len; ++i) {
+    a[i] = x[i];
+    b[i] = y[i];
+    u0[i] = 0;
+    v0[i] = 0;
+    u1[i] = y[i];
+    v1[i] = x[i];
+  }
+  u0[0] = 1;
+  csub(v1, u0, len, 0xFFFFFFFFu);  // v1 = x - 1 (u0 = 1 here)
+  const std::uint32_t odd = x[0] & y[0] & 1u;
+  for (std::size_t round = 0; round < 62 * len; ++round) {
+    const std::uint32_t both_odd = 0u - (a[0] & b[0] & 1u);
+    // a < b?
+    std::uint32_t borrow = 0;
+    for (std::size_t i = 0; i < len; ++i) borrow = (a[i] - b[i] - borrow) >> 31;
+    const std::uint32_t sw = both_odd & (0u - borrow);
+    cswap(a, b, len, sw);
+    cswap(u0, u1, len, sw);
+    cswap(v0, v1, len, sw);
+    csub(a, b, len, both_odd);
+    csub_mod(u0, u1, y, len, both_odd);
+    csub_mod(v0, v1, x, len, both_odd);
+    // Halve whichever of a, b is even (a if both are).
+    const std::uint32_t a_odd = 0u - (a[0] & 1u);
+    cswap(a, b, len, a_odd);
+    cswap(u0, u1, len, a_odd);
+    cswap(v0, v1, len, a_odd);
+    const std::uint32_t fix = 0u - (u0[0] & 1u);  // u0 odd <=> v0 odd (x, y odd, a even)
+    cadd_half(a, y, len, 0);
+    cadd_half(u0, y, len, fix);
+    cadd_half(v0, x, len, fix);
+    cswap(a, b, len, a_odd);
+    cswap(u0, u1, len, a_odd);
+    cswap(v0, v1, len, a_odd);
+  }
+  // One of a, b is zero and the other is the gcd; take the cofactors that go with b if a = 0.
+  std::uint32_t az = 0;
+  for (std::size_t i = 0; i < len; ++i) az |= a[i];
+  const std::uint32_t take_b = ct::mask_zero(az);
+  cswap(a, b, len, take_b);
+  cswap(u0, u1, len, take_b);
+  cswap(v0, v1, len, take_b);
+  std::uint32_t diff = a[0] ^ 1u;
+  for (std::size_t i = 1; i < len; ++i) diff |= a[i];
+  return (odd & (ct::mask_zero(diff) & 1u)) != 0;
+}
+
+}  // namespace detail
+
+namespace {
+
+// The FFT and FFT-domain operations are the signing side's (fft.hpp), which follow the
+// reference operation order; the Gram-Schmidt check below depends on that order bit for bit.
+void fft(Fp* f, unsigned logn) { falcon::fft<F>(f, logn); }
+void ifft(Fp* f, unsigned logn) { falcon::ifft<F>(f, logn); }
+
+// 2^e for a public e of any size the solver meets (|e| can exceed the range of one scaled()).
+Fp pow2(int e) {
+  Fp r = F::of(1);
+  while (e > 500) {
+    r = F::mul(r, F::scaled(1, 500));
+    e -= 500;
+  }
+  while (e < -500) {
+    r = F::mul(r, F::scaled(1, -500));
+    e += 500;
+  }
+  return F::mul(r, F::scaled(1, e));
+}
+
+// Approximation of a polynomial of big integers: the top `rlen` words of each coefficient
+// (value scaled down by 2^(31 (len - rlen))).
+void big_to_fp(Fp* d, const std::uint32_t* x, std::size_t len, std::size_t stride, std::size_t rlen, std::size_t n) {
+  const Fp two31 = F::scaled(1, 31);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t* w = x + i * stride + (len - rlen);
+    const std::uint32_t neg = 0u - (w[rlen - 1] >> 30);
+    // Read |value| as words (x ^ neg) + (neg & 1) with carry, then apply the sign once.
+    std::uint32_t cc = neg & 1u;
+    Fp acc = F::of(0), scale = F::of(1);
+    for (std::size_t u = 0; u < rlen; ++u) {
+      const std::uint32_t t = ((w[u] ^ neg) & 0x7FFFFFFFu) + cc;
+      cc = t >> 31;
+      acc = F::add(acc, F::mul(F::of(static_cast<std::int64_t>(t & 0x7FFFFFFFu)), scale));
+      scale = F::mul(scale, two31);
+    }
+    const std::uint64_t sbit = static_cast<std::uint64_t>(neg & 1u) << 63;
+    d[i] = F::from_bits(F::to_bits(acc) ^ sbit);
+  }
+}
+
+// ---- the solver ------------------------------------------------------------------------------
+
+struct Layout {
+  std::size_t primes;                // SmallPrime records (5 words each)
+  std::size_t store[11];             // f_d then g_d for every depth
+  std::size_t prev;                  // reduced F, G of the deeper level
+  std::size_t cur;                   // unreduced then reduced F, G of the current level
+  std::size_t scratch;               // NTT tables and residues / FFT buffers (union)
+  std::size_t total;
+};
+
+constexpr std::size_t kPrimeWords = sizeof(SmallPrime) / sizeof(std::uint32_t);
+
+Layout layout(unsigned logn) {
+  Layout l{};
+  const std::size_t n = std::size_t{1} << logn;
+  std::size_t off = 0;
+  l.primes = off;
+  off += num_primes(logn) * kPrimeWords;
+  for (unsigned d = 0; d <= logn; ++d) {
+    l.store[d] = off;
+    off += 2 * (n >> d) * kSmall[d];
+  }
+  std::size_t prev_max = 0, cur_max = 0;
+  for (unsigned d = 0; d <= logn; ++d) {
+    const std::size_t s = 2 * (n >> d) * kSmall[d];
+    prev_max = s > prev_max ? s : prev_max;
+    if (d < logn) {
+      const std::size_t c = 2 * (n >> d) * kLarge[d];
+      cur_max = c > cur_max ? c : cur_max;
+    }
+  }
+  l.prev = off;
+  off += prev_max;
+  l.cur = off;
+  off += cur_max;
+  off = (off + 1) & ~std::size_t{1};  // binary64 alignment
+  l.scratch = off;
+  // Scratch, NTT phase: gm, igm, tmp (3n) + 4 residue arrays (4n) + CRT tmp (2 * max len).
+  const std::size_t ntt_words = 7 * n + 2 * (num_primes(logn) + 2);
+  // Scratch, Babai phase: k (n words), product k*f and k*g (2 n (kSmall + 2)), CRT tmp, the NTT
+  // phase for those products (7n), then 6 FFT arrays of n binary64 values.
+  std::size_t prod_max = 0;
+  for (unsigned d = 0; d < logn; ++d) {
+    const std::size_t p = 2 * (n >> d) * (kSmall[d] + 2);
+    prod_max = p > prod_max ? p : prod_max;
+  }
+  const std::size_t babai_words = n + prod_max + 7 * n + 2 * (num_primes(logn) + 2) + 1 + 12 * n;
+  off += ntt_words > babai_words ? ntt_words : babai_words;
+  l.total = off;
+  return l;
+}
+
+// Residues of a signed big-integer polynomial (or of int8 coefficients when len == 0).
+void load_residues(std::uint32_t* dst, const std::uint32_t* x, std::size_t len, const std::int8_t* small, std::size_t n,
+                   const SmallPrime& sp) {
+  if (small != nullptr) {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = mset(small[i], sp.p);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = zmod_signed(x + i * len, len, sp);
+  }
+}
+
+// f_d and g_d for every depth d >= 1 (spec Alg. 6 step 5: f' = N(f), g' = N(g)), stored as
+// signed big integers. In NTT form N(f)(x^2) at the slot pair (x, -x) is f(x) * f(-x).
+void field_norms(std::uint32_t* ws, const Layout& l, unsigned logn, const std::int8_t* f, const std::int8_t* g,
+                 const SmallPrime* primes) {
+  const std::size_t n = std::size_t{1} << logn;
+  std::uint32_t* s = ws + l.scratch;
+  NttTables tab{s, s + n, {}};
+  std::uint32_t* tmp = s + 2 * n;
+  std::uint32_t* tf = s + 3 * n;
+  std::uint32_t* tg = s + 4 * n;
+  std::uint32_t* w = s + 5 * n;
+  std::uint32_t* crt = s + 7 * n;
+  // Depth 0 in the store: f and g as one-word big integers.
+  for (std::size_t i = 0; i < n; ++i) {
+    ws[l.store[0] + i] = static_cast<std::uint32_t>(static_cast<std::int32_t>(f[i])) & 0x7FFFFFFFu;
+    ws[l.store[0] + n + i] = static_cast<std::uint32_t>(static_cast<std::int32_t>(g[i])) & 0x7FFFFFFFu;
+  }
+  for (std::size_t j = 0; j < kSmall[logn]; ++j) {
+    const SmallPrime& sp = primes[j];
+    make_tables(tab, sp, logn, tmp);
+    load_residues(tf, nullptr, 0, f, n, sp);
+    load_residues(tg, nullptr, 0, g, n, sp);
+    ntt(tf, logn, tab, sp);
+    ntt(tg, logn, tab, sp);
+    for (unsigned d = 1; d <= logn; ++d) {
+      const std::size_t nd = n >> d;
+      for (std::size_t i = 0; i < nd; ++i) {
+        tf[i] = mmul_plain(tf[2 * i], tf[2 * i + 1], sp);
+        tg[i] = mmul_plain(tg[2 * i], tg[2 * i + 1], sp);
+      }
+      const std::size_t len = kSmall[d];
+      if (j >= len) continue;
+      std::uint32_t* fd = ws + l.store[d];
+      std::uint32_t* gd = fd + nd * len;
+      for (std::size_t i = 0; i < nd; ++i) w[i] = tf[i];
+      intt(w, logn - d, tab, sp);
+      for (std::size_t i = 0; i < nd; ++i) fd[i * len + j] = w[i];
+      for (std::size_t i = 0; i < nd; ++i) w[i] = tg[i];
+      intt(w, logn - d, tab, sp);
+      for (std::size_t i = 0; i < nd; ++i) gd[i * len + j] = w[i];
+    }
+  }
+  for (unsigned d = 1; d <= logn; ++d) {
+    const std::size_t nd = n >> d, len = kSmall[d];
+    rebuild_crt(ws + l.store[d], len, len, 2 * nd, primes, crt);
+  }
+}
+
+// Unreduced F_d = F_{d+1}(x^2) * g_d(-x), G_d = G_{d+1}(x^2) * f_d(-x) (spec Alg. 6 step 7):
+// then f_d G_d - g_d F_d = f_{d+1}(x^2) G_{d+1}(x^2) - g_{d+1}(x^2) F_{d+1}(x^2) = q.
+void lift(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes) {
+  const std::size_t n = std::size_t{1} << logn;
+  const unsigned logd = logn - d;
+  const std::size_t nd = n >> d, hd = nd >> 1;
+  const std::size_t slen = kSmall[d], dlen = kSmall[d + 1], llen = kLarge[d];
+  const std::uint32_t* Fd = ws + l.prev;
+  const std::uint32_t* Gd = Fd + hd * dlen;
+  const std::uint32_t* fd = ws + l.store[d];
+  const std::uint32_t* gd = fd + nd * slen;
+  std::uint32_t* Ft = ws + l.cur;
+  std::uint32_t* Gt = Ft + nd * llen;
+  std::uint32_t* s = ws + l.scratch;
+  NttTables tab{s, s + n, {}};
+  std::uint32_t* tmp = s + 2 * n;
+  std::uint32_t* tF = s + 3 * n;
+  std::uint32_t* tG = s + 4 * n;
+  std::uint32_t* tf = s + 5 * n;
+  std::uint32_t* tg = s + 6 * n;
+  std::uint32_t* crt = s + 7 * n;
+  for (std::size_t j = 0; j < llen; ++j) {
+    const SmallPrime& sp = primes[j];
+    make_tables(tab, sp, logd, tmp);
+    load_residues(tF, Fd, dlen, nullptr, hd, sp);
+    load_residues(tG, Gd, dlen, nullptr, hd, sp);
+    load_residues(tf, fd, slen, nullptr, nd, sp);
+    load_residues(tg, gd, slen, nullptr, nd, sp);
+    ntt(tF, logd - 1, tab, sp);
+    ntt(tG, logd - 1, tab, sp);
+    ntt(tf, logd, tab, sp);
+    ntt(tg, logd, tab, sp);
+    // Slots 2i, 2i+1 are x, -x: F_{d+1}(x^2) is slot i of the half-size transform, g_d(-x) is
+    // the other slot of the pair. Results go to tf (F) and tg (G) after the products are read.
+    for (std::size_t i = 0; i < hd; ++i) {
+      const std::uint32_t F1 = tF[i], G1 = tG[i];
+      const std::uint32_t fa = tf[2 * i], fb = tf[2 * i + 1], ga = tg[2 * i], gb = tg[2 * i + 1];
+      tf[2 * i] = mmul_plain(F1, gb, sp);
+      tf[2 * i + 1] = mmul_plain(F1, ga, sp);
+      tg[2 * i] = mmul_plain(G1, fb, sp);
+      tg[2 * i + 1] = mmul_plain(G1, fa, sp);
+    }
+    intt(tf, logd, tab, sp);
+    intt(tg, logd, tab, sp);
+    for (std::size_t i = 0; i < nd; ++i) {
+      Ft[i * llen + j] = tf[i];
+      Gt[i * llen + j] = tg[i];
+    }
+  }
+  rebuild_crt(Ft, llen, llen, 2 * nd, primes, crt);
+}
+
+// k * f and k * g exactly (k: n int32, f and g: big integers of slen words), in RNS with
+// slen + 2 primes (|k f| < 2^31 * 2^(31 slen) * n), rebuilt as signed big integers.
+void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k, const std::uint32_t* f,
+                    const std::uint32_t* g, std::size_t slen, unsigned logd, const SmallPrime* primes,
+                    std::uint32_t* s) {
+  const std::size_t nd = std::size_t{1} << logd, tlen = slen + 2;
+  NttTables tab{s, s + nd, {}};
+  std::uint32_t* tmp = s + 2 * nd;
+  std::uint32_t* tk = s + 3 * nd;
+  std::uint32_t* tf = s + 4 * nd;
+  std::uint32_t* tg = s + 5 * nd;
+  std::uint32_t* crt = s + 6 * nd;
+  for (std::size_t j = 0; j < tlen; ++j) {
+    const SmallPrime& sp = primes[j];
+    make_tables(tab, sp, logd, tmp);
+    for (std::size_t i = 0; i < nd; ++i) tk[i] = mset(k[i], sp.p);
+    load_residues(tf, f, slen, nullptr, nd, sp);
+    load_residues(tg, g, slen, nullptr, nd, sp);
+    ntt(tk, logd, tab, sp);
+    ntt(tf, logd, tab, sp);
+    ntt(tg, logd, tab, sp);
+    for (std::size_t i = 0; i < nd; ++i) {
+      tf[i] = mmul_plain(tf[i], tk[i], sp);
+      tg[i] = mmul_plain(tg[i], tk[i], sp);
+    }
+    intt(tf, logd, tab, sp);
+    intt(tg, logd, tab, sp);
+    for (std::size_t i = 0; i < nd; ++i) {
+      kf[i * tlen + j] = tf[i];
+      kg[i * tlen + j] = tg[i];
+    }
+  }
+  rebuild_crt(kf, tlen, tlen, nd, primes, crt);
+  rebuild_crt(kg, tlen, tlen, nd, primes, crt);
+}
+
+// Babai reduction of (F, G) against (f, g) at depth d (spec Alg. 7 Reduce, with the scaled
+// approximate quotient of Pornin & Prest 2019 §3.3): repeatedly
+//   k = round((F adj(f) + G adj(g)) / (f adj(f) + g adj(g)) / 2^scale_k),
+//   (F, G) -= k 2^scale_k (f, g),
+// with scale_k dropping by 25 bits per round from the expected size gap down to 0. The last
+// round (scale_k = 0) is a plain Babai step; at the top level it is the canonical one.
+bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes) {
+  const std::size_t n = std::size_t{1} << logn;
+  const unsigned logd = logn - d;
+  const std::size_t nd = n >> d, hd = nd >> 1;
+  const std::size_t slen = kSmall[d], llen = kLarge[d];
+  const std::uint32_t* fd = ws + l.store[d];
+  const std::uint32_t* gd = fd + nd * slen;
+  std::uint32_t* Ft = ws + l.cur;
+  std::uint32_t* Gt = Ft + nd * llen;
+  std::uint32_t* s = ws + l.scratch;
+  auto* k = reinterpret_cast<std::int32_t*>(s);
+  std::uint32_t* kf = s + n;
+  std::uint32_t* kg = kf + nd * (slen + 2);
+  std::uint32_t* nttbuf = kg + nd * (slen + 2);
+  std::size_t off = static_cast<std::size_t>(nttbuf - ws) + 7 * n + 2 * (num_primes(logn) + 2);
+  off = (off + 1) & ~std::size_t{1};
+  Fp* rf = reinterpret_cast<Fp*>(ws + off);
+  Fp* rg = rf + nd;
+  Fp* rF = rg + nd;
+  Fp* rG = rF + nd;
+  Fp* rk = rG + nd;
+  Fp* rinv = rk + nd;
+
+  const std::size_t rlen_fg = slen < 10 ? slen : 10;
+  const int scale_fg = static_cast<int>(31 * (slen - rlen_fg));
+  big_to_fp(rf, fd, slen, slen, rlen_fg, nd);
+  big_to_fp(rg, gd, slen, slen, rlen_fg, nd);
+  fft(rf, logd);
+  fft(rg, logd);
+  // 1 / (f adj(f) + g adj(g)): real in the FFT domain.
+  for (std::size_t i = 0; i < hd; ++i) {
+    const Fp nrm = F::add(F::add(F::sqr(rf[i]), F::sqr(rf[i + hd])), F::add(F::sqr(rg[i]), F::sqr(rg[i + hd])));
+    rinv[i] = F::inv(nrm);
+  }
+  const int minbl_fg = kBitLength[d].avg - 6 * kBitLength[d].std;
+  const int maxbl_fg = kBitLength[d].avg + 6 * kBitLength[d].std;
+  std::size_t FGlen = llen;
+  int maxbl_FG = static_cast<int>(31 * llen);
+  // At the top the unreduced F is about 20 bits over 4-bit f, g: one exact Babai step.
+  int scale_k = d == 0 ? 0 : maxbl_FG - minbl_fg;
+  const Fp lim_hi = F::from_bits(fpr::bits::ptwo31m1), lim_lo = F::from_bits(fpr::bits::mtwo31m1);
+  for (;;) {
+    const std::size_t rlen_FG = FGlen < 10 ? FGlen : 10;
+    const int scale_FG = static_cast<int>(31 * (FGlen - rlen_FG));
+    big_to_fp(rF, Ft, FGlen, llen, rlen_FG, nd);
+    big_to_fp(rG, Gt, FGlen, llen, rlen_FG, nd);
+    fft(rF, logd);
+    fft(rG, logd);
+    // rk = (F adj(f) + G adj(g)) / (f adj(f) + g adj(g))
+    for (std::size_t i = 0; i < hd; ++i) {
+      const Fp a_re = rF[i], a_im = rF[i + hd], b_re = rf[i], b_im = rf[i + hd];
+      const Fp c_re = rG[i], c_im = rG[i + hd], e_re = rg[i], e_im = rg[i + hd];
+      // a * conj(b) + c * conj(e)
+      const Fp re = F::add(F::add(F::mul(a_re, b_re), F::mul(a_im, b_im)), F::add(F::mul(c_re, e_re), F::mul(c_im, e_im)));
+      const Fp im = F::add(F::sub(F::mul(a_im, b_re), F::mul(a_re, b_im)), F::sub(F::mul(c_im, e_re), F::mul(c_re, e_im)));
+      rk[i] = F::mul(re, rinv[i]);
+      rk[i + hd] = F::mul(im, rinv[i]);
+    }
+    ifft(rk, logd);
+    // rk is k * 2^(scale_fg - scale_FG); bring it to 2^-scale_k.
+    const int dc = scale_k - scale_FG + scale_fg;
+    const Fp pdc = pow2(-dc);
+    int ok = 1;
+    for (std::size_t i = 0; i < nd; ++i) {
+      const Fp xv = F::mul(rk[i], pdc);
+      ok &= F::lt(lim_lo, xv) & F::lt(xv, lim_hi);
+      k[i] = static_cast<std::int32_t>(F::rint(xv));
+    }
+    // Out of range means the sizes did not shrink as the tables expect: (f, g) is discarded, so
+    // this branch reveals nothing about a kept key.
+    if (!ok) return false;
+    mul_small_poly(kf, kg, k, fd, gd, slen, logd, primes, nttbuf);
+    const std::size_t tlen = slen + 2;
+    const auto sch = static_cast<std::size_t>(scale_k / 31);
+    const auto scl = static_cast<unsigned>(scale_k % 31);
+    for (std::size_t i = 0; i < nd; ++i) {
+      zsub_scaled(Ft + i * llen, FGlen, kf + i * tlen, tlen, sch, scl);
+      zsub_scaled(Gt + i * llen, FGlen, kg + i * tlen, tlen, sch, scl);
+    }
+    // New bound on the size of (F, G), assuming (f, g) at their largest; drop a word when the
+    // bound allows it (the dropped word is then only sign extension).
+    const int new_maxbl_FG = scale_k + maxbl_fg + 10;
+    if (new_maxbl_FG < maxbl_FG) {
+      maxbl_FG = new_maxbl_FG;
+      if (static_cast<int>(FGlen) * 31 >= maxbl_FG + 31) --FGlen;
+    }
+    if (scale_k <= 0) break;
+    scale_k -= 25;
+    if (scale_k < 0) scale_k = 0;
+  }
+  // Store the reduced values in slen words each (sign-extended or truncated) into `prev`, where
+  // the next level up reads them.
+  std::uint32_t* out = ws + l.prev;
+  for (std::size_t c = 0; c < 2 * nd; ++c) {
+    const std::uint32_t* x = Ft + c * llen;  // Gt follows Ft with the same stride
+    const std::uint32_t ext = (0u - (x[FGlen - 1] >> 30)) & 0x7FFFFFFFu;
+    for (std::size_t i = 0; i < slen; ++i) out[c * slen + i] = i < FGlen ? x[i] : ext;
+  }
+  return true;
+}
+
+// The deepest level (n = 1): f_L, g_L are the resultants; f_L G - g_L F = q from Bezout.
+bool deepest(std::uint32_t* ws, const Layout& l, unsigned logn) {
+  const std::size_t len = kSmall[logn];
+  const std::uint32_t* fl = ws + l.store[logn];
+  const std::uint32_t* gl = fl + len;
+  std::uint32_t* Fl = ws + l.prev;
+  std::uint32_t* Gl = Fl + len;
+  // x*u - y*v = 1 with x = f_L, y = g_L: G = q u, F = q v.
+  if (!detail::bezout(Gl, Fl, fl, gl, len, ws + l.scratch)) return false;
+  const std::uint32_t over = zmul_small(Fl, len, kQ) | zmul_small(Gl, len, kQ) | (Fl[len - 1] >> 30) | (Gl[len - 1] >> 30);
+  return over == 0;
+}
+
+}  // namespace
+
+std::size_t workspace_words(unsigned logn) { return layout(logn).total; }
+
+bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_t* f, const std::int8_t* g,
+           std::span<std::uint32_t> workspace) {
+  if (logn < 1 || logn > 10) return false;
+  const Layout l = layout(logn);
+  if (workspace.size() < l.total) return false;
+  std::uint32_t* ws = workspace.data();
+  auto* primes = reinterpret_cast<SmallPrime*>(ws + l.primes);
+  make_primes(primes, num_primes(logn));
+
+  field_norms(ws, l, logn, f, g, primes);
+  if (!deepest(ws, l, logn)) return false;
+  for (unsigned d = logn; d-- > 0;) {
+    lift(ws, l, logn, d, primes);
+    if (!reduce(ws, l, logn, d, primes)) return false;
+  }
+
+  // Top level: one word per coefficient; F, G must fit the private-key encoding (|x| <= 127, the
+  // reference's limit for both, although G is not stored).
+  const std::size_t n = std::size_t{1} << logn;
+  const std::uint32_t* Fw = ws + l.prev;
+  const std::uint32_t* Gw = Fw + n;
+  std::uint32_t bad = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto a = static_cast<std::int32_t>(Fw[i] << 1) >> 1;
+    const auto b = static_cast<std::int32_t>(Gw[i] << 1) >> 1;
+    // a + 127 outside [0, 254] (as unsigned: above 254) means |a| > 127.
+    bad |= ct::mask_lt(254u, static_cast<std::uint32_t>(a + 127));
+    bad |= ct::mask_lt(254u, static_cast<std::uint32_t>(b + 127));
+  }
+  if (bad != 0) return false;
+
+  // Check f G - g F = q modulo the first small prime (every term is far below it).
+  {
+    const SmallPrime& sp = primes[0];
+    std::uint32_t* s = ws + l.scratch;
+    NttTables tab{s, s + n, {}};
+    std::uint32_t* tmp = s + 2 * n;
+    std::uint32_t* tf = s + 3 * n;
+    std::uint32_t* tg = s + 4 * n;
+    std::uint32_t* tF = s + 5 * n;
+    std::uint32_t* tG = s + 6 * n;
+    make_tables(tab, sp, logn, tmp);
+    for (std::size_t i = 0; i < n; ++i) {
+      tf[i] = mset(f[i], sp.p);
+      tg[i] = mset(g[i], sp.p);
+      tF[i] = mset(static_cast<std::int32_t>(Fw[i] << 1) >> 1, sp.p);
+      tG[i] = mset(static_cast<std::int32_t>(Gw[i] << 1) >> 1, sp.p);
+    }
+    ntt(tf, logn, tab, sp);
+    ntt(tg, logn, tab, sp);
+    ntt(tF, logn, tab, sp);
+    ntt(tG, logn, tab, sp);
+    std::uint32_t diff = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      diff |= msub(mmul_plain(tf[i], tG[i], sp), mmul_plain(tg[i], tF[i], sp), sp.p) ^ kQ;
+    }
+    if (diff != 0) return false;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    Fout[i] = static_cast<std::int8_t>(static_cast<std::int32_t>(Fw[i] << 1) >> 1);
+    Gout[i] = static_cast<std::int8_t>(static_cast<std::int32_t>(Gw[i] << 1) >> 1);
+  }
+  return true;
+}
+
+}  // namespace pqcea::falcon::ntru
+
+namespace pqcea::falcon::ntru {
+
+bool gram_schmidt_ok(unsigned logn, const std::int8_t* f, const std::int8_t* g, std::uint32_t* tmp) {
+  const std::size_t n = std::size_t{1} << logn;
+  Fp* rt1 = reinterpret_cast<Fp*>(tmp);
+  Fp* rt2 = rt1 + n;
+  Fp* rt3 = rt2 + n;
+  for (std::size_t i = 0; i < n; ++i) {
+    rt1[i] = F::of(f[i]);
+    rt2[i] = F::of(g[i]);
+  }
+  falcon::fft<F>(rt1, logn);
+  falcon::fft<F>(rt2, logn);
+  // q adj(f) / (f adj(f) + g adj(g)) and q adj(g) / (...), in this order of operations.
+  falcon::poly_invnorm2_fft<F>(rt3, rt1, rt2, logn);
+  falcon::poly_adj_fft<F>(rt1, logn);
+  falcon::poly_adj_fft<F>(rt2, logn);
+  falcon::poly_mulconst<F>(rt1, F::from_bits(fpr::bits::q), logn);
+  falcon::poly_mulconst<F>(rt2, F::from_bits(fpr::bits::q), logn);
+  falcon::poly_mul_autoadj_fft<F>(rt1, rt3, logn);
+  falcon::poly_mul_autoadj_fft<F>(rt2, rt3, logn);
+  falcon::ifft<F>(rt1, logn);
+  falcon::ifft<F>(rt2, logn);
+  Fp bnorm = F::of(0);
+  for (std::size_t i = 0; i < n; ++i) {
+    bnorm = F::add(bnorm, F::sqr(rt1[i]));
+    bnorm = F::add(bnorm, F::sqr(rt2[i]));
+  }
+  return F::lt(bnorm, F::from_bits(fpr::bits::bnorm_max)) != 0;
+}
+
+}  // namespace pqcea::falcon::ntru
