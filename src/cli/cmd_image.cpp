@@ -1,16 +1,20 @@
 // `pqcea image`: signed firmware images for the secure bootloader (docs/secure-boot.md), like
 // MCUboot's imgtool.
 //
-//   pqcea image keygen --out KEY.seed [--pub KEY.pub] [--seed-hex HEX]
-//   pqcea image sign --key KEY.seed --version 1.2.3[+B] --counter C [--load-address A]
+//   pqcea image keygen [--alg ALG] --out KEY [--pub KEY.pub] [--seed-hex HEX]
+//   pqcea image sign --key KEY [--alg ALG] --version 1.2.3[+B] --counter C [--load-address A]
 //                    [--digest sha-256|sha3-256] [--pad-to N] in.bin out.img
-//   pqcea image verify (--pub KEY.pub | --key KEY.seed | --key-id HEX) [--counter C] img
+//   pqcea image verify (--pub KEY.pub | --key KEY | --key-id HEX) [--counter C] img
 //   pqcea image inspect img        (also: pqcea image info img)
 //
-// Keys are ML-DSA-87: the private key is the 32-byte seed (FIPS 204 §3.6.1), the public key the
-// 2592-byte encoding. The key id the bootloader keeps in "OTP" is SHA-256 of the public key.
-// verify runs the bootloader's own validation (src/freestanding/boot) on the file; the board's
-// execution region is not known here, so the payload is placed at the load address it names.
+// ALG: ML-DSA-87 (default; the key is the 32-byte seed, FIPS 204 §3.6.1), any SLH-DSA set
+// ("SLH-DSA-SHA2-128s", the small-signature choice, ...), or HSS-LMS / an HSS level list
+// ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), whose key is the crash-safe stateful key file.
+// The key file records its algorithm, so sign needs no --alg (given, it must match). Key files and
+// signers: include/pqcea/host/boot_image.hpp. The key id the bootloader keeps in "OTP" is SHA-256
+// of the public key. verify runs the bootloader's own validation (src/freestanding/boot) with every
+// algorithm of the format; the board's execution region is not known here, so the payload is
+// placed at the load address it names.
 #include <array>
 #include <cstdio>
 #include <iomanip>
@@ -26,12 +30,13 @@
 #include "pqcea/boot/manifest.hpp"
 #include "pqcea/core/secret.hpp"
 #include "pqcea/hash/keccak.hpp"
+#include "pqcea/host/boot_image.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/stateful.hpp"
 
 namespace pqcea::cli {
 namespace {
 
-using boot::kPublicKeySize;
 
 // The execution region of the QEMU mps2-an505 reference board (firmware/board/mps2-an505/boot.cmake).
 constexpr std::uint32_t kDefaultLoadAddress = 0x10300000;
@@ -57,29 +62,15 @@ std::vector<std::uint8_t> from_hex(const std::string& s, const char* what) {
   return out;
 }
 
-// Secret bytes read from a file are wiped when done.
-struct Wiped {
-  std::vector<std::uint8_t> v;
-  ~Wiped() { secure_wipe(v.data(), v.size()); }
-};
-
-void read_seed(const std::string& path, Wiped& seed) {
-  seed.v = read_file(path);
-  if (seed.v.size() != 32)
-    throw std::runtime_error(path + ": " + std::to_string(seed.v.size()) + " bytes, an ML-DSA-87 key seed has 32");
-}
-
-std::array<std::uint8_t, kPublicKeySize> public_key_of(const Wiped& seed) {
-  std::array<std::uint8_t, kPublicKeySize> pk;
-  if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(seed.v.data(), 32), pk) != Status::ok)
-    throw std::runtime_error("key generation failed");
-  return pk;
-}
-
-boot::KeyId key_id_of(std::span<const std::uint8_t, kPublicKeySize> pk) {
+boot::KeyId key_id_of(std::span<const std::uint8_t> pk) {
   boot::KeyId id;
   boot::key_id_of(pk, id);
   return id;
+}
+
+const char* sig_alg_name(std::int32_t id) {
+  const boot::SigAlgInfo* a = boot::find_sig_alg(id);
+  return a != nullptr ? a->name : "unknown";
 }
 
 // "MAJOR.MINOR.PATCH" or "MAJOR.MINOR.PATCH+BUILD", each within its manifest field.
@@ -118,34 +109,38 @@ const char* digest_name(std::uint16_t alg) { return alg == boot::kDigestSha3_256
 }  // namespace
 
 void add_image(CLI::App& app) {
-  auto* image = app.add_subcommand("image", "Signed firmware images for the secure bootloader (ML-DSA-87)");
+  auto* image = app.add_subcommand(
+      "image", "Signed firmware images for the secure bootloader (ML-DSA-87, SLH-DSA, HSS/LMS)");
   image->require_subcommand(1);
-  static std::string key_path, pub_path, out_path, in_path, seed_hex, version, digest = "sha-256", key_id_hex;
+  static std::string key_path, pub_path, out_path, in_path, seed_hex, version, digest = "sha-256", key_id_hex, alg;
   static std::uint32_t counter = 0, load_address = kDefaultLoadAddress, min_counter = 0;
   static std::size_t pad_to = 0;
   static bool json = false;
 
-  auto* keygen = image->add_subcommand("keygen", "Generate an ML-DSA-87 signing key (32-byte seed)");
-  keygen->add_option("--out", out_path, "output: the private key seed (keep it secret)")->required();
-  keygen->add_option("--pub", pub_path, "output: the public key (2592 bytes)");
-  keygen->add_option("--seed-hex", seed_hex, "use this seed (64 hex digits) instead of a random one");
+  auto* keygen = image->add_subcommand("keygen", "Generate an image signing key");
+  keygen->add_option("--alg", alg,
+                     "ML-DSA-87 (default), SLH-DSA-SHA2-128s (or any SLH-DSA set), HSS-LMS, or HSS levels "
+                     "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]");
+  keygen->add_option("--out", out_path, "output: the private key file (keep it secret)")->required();
+  keygen->add_option("--pub", pub_path, "output: the public key");
+  keygen->add_option("--seed-hex", seed_hex, "ML-DSA-87: use this seed (64 hex digits) instead of a random one");
   keygen->callback([] {
-    Wiped seed;
+    const auto choice = host::boot_image::parse_algorithm(alg.empty() ? "ML-DSA-87" : alg);
+    std::vector<std::uint8_t> seed;
     if (!seed_hex.empty()) {
-      seed.v = from_hex(seed_hex, "--seed-hex");
-      if (seed.v.size() != 32) throw std::runtime_error("--seed-hex: 32 bytes (64 hex digits) expected");
-    } else {
-      seed.v.resize(32);
-      if (host::system_random(seed.v) != Status::ok) throw std::runtime_error("no entropy");
+      seed = from_hex(seed_hex, "--seed-hex");
+      if (seed.size() != 32) throw std::runtime_error("--seed-hex: 32 bytes (64 hex digits) expected");
     }
-    const auto pk = public_key_of(seed);
-    write_file(out_path, seed.v.data(), seed.v.size());
+    const auto pk = host::boot_image::keygen(choice, out_path, host::system_rng(), seed);
+    secure_wipe(seed.data(), seed.size());
     if (!pub_path.empty()) write_file(pub_path, pk.data(), pk.size());
-    std::cout << "key id (SHA-256 of the public key): " << hex(key_id_of(pk)) << "\n";
+    std::cout << choice.alg->name << (choice.hss_levels.empty() ? "" : " " + choice.hss_levels)
+              << " key, key id (SHA-256 of the public key): " << hex(key_id_of(pk)) << "\n";
   });
 
   auto* sign = image->add_subcommand("sign", "Build a signed image from a raw binary payload");
-  sign->add_option("--key", key_path, "signing key seed (from `pqcea image keygen`)")->required();
+  sign->add_option("--key", key_path, "signing key file (from `pqcea image keygen`)")->required();
+  sign->add_option("--alg", alg, "expected algorithm of the key (the key file names it)");
   sign->add_option("--version", version, "image version MAJOR.MINOR.PATCH[+BUILD]")->required();
   sign->add_option("--counter", counter, "security counter (anti-rollback), 0..65535")->required();
   sign->add_option("--load-address", load_address, "where the bootloader copies and runs the payload")
@@ -155,8 +150,12 @@ void add_image(CLI::App& app) {
   sign->add_option("in", in_path, "payload (raw binary, e.g. objcopy -O binary)")->required();
   sign->add_option("out", out_path, "signed image")->required();
   sign->callback([] {
-    Wiped seed;
-    read_seed(key_path, seed);
+    if (!alg.empty()) {
+      const auto want = host::boot_image::parse_algorithm(alg);
+      const auto have = host::boot_image::load_key(key_path);
+      if (want.alg != have.alg)
+        throw std::runtime_error(key_path + " is a " + have.alg->name + " key, not " + want.alg->name);
+    }
     auto payload = read_file(in_path);
     if (pad_to != 0) {
       if (pad_to < payload.size())
@@ -170,14 +169,19 @@ void add_image(CLI::App& app) {
     p.version = parse_version(version);
     p.security_counter = counter;
     p.digest_alg = digest == "sha3-256" ? boot::kDigestSha3_256 : boot::kDigestSha256;
-    std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + boot::kTrailerSize);
-    boot::ManifestError err = boot::ManifestError::none;
-    const Status s = boot::build_image(out, p, payload, std::span<const std::uint8_t, 32>(seed.v.data(), 32), &err);
-    if (s != Status::ok)
-      throw std::runtime_error(std::string("image sign: ") +
-                               (err != boot::ManifestError::none ? boot::to_string(err) : to_string(s)));
+    std::vector<std::uint8_t> out;
+    try {
+      out = host::boot_image::sign_image(key_path, p, payload);
+    } catch (const host::stateful::KeyExhausted& e) {
+      // As `pqcea sig sign`: exit status 3, the key can never sign again.
+      std::cerr << "image sign: " << key_path << ": " << e.what() << "\n";
+      throw CLI::RuntimeError(3);
+    }
+    boot::Manifest m;
+    if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
     write_file(out_path, out.data(), out.size());
-    std::cout << out_path << ": " << out.size() << " bytes, payload " << payload.size() << " bytes, version "
+    std::cout << out_path << ": " << out.size() << " bytes, payload " << payload.size() << " bytes, "
+              << sig_alg_name(m.sig_alg) << " signature " << m.signature_size << " bytes, version "
               << version_string(p.version) << ", security counter " << counter << "\n";
   });
 
@@ -193,12 +197,11 @@ void add_image(CLI::App& app) {
     boot::KeyId trusted{};
     if (!pub_path.empty()) {
       const auto pk = read_file(pub_path);
-      if (pk.size() != kPublicKeySize) throw std::runtime_error(pub_path + ": not an ML-DSA-87 public key");
-      trusted = key_id_of(std::span<const std::uint8_t, kPublicKeySize>(pk.data(), kPublicKeySize));
+      if (pk.empty() || pk.size() > boot::kMaxPublicKeyBytes)
+        throw std::runtime_error(pub_path + ": not a public key of an image algorithm");
+      trusted = key_id_of(pk);
     } else if (!key_path.empty()) {
-      Wiped seed;
-      read_seed(key_path, seed);
-      trusted = key_id_of(public_key_of(seed));
+      trusted = key_id_of(host::boot_image::load_key(key_path).public_key);
     } else if (!key_id_hex.empty()) {
       const auto id = from_hex(key_id_hex, "--key-id");
       if (id.size() != trusted.size()) throw std::runtime_error("--key-id: 32 bytes expected");
@@ -225,12 +228,14 @@ void add_image(CLI::App& app) {
       exec.resize(m.payload_size);
       base = m.load_address;
     }
-    static boot::ValidateWorkspace ws;
+    // Room for every in-RAM signature (SLH-DSA-*-256f), and every algorithm of the format.
+    static boot::LargeValidateWorkspace ws;
     boot::ValidatedImage out;
     boot::Rejection why;
     boot::fih::FlowCounter flow;
     const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), min_counter,
-                                        boot::ExecRegion{base, exec}, ws, out, why, flow);
+                                        boot::ExecRegion{base, exec}, ws, out, why, flow, mldsa::Memory::fast,
+                                        boot::all_verifiers());
     if (v != boot::Verdict::accept || flow.value() != boot::flow::kImageValid) {
       std::string reason = boot::to_string(why.reason);
       if (why.reason == boot::Reject::manifest) reason += std::string(": ") + boot::to_string(why.manifest_error);
@@ -239,7 +244,8 @@ void add_image(CLI::App& app) {
       std::cout << in_path << ": REJECTED: " << reason << "\n";
       throw CLI::RuntimeError(1);
     }
-    std::cout << in_path << ": OK: ML-DSA-87 signature by key " << hex(out.manifest.key_id) << ", version "
+    std::cout << in_path << ": OK: " << sig_alg_name(out.manifest.sig_alg) << " signature by key "
+              << hex(out.manifest.key_id) << ", version "
               << version_string(out.manifest.version) << ", security counter " << out.manifest.security_counter
               << ", " << digest_name(out.manifest.digest_alg) << " " << hex(out.manifest.digest) << "\n";
   });
@@ -258,7 +264,9 @@ void add_image(CLI::App& app) {
     std::array<std::uint8_t, 32> manifest_hash;
     hash::Sha3_256::hash(manifest_hash.data(), img.data(), boot::kManifestSize);
     if (json) {
-      std::cout << "{\"format_version\": " << boot::kFormatVersion << ", \"payload_size\": " << m.payload_size
+      std::cout << "{\"format_version\": " << m.format_version << ", \"sig_alg\": \"" << sig_alg_name(m.sig_alg)
+                << "\", \"sig_alg_id\": " << m.sig_alg << ", \"public_key_size\": " << m.public_key_size
+                << ", \"signature_size\": " << m.signature_size << ", \"payload_size\": " << m.payload_size
                 << ", \"load_address\": " << m.load_address << ", \"version\": \"" << version_string(m.version)
                 << "\", \"security_counter\": " << m.security_counter << ", \"digest_alg\": \""
                 << digest_name(m.digest_alg) << "\", \"digest\": \"" << hex(m.digest) << "\", \"key_id\": \""
@@ -268,14 +276,16 @@ void add_image(CLI::App& app) {
     }
     char load[16];
     std::snprintf(load, sizeof load, "0x%08x", m.load_address);
-    std::cout << "format version    " << boot::kFormatVersion << "\n"
+    std::cout << "format version    " << m.format_version << "\n"
               << "payload size      " << m.payload_size << "\n"
               << "load address      " << load << "\n"
               << "version           " << version_string(m.version) << "\n"
               << "security counter  " << m.security_counter << "\n"
               << "digest            " << digest_name(m.digest_alg) << " " << hex(m.digest) << "\n"
               << "signer key id     " << hex(m.key_id) << "\n"
-              << "signature         ML-DSA-87 over the manifest (SHA3-256 " << hex(manifest_hash) << ")\n"
+              << "signature         " << sig_alg_name(m.sig_alg) << " (COSE alg " << m.sig_alg << "), public key "
+              << m.public_key_size << " bytes, signature " << m.signature_size
+              << " bytes, over the manifest (SHA3-256 " << hex(manifest_hash) << ")\n"
               << "image size        " << boot::image_size(m) << (complete ? "" : "  (file size differs!)") << "\n";
   });
 }

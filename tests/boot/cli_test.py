@@ -5,7 +5,9 @@ Usage: cli_test.py PQCEA_BINARY
 Signs a payload, checks that verify accepts it, and that every tampering the bootloader must refuse
 is refused by `image verify` with its reason: a flipped bit in payload, manifest and signature, the
 wrong key, a truncated file, an oversized size field, a lower security counter. Also checks the
-manifest layout with an independent parse (struct) against `inspect --json`."""
+manifest layout with an independent parse (struct) against `inspect --json`. Then the same for the
+format-2 algorithms: an SLH-DSA-SHA2-128s image and an LMS (H5, W8) image signed, verified and
+refused when tampered; the LMS key signs exactly 32 images, then sign exits 3 (exhausted)."""
 import hashlib
 import json
 import os
@@ -118,6 +120,62 @@ with tempfile.TemporaryDirectory() as d:
     pad = open(f("pad.img"), "rb").read()
     check(struct.unpack_from("<I", pad, 12)[0] == 65536 and pad[128 + 10000:128 + 65536] == b"\xff" * 55536, "--pad-to")
     check("OK" in run("verify", "--key-id", key_id, f("pad.img")).stdout, "padded image verifies")
+
+    # ---- format 2: SLH-DSA and HSS/LMS ----
+    def fmt2(img, name):
+        (fmt,) = struct.unpack_from("<H", img, 4)
+        salg, pks, sigs = struct.unpack_from("<iII", img, 100)
+        check(fmt == 2 and img[34:36] == b"\0\0" and img[112:128] == bytes(16), f"{name}: format 2 header")
+        check(len(img) == 128 + len(payload) + pks + sigs + 8, f"{name}: image size from the manifest sizes")
+        return salg, pks, sigs
+
+    run("keygen", "--alg", "SLH-DSA-SHA2-128s", "--out", f("slh.key"), "--pub", f("slh.pub"))
+    run("sign", "--key", f("slh.key"), "--version", "3.0.0", "--counter", "3", f("p.bin"), f("slh.img"))
+    simg = open(f("slh.img"), "rb").read()
+    salg, pks, sigs = fmt2(simg, "SLH-DSA")
+    check((salg, pks, sigs) == (-65792, 32, 7856), "SLH-DSA-SHA2-128s id and sizes")
+    check(simg[68:100] == hashlib.sha256(open(f("slh.pub"), "rb").read()).digest(), "SLH-DSA key id")
+    check("OK: SLH-DSA-SHA2-128s" in run("verify", "--pub", f("slh.pub"), f("slh.img")).stdout, "SLH-DSA verify")
+    check("OK" in run("verify", "--key", f("slh.key"), f("slh.img")).stdout, "SLH-DSA verify --key")
+    check("SLH-DSA-SHA2-128s (COSE alg -65792)" in run("inspect", f("slh.img")).stdout, "inspect names SLH-DSA")
+    p = run("sign", "--key", f("slh.key"), "--alg", "ML-DSA-87", "--version", "3.0.0", "--counter", "3",
+            f("p.bin"), f("x.img"), ok=False)
+    check("not ML-DSA-87" in p.stderr, "sign --alg must match the key file")
+
+    def refused2(data, pub, want):
+        open(f("bad.img"), "wb").write(data)
+        p = run("verify", "--pub", pub, f("bad.img"), ok=None)
+        check(p.returncode == 1 and want in p.stdout, f"format 2 refused with '{want}': got {p.returncode} {p.stdout.strip()}")
+
+    def flip2(img, at):
+        b = bytearray(img)
+        b[at] ^= 0x10
+        return bytes(b)
+
+    sig_at = 128 + len(payload) + 32
+    refused2(flip2(simg, sig_at + 3000), f("slh.pub"), "signature invalid")
+    refused2(flip2(simg, 100), f("slh.pub"), "unsupported signature algorithm")  # an id the format does not define
+    refused2(simg[:-50], f("slh.pub"), "truncated")
+    refused2(simg, f("k.pub"), "not trusted")
+
+    run("keygen", "--alg", "LMS_SHA256_M32_H5/LMOTS_SHA256_N32_W8", "--out", f("lms.key"), "--pub", f("lms.pub"))
+    p = run("keygen", "--alg", "HSS-LMS", "--out", f("lms.key"), ok=False)
+    check("lms.key" in p.stderr, "an HSS key file is never overwritten")
+    for i in range(32):
+        run("sign", "--key", f("lms.key"), "--version", f"1.0.{i}", "--counter", "1", f("p.bin"), f(f"lms{i}.img"))
+    p = run("sign", "--key", f("lms.key"), "--version", "1.0.99", "--counter", "1", f("p.bin"), f("lmsx.img"), ok=None)
+    check(p.returncode == 3 and "exhausted" in p.stderr and not os.path.exists(f("lmsx.img")), "LMS key exhausted: exit 3")
+    limg = open(f("lms31.img"), "rb").read()
+    salg, pks, sigs = fmt2(limg, "LMS")
+    check((salg, pks, sigs) == (-46, 60, 4 + 4 + 1124 + 4 + 5 * 32), "HSS-LMS id and sizes")
+    qs = {struct.unpack_from(">I", open(f(f"lms{i}.img"), "rb").read(), 128 + len(payload) + 60 + 4)[0] for i in range(32)}
+    check(qs == set(range(32)), "32 images, 32 distinct LMS indices")
+    check("OK: HSS-LMS" in run("verify", "--pub", f("lms.pub"), f("lms31.img")).stdout, "LMS verify")
+    refused2(flip2(limg, 128 + len(payload) + 60 + 200), f("lms.pub"), "signature invalid")
+    refused2(limg[:-9], f("lms.pub"), "truncated")
+    b = bytearray(limg)
+    struct.pack_into("<i", b, 100, -65792)  # claims SLH-DSA-SHA2-128s: a 60-byte key does not fit it
+    refused2(bytes(b), f("lms.pub"), "public key size does not fit")
 
 if failures:
     print(f"{len(failures)} failures")

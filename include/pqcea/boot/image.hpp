@@ -32,6 +32,20 @@ struct ImageParams {
                                  std::span<const std::uint8_t> payload, std::span<const std::uint8_t, 32> key_seed,
                                  ManifestError* err = nullptr);
 
+// Lays out an image for any algorithm of kSigAlgs, for a signer that lives elsewhere (the host's
+// SLH-DSA and stateful HSS signers, src/host/boot_image.cpp): manifest (naming sig_alg and the sizes
+// of `public_key` and of the signature to come; format 1 for ML-DSA-87, 2 otherwise) || payload ||
+// public key || signature_size zero bytes || end marker. `out` must be exactly
+// kManifestSize + payload.size() + public_key.size() + signature_size + kEndMarkerSize bytes. The
+// caller signs the manifest (the first kManifestSize bytes; HSS: after hss_message_prefix()) and
+// writes the signature at signature_offset(). invalid_argument with `err` for an out-of-bounds
+// field (including a size the algorithm does not allow), invalid_length for a wrong output size.
+// On failure `out` is zeroed.
+[[nodiscard]] Status layout_image(std::span<std::uint8_t> out, const ImageParams& params,
+                                  std::span<const std::uint8_t> payload, std::int32_t sig_alg,
+                                  std::span<const std::uint8_t> public_key, std::size_t signature_size,
+                                  ManifestError* err = nullptr);
+
 // Re-signs the manifest already at the start of `image` (tests use it to produce validly signed
 // images whose fields are otherwise wrong, e.g. a lower counter or a mismatched digest): writes
 // the public key, signature and end marker of the key seed at the offsets the manifest implies.

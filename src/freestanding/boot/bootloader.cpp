@@ -3,12 +3,9 @@
 
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/hash/keccak.hpp"
-#include "pqcea/mldsa.hpp"
 
 namespace pqcea::boot {
 namespace {
-
-using P = mldsa::MlDsa87;
 
 Verdict reject(Rejection& why, Reject r) {
   why.reason = r;
@@ -48,6 +45,7 @@ const char* to_string(Reject r) {
     case Reject::too_large_for_slot: return "image larger than the slot";
     case Reject::outside_exec_region: return "payload outside the execution region";
     case Reject::truncated: return "image truncated (end marker missing)";
+    case Reject::algorithm_not_supported: return "signature algorithm not supported by this bootloader";
     case Reject::key_not_trusted: return "signer key not trusted";
     case Reject::public_key_mismatch: return "public key does not match the signer key id";
     case Reject::signature: return "signature invalid";
@@ -59,8 +57,9 @@ const char* to_string(Reject r) {
 }
 
 Verdict validate_image(Flash& slot, std::span<const KeyId> trusted_keys, std::uint32_t stored_counter,
-                       const ExecRegion& exec, ValidateWorkspace& ws, ValidatedImage& out, Rejection& why,
-                       fih::FlowCounter& flow, mldsa::Memory verify_memory) {
+                       const ExecRegion& exec, WorkspaceRef ws, ValidatedImage& out, Rejection& why,
+                       fih::FlowCounter& flow, mldsa::Memory verify_memory,
+                       std::span<const SigVerifier> verifiers) {
   why = Rejection{};
   // 1. Manifest: read once into RAM; every later check (and the signature) uses this copy, so a
   // flash that changes under us cannot make the checked and the used bytes differ.
@@ -79,6 +78,12 @@ Verdict validate_image(Flash& slot, std::span<const KeyId> trusted_keys, std::ui
   if (m.load_address < exec.base || m.load_address - exec.base > exec_size ||
       m.payload_size > exec_size - (m.load_address - exec.base))
     return reject(why, Reject::outside_exec_region);
+  // ... and its signature algorithm is one this build checks, with room for an in-RAM signature.
+  const SigVerifier* verifier = nullptr;
+  for (const SigVerifier& v : verifiers)
+    if (v.alg == m.sig_alg) verifier = &v;
+  if (verifier == nullptr || (!verifier->streamed && m.signature_size > ws.signature.size()))
+    return reject(why, Reject::algorithm_not_supported);
   flow.step(flow::kBounds);
 
   // 3. End marker: an interrupted download or a cut file shows here, before any cryptography.
@@ -97,20 +102,27 @@ Verdict validate_image(Flash& slot, std::span<const KeyId> trusted_keys, std::ui
   flow.step(flow::kKeyTrusted);
 
   // 5. The embedded public key must be the one the key id names.
-  if (slot.read(public_key_offset(m), ws.public_key) != Status::ok) return reject(why, Reject::read_error);
+  const std::span<std::uint8_t> pk = ws.public_key.first(m.public_key_size);  // bounded by kSigAlgs
+  if (slot.read(public_key_offset(m), pk) != Status::ok) return reject(why, Reject::read_error);
   KeyId pk_id;
-  key_id_of(ws.public_key, pk_id);
+  key_id_of(pk, pk_id);
   if (!fih::equal_twice(pk_id.data(), m.key_id.data(), kKeyIdSize)) return reject(why, Reject::public_key_mismatch);
   flow.step(flow::kPublicKey);
 
-  // 6. ML-DSA-87 signature over the manifest bytes (FIPS 204 Alg. 3, pure, boot context string).
-  if (slot.read(signature_offset(m), ws.signature) != Status::ok) return reject(why, Reject::read_error);
-  // Both modes give the same answer; low regenerates matrix A entry by entry (Bos-Renes-Sprenkels)
-  // for a third of the stack at about twice the instructions.
-  const mldsa::Input input = mldsa::Input::pure(ws.manifest, kSignatureContext);
-  volatile Status sig_status = verify_memory == mldsa::Memory::low
-                                   ? mldsa::verify<P, mldsa::Memory::low>(ws.public_key, input, ws.signature)
-                                   : mldsa::verify<P, mldsa::Memory::fast>(ws.public_key, input, ws.signature);
+  // 6. The signature over the RAM copy of the manifest, by the algorithm the manifest names.
+  SigCheck check;
+  check.manifest = ws.manifest;
+  check.public_key = pk;
+  check.slot = &slot;
+  check.signature_offset = signature_offset(m);
+  check.signature_size = m.signature_size;
+  check.mldsa_memory = verify_memory;
+  if (!verifier->streamed) {
+    const std::span<std::uint8_t> sig = ws.signature.first(m.signature_size);  // fits: step 2
+    if (slot.read(signature_offset(m), sig) != Status::ok) return reject(why, Reject::read_error);
+    check.signature = sig;
+  }
+  volatile Status sig_status = verifier->verify(check);
   if (sig_status != Status::ok) return reject(why, Reject::signature);
   fih::barrier();
   if (sig_status != Status::ok) return reject(why, Reject::signature);
@@ -138,7 +150,7 @@ Verdict validate_image(Flash& slot, std::span<const KeyId> trusted_keys, std::ui
   return Verdict::accept;
 }
 
-Verdict decide_boot(const BootPorts& ports, ValidateWorkspace& ws, BootDecision& out, EventSink* events) {
+Verdict decide_boot(const BootPorts& ports, WorkspaceRef ws, BootDecision& out, EventSink* events) {
   out.verdict.set(Verdict::reject);
   out.slot = Slot::none;
   out.trial = false;
@@ -187,7 +199,8 @@ Verdict decide_boot(const BootPorts& ports, ValidateWorkspace& ws, BootDecision&
       ValidatedImage img;
       Rejection why;
       fih::FlowCounter f;
-      const Verdict v = validate_image(*area, ports.trusted_keys, counter, ports.exec, ws, img, why, f, ports.verify_memory);
+      const Verdict v = validate_image(*area, ports.trusted_keys, counter, ports.exec, ws, img, why, f, ports.verify_memory,
+                                       ports.verifiers);
       if (accepted(v, f, flow::kImageValid)) {
         // Record the trial before running it: if the image never confirms (crash, hang, power
         // loss), the next boot sees trials == 1 and reverts.
@@ -233,7 +246,8 @@ Verdict decide_boot(const BootPorts& ports, ValidateWorkspace& ws, BootDecision&
     ValidatedImage img;
     Rejection why;
     fih::FlowCounter f;
-    const Verdict v = validate_image(*area, ports.trusted_keys, counter, ports.exec, ws, img, why, f, ports.verify_memory);
+    const Verdict v = validate_image(*area, ports.trusted_keys, counter, ports.exec, ws, img, why, f, ports.verify_memory,
+                                       ports.verifiers);
     if (!accepted(v, f, flow::kImageValid)) {
       BootEvent e = event(BootEvent::Kind::slot_rejected, c);
       e.rejection = why;

@@ -74,6 +74,41 @@ Status build_image(std::span<std::uint8_t> out, const ImageParams& params, std::
   return s;
 }
 
+Status layout_image(std::span<std::uint8_t> out, const ImageParams& params, std::span<const std::uint8_t> payload,
+                    std::int32_t sig_alg, std::span<const std::uint8_t> public_key, std::size_t signature_size,
+                    ManifestError* err) {
+  if (err != nullptr) *err = ManifestError::none;
+  // Sizes are bounded before they are added (kSigAlgs bounds them again in encode_manifest).
+  if (payload.size() > kMaxPayloadSize || public_key.size() > kMaxPublicKeyBytes || signature_size > kMaxSignatureBytes ||
+      out.size() != kManifestSize + payload.size() + public_key.size() + signature_size + kEndMarkerSize) {
+    zero(out);
+    return Status::invalid_length;
+  }
+  Manifest m;
+  m.sig_alg = sig_alg;
+  m.public_key_size = static_cast<std::uint32_t>(public_key.size());
+  m.signature_size = static_cast<std::uint32_t>(signature_size);
+  m.payload_size = static_cast<std::uint32_t>(payload.size());
+  m.load_address = params.load_address;
+  m.version = params.version;
+  m.security_counter = params.security_counter;
+  m.digest_alg = params.digest_alg;
+  key_id_of(public_key, m.key_id);
+  Status s = payload_digest(m.digest_alg, payload, m.digest);
+  if (s == Status::ok) s = encode_manifest(m, out.first<kManifestSize>(), err);
+  if (s != Status::ok) {
+    zero(out);
+    return s;
+  }
+  std::uint8_t* base = out.data();
+  for (std::size_t i = 0; i < payload.size(); ++i) base[kManifestSize + i] = payload[i];
+  for (std::size_t i = 0; i < public_key.size(); ++i) base[public_key_offset(m) + i] = public_key[i];
+  for (std::size_t i = 0; i < signature_size; ++i) base[signature_offset(m) + i] = 0;
+  for (std::size_t i = 0; i < 4; ++i) base[end_marker_offset(m) + i] = kEndMagic[i];
+  store32_le(base + end_marker_offset(m) + 4, static_cast<std::uint32_t>(image_size(m)));
+  return Status::ok;
+}
+
 Status resign_image(std::span<std::uint8_t> image, std::span<const std::uint8_t, 32> key_seed) {
   if (image.size() < kManifestSize) return Status::invalid_length;
   // Read the manifest's size fields without the strict parser: tests re-sign manifests that are

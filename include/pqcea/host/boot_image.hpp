@@ -1,0 +1,56 @@
+// Signing firmware images on the host with any algorithm of the image format (docs/secure-boot.md,
+// "Signature algorithms"): the private-key files of `pqcea image keygen|sign` and the signers
+// behind them. ML-DSA-87 and SLH-DSA sign through the freestanding code; HSS/LMS through the
+// crash-safe stateful key file (include/pqcea/host/stateful.hpp), so no LMS index is ever used
+// twice.
+//
+// Private key files, told apart by their content:
+//   ML-DSA-87  the 32-byte seed (FIPS 204 §3.6.1), as before;
+//   SLH-DSA    "PQCEA-IK" || int32 LE image sig_alg id || the FIPS 205 private key (4n bytes);
+//   HSS-LMS    the stateful key file ("PQCEA-SK", family 1; the same file `pqcea sig` uses).
+#pragma once
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pqcea/boot/image.hpp"
+#include "pqcea/boot/manifest.hpp"
+#include "pqcea/rng/entropy.hpp"
+
+namespace pqcea::host::boot_image {
+
+// What --alg names: a kSigAlgs name ("ML-DSA-87", "SLH-DSA-SHA2-128s", "HSS-LMS") or an HSS level
+// list as `pqcea sig` takes it ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), which means HSS-LMS
+// with those levels. std::invalid_argument for anything else.
+struct AlgorithmChoice {
+  const boot::SigAlgInfo* alg;
+  std::string hss_levels;  // HSS-LMS only; empty: stateful::kDefaultHssLevels
+};
+AlgorithmChoice parse_algorithm(const std::string& name);
+
+// Creates the private-key file (never overwrites an existing file) and returns the public key.
+// `seed` (ML-DSA-87 only, 32 bytes) replaces the random seed.
+std::vector<std::uint8_t> keygen(const AlgorithmChoice& choice, const std::string& sk_path, rng::RandomSource& rng,
+                                 std::span<const std::uint8_t> seed = {});
+
+// A loaded private key: its algorithm and public key. HSS keys are only read here; the index
+// advances in sign_image.
+struct KeyInfo {
+  const boot::SigAlgInfo* alg;
+  std::vector<std::uint8_t> public_key;
+  std::uint64_t signatures_left = 0;  // HSS only
+};
+KeyInfo load_key(const std::string& sk_path);  // std::runtime_error for a file that is no image key
+
+// Builds manifest || payload || public key || signature || end marker. ML-DSA-87 and SLH-DSA sign
+// deterministically (equal inputs, equal images). HSS reserves the next index durably before it
+// signs (stateful::KeyExhausted when none is left). std::runtime_error on a bad field (with the
+// manifest rule broken).
+std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
+                                     std::span<const std::uint8_t> payload);
+
+// The exact length of the HSS signature of a key with these levels (RFC 8554 §6.2).
+std::size_t hss_signature_size(const std::string& levels);
+
+}  // namespace pqcea::host::boot_image

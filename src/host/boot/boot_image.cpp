@@ -1,0 +1,251 @@
+// Host signers of firmware images (include/pqcea/host/boot_image.hpp): key files and image
+// signing for ML-DSA-87, every SLH-DSA set and HSS/LMS.
+#include "pqcea/host/boot_image.hpp"
+
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+
+#include "pqcea/boot/manifest.hpp"
+#include "pqcea/core/bytes.hpp"
+#include "pqcea/core/secret.hpp"
+#include "pqcea/host/stateful.hpp"
+#include "pqcea/slhdsa.hpp"
+
+namespace pqcea::host::boot_image {
+namespace {
+
+constexpr char kSlhMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'I', 'K'};
+constexpr char kStatefulMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'S', 'K'};
+constexpr std::size_t kSlhHeader = sizeof kSlhMagic + 4;
+
+// Private key bytes are wiped when they go out of scope.
+struct Wiped {
+  std::vector<std::uint8_t> v;
+  Wiped() = default;
+  Wiped(const Wiped&) = delete;
+  Wiped& operator=(const Wiped&) = delete;
+  ~Wiped() { secure_wipe(v.data(), v.size()); }
+};
+
+void read_all(const std::string& path, std::vector<std::uint8_t>& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void write_all(const std::string& path, std::span<const std::uint8_t> data) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + path);
+  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
+  if (!out) throw std::runtime_error("write failed: " + path);
+}
+
+bool starts_with(const std::vector<std::uint8_t>& b, const char (&magic)[8]) {
+  if (b.size() < 8) return false;
+  for (std::size_t i = 0; i < 8; ++i)
+    if (b[i] != static_cast<std::uint8_t>(magic[i])) return false;
+  return true;
+}
+
+// Runs f.template operator()<P>() for the SLH-DSA parameter set of an image algorithm id.
+template <class F>
+void with_slhdsa(std::int32_t id, F&& f) {
+  using namespace slhdsa;
+  switch (id) {
+    case boot::kSigAlgSlhDsaSha2_128s: return f.template operator()<Sha2_128s>();
+    case boot::kSigAlgSlhDsaSha2_128f: return f.template operator()<Sha2_128f>();
+    case boot::kSigAlgSlhDsaSha2_192s: return f.template operator()<Sha2_192s>();
+    case boot::kSigAlgSlhDsaSha2_192f: return f.template operator()<Sha2_192f>();
+    case boot::kSigAlgSlhDsaSha2_256s: return f.template operator()<Sha2_256s>();
+    case boot::kSigAlgSlhDsaSha2_256f: return f.template operator()<Sha2_256f>();
+    case boot::kSigAlgSlhDsaShake_128s: return f.template operator()<Shake_128s>();
+    case boot::kSigAlgSlhDsaShake_128f: return f.template operator()<Shake_128f>();
+    case boot::kSigAlgSlhDsaShake_192s: return f.template operator()<Shake_192s>();
+    case boot::kSigAlgSlhDsaShake_192f: return f.template operator()<Shake_192f>();
+    case boot::kSigAlgSlhDsaShake_256s: return f.template operator()<Shake_256s>();
+    case boot::kSigAlgSlhDsaShake_256f: return f.template operator()<Shake_256f>();
+    default: throw std::invalid_argument("not an SLH-DSA image algorithm");
+  }
+}
+
+std::size_t hss_sig_size(const std::vector<stateful::LmsLevel>& levels) {
+  // u32str(Nspk) || for i < L-1: (signature by level i, public key of level i+1) || bottom signature.
+  std::size_t n = 4;
+  for (std::size_t i = 0; i < levels.size(); ++i) {
+    n += lms::lms_sig_bytes(*levels[i].lms, *levels[i].ots);
+    if (i + 1 < levels.size()) n += lms::lms_pk_bytes(*levels[i + 1].lms);
+  }
+  return n;
+}
+
+std::string rule_broken(Status s, boot::ManifestError e) {
+  return e != boot::ManifestError::none ? boot::to_string(e) : to_string(s);
+}
+
+// Reads an SLH-DSA image key file: the algorithm row and the private key.
+const boot::SigAlgInfo* parse_slh_key(const std::vector<std::uint8_t>& file, const std::string& path, Wiped& sk) {
+  if (file.size() < kSlhHeader) throw std::runtime_error(path + ": truncated image key file");
+  const auto id = static_cast<std::int32_t>(load32_le(file.data() + sizeof kSlhMagic));
+  const boot::SigAlgInfo* a = boot::find_sig_alg(id);
+  if (a == nullptr || a->family != boot::SigFamily::slhdsa)
+    throw std::runtime_error(path + ": unknown algorithm id " + std::to_string(id) + " in image key file");
+  // sk = SK.seed || SK.prf || PK.seed || PK.root: twice the public key (FIPS 205 §9.1).
+  if (file.size() != kSlhHeader + 2 * std::size_t{a->pk_max})
+    throw std::runtime_error(path + ": " + a->name + " key file of the wrong length");
+  sk.v.assign(file.begin() + kSlhHeader, file.end());
+  return a;
+}
+
+}  // namespace
+
+AlgorithmChoice parse_algorithm(const std::string& name) {
+  if (const boot::SigAlgInfo* a = boot::find_sig_alg(name.c_str()); a != nullptr) return {a, ""};
+  if (name.rfind("LMS_", 0) == 0) {
+    (void)stateful::parse_hss_levels(name);  // throws std::invalid_argument for a bad level list
+    return {boot::find_sig_alg(boot::kSigAlgHssLms), name};
+  }
+  std::string known;
+  for (const auto& a : boot::kSigAlgs) known += std::string(known.empty() ? "" : ", ") + a.name;
+  throw std::invalid_argument("unknown image signature algorithm " + name + " (one of " + known +
+                              ", or HSS levels such as LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4)");
+}
+
+std::vector<std::uint8_t> keygen(const AlgorithmChoice& choice, const std::string& sk_path, rng::RandomSource& rng,
+                                 std::span<const std::uint8_t> seed) {
+  const boot::SigAlgInfo& a = *choice.alg;
+  if (!seed.empty() && a.family != boot::SigFamily::mldsa)
+    throw std::invalid_argument("a given seed applies to ML-DSA-87 keys only");
+  if (a.family == boot::SigFamily::mldsa) {
+    Wiped s;
+    s.v.resize(32);
+    if (!seed.empty()) {
+      if (seed.size() != 32) throw std::invalid_argument("an ML-DSA-87 seed has 32 bytes");
+      s.v.assign(seed.begin(), seed.end());
+    } else if (rng.generate(s.v) != Status::ok) {
+      throw std::runtime_error("no entropy");
+    }
+    std::vector<std::uint8_t> pk(boot::kPublicKeySize);
+    if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(s.v.data(), 32),
+                                   std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) != Status::ok)
+      throw std::runtime_error("key generation failed");
+    write_all(sk_path, s.v);
+    return pk;
+  }
+  if (a.family == boot::SigFamily::hss) {
+    // Never overwrites: an HSS key file's state must not be replaced by a fresh one unnoticed.
+    const auto levels = stateful::parse_hss_levels(choice.hss_levels.empty() ? stateful::kDefaultHssLevels
+                                                                             : choice.hss_levels);
+    stateful::HssSigner::generate(sk_path, levels, rng);
+    return stateful::HssSigner(sk_path).public_key();
+  }
+  std::vector<std::uint8_t> pk;
+  Wiped file;
+  with_slhdsa(a.id, [&]<class P>() {
+    std::array<std::uint8_t, P::pk_bytes> p{};
+    Wiped sk;
+    sk.v.resize(P::sk_bytes);
+    if (slhdsa::keygen<P>(p, std::span<std::uint8_t, P::sk_bytes>(sk.v.data(), P::sk_bytes), rng) != Status::ok)
+      throw std::runtime_error("SLH-DSA key generation failed");
+    pk.assign(p.begin(), p.end());
+    file.v.assign(kSlhMagic, kSlhMagic + sizeof kSlhMagic);
+    file.v.resize(kSlhHeader);
+    store32_le(file.v.data() + sizeof kSlhMagic, static_cast<std::uint32_t>(a.id));
+    file.v.insert(file.v.end(), sk.v.begin(), sk.v.end());
+  });
+  write_all(sk_path, file.v);
+  return pk;
+}
+
+KeyInfo load_key(const std::string& sk_path) {
+  Wiped file;
+  read_all(sk_path, file.v);
+  if (file.v.size() == 32) {
+    std::vector<std::uint8_t> pk(boot::kPublicKeySize);
+    if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(file.v.data(), 32),
+                                   std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) != Status::ok)
+      throw std::runtime_error("key generation failed");
+    return {boot::find_sig_alg(boot::kSigAlgMlDsa87), pk, 0};
+  }
+  if (starts_with(file.v, kSlhMagic)) {
+    Wiped sk;
+    const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
+    return {a, std::vector<std::uint8_t>(sk.v.end() - a->pk_max, sk.v.end()), 0};
+  }
+  if (starts_with(file.v, kStatefulMagic)) {
+    const auto view = stateful::parse_key_file(file.v);
+    if (view.family != stateful::Family::hss)
+      throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
+    stateful::HssSigner signer(sk_path);
+    return {boot::find_sig_alg(boot::kSigAlgHssLms), signer.public_key(), signer.capacity() - signer.next_index()};
+  }
+  throw std::runtime_error(sk_path + ": not an image signing key (ML-DSA-87 seed, SLH-DSA or HSS key file)");
+}
+
+std::size_t hss_signature_size(const std::string& levels) { return hss_sig_size(stateful::parse_hss_levels(levels)); }
+
+std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
+                                     std::span<const std::uint8_t> payload) {
+  if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
+  Wiped file;
+  read_all(sk_path, file.v);
+  boot::ManifestError err = boot::ManifestError::none;
+
+  if (file.v.size() == 32) {  // ML-DSA-87: the freestanding signer, format 1
+    std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + boot::kTrailerSize);
+    const Status s =
+        boot::build_image(out, params, payload, std::span<const std::uint8_t, 32>(file.v.data(), 32), &err);
+    if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+    return out;
+  }
+
+  if (starts_with(file.v, kSlhMagic)) {
+    Wiped sk;
+    const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
+    std::vector<std::uint8_t> out;
+    with_slhdsa(a->id, [&]<class P>() {
+      const std::span<const std::uint8_t, P::sk_bytes> key(sk.v.data(), P::sk_bytes);
+      const auto pk = key.template last<P::pk_bytes>();
+      out.resize(boot::kManifestSize + payload.size() + P::pk_bytes + P::sig_bytes + boot::kEndMarkerSize);
+      const Status s = boot::layout_image(out, params, payload, a->id, pk, P::sig_bytes, &err);
+      if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+      boot::Manifest m;
+      if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
+      // FIPS 205 Alg. 22 (pure) over the manifest with the boot context; the deterministic variant
+      // (opt_rand = PK.seed, §9.2) so that equal inputs give byte-identical images, as for ML-DSA.
+      const std::span<const std::uint8_t> manifest(out.data(), boot::kManifestSize);
+      const Status ss = slhdsa::sign_deterministic<P>(
+          std::span<std::uint8_t, P::sig_bytes>(out.data() + boot::signature_offset(m), P::sig_bytes), key,
+          slhdsa::Input::pure(manifest, boot::kSignatureContext));
+      if (ss != Status::ok) throw std::runtime_error(std::string("image sign: SLH-DSA: ") + to_string(ss));
+    });
+    return out;
+  }
+
+  if (starts_with(file.v, kStatefulMagic)) {
+    if (stateful::parse_key_file(file.v).family != stateful::Family::hss)
+      throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
+    stateful::HssSigner signer(sk_path);
+    const std::vector<std::uint8_t> pk = signer.public_key();
+    const std::size_t sig_size = hss_sig_size(signer.levels());
+    std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + pk.size() + sig_size + boot::kEndMarkerSize);
+    const Status s = boot::layout_image(out, params, payload, boot::kSigAlgHssLms, pk, sig_size, &err);
+    if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+    boot::Manifest m;
+    if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
+    // The message is the domain-separation prefix followed by the manifest (manifest.hpp,
+    // hss_message_prefix). sign() advances the key file durably before it signs: an index is
+    // used at most once, even if this process dies right after.
+    std::vector<std::uint8_t> msg;
+    const auto prefix = boot::hss_message_prefix();
+    msg.insert(msg.end(), prefix.begin(), prefix.end());
+    msg.insert(msg.end(), out.begin(), out.begin() + boot::kManifestSize);
+    const std::vector<std::uint8_t> sig = signer.sign(msg);
+    if (sig.size() != sig_size) throw std::logic_error("image sign: HSS signature of an unexpected length");
+    std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(boot::signature_offset(m)));
+    return out;
+  }
+  throw std::runtime_error(sk_path + ": not an image signing key (ML-DSA-87 seed, SLH-DSA or HSS key file)");
+}
+
+}  // namespace pqcea::host::boot_image
