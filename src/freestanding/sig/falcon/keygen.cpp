@@ -22,6 +22,7 @@
 #define PQCEA_FALCON_HAVE_BUDGET 1
 #endif
 #include "codec.hpp"
+#include "keygen.hpp"
 #include "ntru_solve.hpp"
 #include "ntt.hpp"
 #include "pqcea/core/ct.hpp"
@@ -120,11 +121,13 @@ struct KeygenScratch {
 
 }  // namespace
 
-template <class P>
-Status keygen_internal(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::uint8_t, P::sk_bytes> sk,
-                       std::span<const std::uint8_t> seed, std::span<std::uint8_t> workspace) {
+namespace detail {
+
+template <class P, class Fpr>
+Status keygen_with(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::uint8_t, P::sk_bytes> sk,
+                   std::span<const std::uint8_t> seed, std::span<std::uint8_t> workspace) {
   using S = KeygenScratch<P>;
-#if defined(PQCEA_FALCON_HAVE_BUDGET) && 0
+#if defined(PQCEA_FALCON_HAVE_BUDGET)
   static_assert(Budget<P>::keygen_workspace_bytes >= S::bytes, "keygen workspace budget too small");
 #endif
   constexpr std::size_t n = P::n;
@@ -166,7 +169,7 @@ Status keygen_internal(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::u
     if (norm >= 16823) continue;
 
     // Alg. 5 step 6: Gram-Schmidt norm (binary64, the reference's operation order).
-    if (!ntru::gram_schmidt_ok(logn, f, g, words)) continue;
+    if (!ntru::gram_schmidt_ok<Fpr>(logn, f, g, words)) continue;
 
     // Alg. 5 step 8: f invertible mod q, h = g / f.
     if (!mq::compute_public(std::span<std::uint16_t>(h, n), std::span<const std::int8_t>(f, n),
@@ -174,7 +177,7 @@ Status keygen_internal(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::u
       continue;
 
     // Alg. 5 steps 9-10: F, G with f G - g F = q, reduced, within [-127, 127].
-    if (!ntru::solve(logn, F, G, f, g, wspan)) continue;
+    if (!ntru::solve<Fpr>(logn, F, G, f, g, wspan)) continue;
     break;
   }
 
@@ -189,6 +192,29 @@ Status keygen_internal(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::u
     return s1 != Status::ok ? s1 : s2;
   }
   return Status::ok;
+}
+
+template Status keygen_with<Falcon512, fpr::Emu>(std::span<std::uint8_t, Falcon512::pk_bytes>,
+                                                 std::span<std::uint8_t, Falcon512::sk_bytes>,
+                                                 std::span<const std::uint8_t>, std::span<std::uint8_t>);
+template Status keygen_with<Falcon1024, fpr::Emu>(std::span<std::uint8_t, Falcon1024::pk_bytes>,
+                                                  std::span<std::uint8_t, Falcon1024::sk_bytes>,
+                                                  std::span<const std::uint8_t>, std::span<std::uint8_t>);
+#if defined(PQCEA_FALCON_FPR_HAVE_NATIVE)
+template Status keygen_with<Falcon512, fpr::Native>(std::span<std::uint8_t, Falcon512::pk_bytes>,
+                                                    std::span<std::uint8_t, Falcon512::sk_bytes>,
+                                                    std::span<const std::uint8_t>, std::span<std::uint8_t>);
+template Status keygen_with<Falcon1024, fpr::Native>(std::span<std::uint8_t, Falcon1024::pk_bytes>,
+                                                     std::span<std::uint8_t, Falcon1024::sk_bytes>,
+                                                     std::span<const std::uint8_t>, std::span<std::uint8_t>);
+#endif
+
+}  // namespace detail
+
+template <class P>
+Status keygen_internal(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::uint8_t, P::sk_bytes> sk,
+                       std::span<const std::uint8_t> seed, std::span<std::uint8_t> workspace) {
+  return detail::keygen_with<P, fpr::Default>(pk, sk, seed, workspace);
 }
 
 template <class P>

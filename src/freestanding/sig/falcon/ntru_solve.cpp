@@ -15,9 +15,6 @@
 namespace pqcea::falcon::ntru {
 namespace {
 
-using F = fpr::Default;
-using Fp = F::T;
-
 constexpr std::uint32_t kQ = 12289;
 
 // Word lengths per depth (0 = top, n coefficients; depth d has n / 2^d). kSmall[d]: f and g at
@@ -459,11 +456,15 @@ namespace {
 
 // The FFT and FFT-domain operations are the signing side's (fft.hpp), which follow the
 // reference operation order; the Gram-Schmidt check below depends on that order bit for bit.
-void fft(Fp* f, unsigned logn) { falcon::fft<F>(f, logn); }
-void ifft(Fp* f, unsigned logn) { falcon::ifft<F>(f, logn); }
+template <class F>
+void fft(typename F::T* f, unsigned logn) { falcon::fft<F>(f, logn); }
+template <class F>
+void ifft(typename F::T* f, unsigned logn) { falcon::ifft<F>(f, logn); }
 
 // 2^e for a public e of any size the solver meets (|e| can exceed the range of one scaled()).
-Fp pow2(int e) {
+template <class F>
+typename F::T pow2(int e) {
+  using Fp = typename F::T;
   Fp r = F::of(1);
   while (e > 500) {
     r = F::mul(r, F::scaled(1, 500));
@@ -478,7 +479,9 @@ Fp pow2(int e) {
 
 // Approximation of a polynomial of big integers: the top `rlen` words of each coefficient
 // (value scaled down by 2^(31 (len - rlen))).
-void big_to_fp(Fp* d, const std::uint32_t* x, std::size_t len, std::size_t stride, std::size_t rlen, std::size_t n) {
+template <class F>
+void big_to_fp(typename F::T* d, const std::uint32_t* x, std::size_t len, std::size_t stride, std::size_t rlen, std::size_t n) {
+  using Fp = typename F::T;
   const Fp two31 = F::scaled(1, 31);
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t* w = x + i * stride + (len - rlen);
@@ -537,14 +540,16 @@ Layout layout(unsigned logn) {
   l.scratch = off;
   // Scratch, NTT phase: gm, igm, tmp (3n) + 4 residue arrays (4n) + CRT tmp (2 * max len).
   const std::size_t ntt_words = 7 * n + 2 * (num_primes(logn) + 2);
-  // Scratch, Babai phase: k (n words), product k*f and k*g (2 n (kSmall + 2)), CRT tmp, the NTT
-  // phase for those products (7n), then 6 FFT arrays of n binary64 values.
-  std::size_t prod_max = 0;
+  // Scratch, Babai phase (see reduce()): k (n words), f, g and 1/norm in FFT form (5n words),
+  // then per round the larger of F, G in FFT form (4n) and the products k f, k g with the NTT
+  // buffers of mul_small_poly (2 nd (slen + 2) + 5 nd + 2 (slen + 2)).
+  std::size_t round_max = 4 * n;
   for (unsigned d = 0; d < logn; ++d) {
-    const std::size_t p = 2 * (n >> d) * (kSmall[d] + 2);
-    prod_max = p > prod_max ? p : prod_max;
+    const std::size_t nd = n >> d, t = kSmall[d] + 2;
+    const std::size_t r = 2 * nd * t + 5 * nd + 2 * t;
+    round_max = r > round_max ? r : round_max;
   }
-  const std::size_t babai_words = n + prod_max + 7 * n + 2 * (num_primes(logn) + 2) + 1 + 12 * n;
+  const std::size_t babai_words = 6 * n + round_max;
   off += ntt_words > babai_words ? ntt_words : babai_words;
   l.total = off;
   return l;
@@ -667,14 +672,13 @@ void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k,
                     std::uint32_t* s) {
   const std::size_t nd = std::size_t{1} << logd, tlen = slen + 2;
   NttTables tab{s, s + nd, {}};
-  std::uint32_t* tmp = s + 2 * nd;
-  std::uint32_t* tk = s + 3 * nd;
-  std::uint32_t* tf = s + 4 * nd;
-  std::uint32_t* tg = s + 5 * nd;
-  std::uint32_t* crt = s + 6 * nd;
+  std::uint32_t* tk = s + 2 * nd;
+  std::uint32_t* tf = s + 3 * nd;
+  std::uint32_t* tg = s + 4 * nd;
+  std::uint32_t* crt = s + 5 * nd;
   for (std::size_t j = 0; j < tlen; ++j) {
     const SmallPrime& sp = primes[j];
-    make_tables(tab, sp, logd, tmp);
+    make_tables(tab, sp, logd, tf);  // tf is free until the residues are loaded
     for (std::size_t i = 0; i < nd; ++i) tk[i] = mset(k[i], sp.p);
     load_residues(tf, f, slen, nullptr, nd, sp);
     load_residues(tg, g, slen, nullptr, nd, sp);
@@ -702,6 +706,7 @@ void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k,
 //   (F, G) -= k 2^scale_k (f, g),
 // with scale_k dropping by 25 bits per round from the expected size gap down to 0. The last
 // round (scale_k = 0) is a plain Babai step; at the top level it is the canonical one.
+template <class F>
 bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes) {
   const std::size_t n = std::size_t{1} << logn;
   const unsigned logd = logn - d;
@@ -711,26 +716,29 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
   const std::uint32_t* gd = fd + nd * slen;
   std::uint32_t* Ft = ws + l.cur;
   std::uint32_t* Gt = Ft + nd * llen;
+  using Fp = typename F::T;
+  // Scratch: k (n int32), then the FFT of f and g and 1 / (f adj(f) + g adj(g)) (kept for the
+  // whole loop), then per round either the FFT of F and G or the exact products k f, k g with
+  // their NTT buffers (the FFT values are dead once k is rounded).
   std::uint32_t* s = ws + l.scratch;
   auto* k = reinterpret_cast<std::int32_t*>(s);
-  std::uint32_t* kf = s + n;
+  Fp* rf = reinterpret_cast<Fp*>(s + n);
+  Fp* rg = rf + nd;
+  Fp* rinv = rg + nd;
+  std::uint32_t* round_area = s + 6 * n;
+  Fp* rF = reinterpret_cast<Fp*>(round_area);
+  Fp* rG = rF + nd;
+  Fp* rk = rF;  // the quotient overwrites F's transform
+  std::uint32_t* kf = round_area;
   std::uint32_t* kg = kf + nd * (slen + 2);
   std::uint32_t* nttbuf = kg + nd * (slen + 2);
-  std::size_t off = static_cast<std::size_t>(nttbuf - ws) + 7 * n + 2 * (num_primes(logn) + 2);
-  off = (off + 1) & ~std::size_t{1};
-  Fp* rf = reinterpret_cast<Fp*>(ws + off);
-  Fp* rg = rf + nd;
-  Fp* rF = rg + nd;
-  Fp* rG = rF + nd;
-  Fp* rk = rG + nd;
-  Fp* rinv = rk + nd;
 
   const std::size_t rlen_fg = slen < 10 ? slen : 10;
   const int scale_fg = static_cast<int>(31 * (slen - rlen_fg));
-  big_to_fp(rf, fd, slen, slen, rlen_fg, nd);
-  big_to_fp(rg, gd, slen, slen, rlen_fg, nd);
-  fft(rf, logd);
-  fft(rg, logd);
+  big_to_fp<F>(rf, fd, slen, slen, rlen_fg, nd);
+  big_to_fp<F>(rg, gd, slen, slen, rlen_fg, nd);
+  fft<F>(rf, logd);
+  fft<F>(rg, logd);
   // 1 / (f adj(f) + g adj(g)): real in the FFT domain.
   for (std::size_t i = 0; i < hd; ++i) {
     const Fp nrm = F::add(F::add(F::sqr(rf[i]), F::sqr(rf[i + hd])), F::add(F::sqr(rg[i]), F::sqr(rg[i + hd])));
@@ -746,10 +754,10 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
   for (;;) {
     const std::size_t rlen_FG = FGlen < 10 ? FGlen : 10;
     const int scale_FG = static_cast<int>(31 * (FGlen - rlen_FG));
-    big_to_fp(rF, Ft, FGlen, llen, rlen_FG, nd);
-    big_to_fp(rG, Gt, FGlen, llen, rlen_FG, nd);
-    fft(rF, logd);
-    fft(rG, logd);
+    big_to_fp<F>(rF, Ft, FGlen, llen, rlen_FG, nd);
+    big_to_fp<F>(rG, Gt, FGlen, llen, rlen_FG, nd);
+    fft<F>(rF, logd);
+    fft<F>(rG, logd);
     // rk = (F adj(f) + G adj(g)) / (f adj(f) + g adj(g))
     for (std::size_t i = 0; i < hd; ++i) {
       const Fp a_re = rF[i], a_im = rF[i + hd], b_re = rf[i], b_im = rf[i + hd];
@@ -760,10 +768,10 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
       rk[i] = F::mul(re, rinv[i]);
       rk[i + hd] = F::mul(im, rinv[i]);
     }
-    ifft(rk, logd);
+    ifft<F>(rk, logd);
     // rk is k * 2^(scale_fg - scale_FG); bring it to 2^-scale_k.
     const int dc = scale_k - scale_FG + scale_fg;
-    const Fp pdc = pow2(-dc);
+    const Fp pdc = pow2<F>(-dc);
     int ok = 1;
     for (std::size_t i = 0; i < nd; ++i) {
       const Fp xv = F::mul(rk[i], pdc);
@@ -820,6 +828,7 @@ bool deepest(std::uint32_t* ws, const Layout& l, unsigned logn) {
 
 std::size_t workspace_words(unsigned logn) { return layout(logn).total; }
 
+template <class F>
 bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_t* f, const std::int8_t* g,
            std::span<std::uint32_t> workspace) {
   if (logn < 1 || logn > 10) return false;
@@ -833,7 +842,7 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
   if (!deepest(ws, l, logn)) return false;
   for (unsigned d = logn; d-- > 0;) {
     lift(ws, l, logn, d, primes);
-    if (!reduce(ws, l, logn, d, primes)) return false;
+    if (!reduce<F>(ws, l, logn, d, primes)) return false;
   }
 
   // Top level: one word per coefficient; F, G must fit the private-key encoding (|x| <= 127, the
@@ -889,7 +898,9 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
 
 namespace pqcea::falcon::ntru {
 
+template <class F>
 bool gram_schmidt_ok(unsigned logn, const std::int8_t* f, const std::int8_t* g, std::uint32_t* tmp) {
+  using Fp = typename F::T;
   const std::size_t n = std::size_t{1} << logn;
   Fp* rt1 = reinterpret_cast<Fp*>(tmp);
   Fp* rt2 = rt1 + n;
@@ -917,5 +928,14 @@ bool gram_schmidt_ok(unsigned logn, const std::int8_t* f, const std::int8_t* g, 
   }
   return F::lt(bnorm, F::from_bits(fpr::bits::bnorm_max)) != 0;
 }
+
+template bool solve<fpr::Emu>(unsigned, std::int8_t*, std::int8_t*, const std::int8_t*, const std::int8_t*,
+                              std::span<std::uint32_t>);
+template bool gram_schmidt_ok<fpr::Emu>(unsigned, const std::int8_t*, const std::int8_t*, std::uint32_t*);
+#if defined(PQCEA_FALCON_FPR_HAVE_NATIVE)
+template bool solve<fpr::Native>(unsigned, std::int8_t*, std::int8_t*, const std::int8_t*, const std::int8_t*,
+                                 std::span<std::uint32_t>);
+template bool gram_schmidt_ok<fpr::Native>(unsigned, const std::int8_t*, const std::int8_t*, std::uint32_t*);
+#endif
 
 }  // namespace pqcea::falcon::ntru

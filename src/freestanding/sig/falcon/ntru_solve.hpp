@@ -28,17 +28,20 @@ namespace pqcea::falcon::ntru {
 // 8-byte aligned (it also holds binary64 values).
 std::size_t workspace_words(unsigned logn);
 // A compile-time upper bound of workspace_words(logn) for the budgets (checked by the tests).
-constexpr std::size_t workspace_words_bound(unsigned logn) { return std::size_t{48} << logn; }
+constexpr std::size_t workspace_words_bound(unsigned logn) { return (std::size_t{33} << logn) + 16; }
 
+// F (the fpr backend, fpr.hpp): fpr::Emu, or fpr::Native where available.
 // F, G: n coefficients each, written only on success (both in [-127, 127]).
 // f, g: the short secret polynomials (their sums of coefficients must be odd).
-[[nodiscard]] bool solve(unsigned logn, std::int8_t* F, std::int8_t* G, const std::int8_t* f, const std::int8_t* g,
+template <class F>
+[[nodiscard]] bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_t* f, const std::int8_t* g,
                          std::span<std::uint32_t> workspace);
 
 // Spec v1.2 Alg. 5 (NTRUGen) step 6 check, in the reference's exact floating-point order: the
 // squared norm of (q adj(f) / (f adj(f) + g adj(g)), q adj(g) / (f adj(f) + g adj(g))), the second
 // half of the Gram-Schmidt basis, is below 1.17^2 q. tmp: 6n words (n binary64 values * 3),
 // 8-byte aligned.
+template <class F>
 [[nodiscard]] bool gram_schmidt_ok(unsigned logn, const std::int8_t* f, const std::int8_t* g, std::uint32_t* tmp);
 
 // Exposed for the unit tests (deterministic, public-size constant-time helpers).
