@@ -32,6 +32,10 @@ struct BitLength {
 constexpr BitLength kBitLength[11] = {{4, 0},   {11, 1},  {24, 1},  {50, 1},    {102, 1},  {202, 2},
                                       {401, 4}, {794, 5}, {1577, 8}, {3138, 13}, {6308, 25}};
 
+// Depths up to this one multiply k (f, g) through the NTT; deeper ones (at most 2^(logn - 5)
+// coefficients of hundreds of bits) use the schoolbook product, which is then far cheaper.
+constexpr unsigned kDepthNtt = 4;
+
 constexpr std::size_t num_primes(unsigned logn) {
   std::size_t m = kSmall[logn];
   for (unsigned d = 0; d < logn; ++d) m = kLarge[d] > m ? kLarge[d] : m;
@@ -343,6 +347,26 @@ void zsub_scaled(std::uint32_t* x, std::size_t xlen, const std::uint32_t* y, std
     const std::uint32_t w = x[u] - wy - borrow;
     x[u] = w & 0x7FFFFFFFu;
     borrow = w >> 31;
+  }
+}
+
+// x += k * y * 2^(31 sch + scl) (signed x of xlen words, signed y of ylen words sign-extended,
+// signed k). Word-serial multiply-accumulate with a signed carry: the result is exact modulo
+// 2^(31 xlen), which is all a two's complement value of xlen words holds.
+void zadd_mul_small_scaled(std::uint32_t* x, std::size_t xlen, const std::uint32_t* y, std::size_t ylen, std::int32_t k,
+                           std::size_t sch, unsigned scl) {
+  if (ylen == 0 || sch >= xlen) return;
+  const std::uint32_t ext = (0u - (y[ylen - 1] >> 30)) & 0x7FFFFFFFu;
+  std::uint32_t prev = 0;
+  std::int64_t cc = 0;
+  for (std::size_t u = sch; u < xlen; ++u) {
+    const std::size_t v = u - sch;
+    const std::uint32_t cur = v < ylen ? y[v] : ext;
+    const std::uint32_t wy = scl == 0 ? cur : (((cur << scl) | (prev >> (31 - scl))) & 0x7FFFFFFFu);
+    prev = cur;
+    const std::int64_t z = static_cast<std::int64_t>(wy) * k + static_cast<std::int64_t>(x[u]) + cc;
+    x[u] = static_cast<std::uint32_t>(z) & 0x7FFFFFFFu;
+    cc = z >> 31;  // arithmetic shift (C++20)
   }
 }
 
@@ -781,13 +805,28 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
     // Out of range means the sizes did not shrink as the tables expect: (f, g) is discarded, so
     // this branch reveals nothing about a kept key.
     if (!ok) return false;
-    mul_small_poly(kf, kg, k, fd, gd, slen, logd, primes, nttbuf);
-    const std::size_t tlen = slen + 2;
     const auto sch = static_cast<std::size_t>(scale_k / 31);
     const auto scl = static_cast<unsigned>(scale_k % 31);
-    for (std::size_t i = 0; i < nd; ++i) {
-      zsub_scaled(Ft + i * llen, FGlen, kf + i * tlen, tlen, sch, scl);
-      zsub_scaled(Gt + i * llen, FGlen, kg + i * tlen, tlen, sch, scl);
+    if (d > kDepthNtt) {
+      // Few, large coefficients: schoolbook, (F, G) -= x^i k_i (f, g) 2^scale_k, negacyclic.
+      for (std::size_t i = 0; i < nd; ++i) {
+        for (std::size_t j = 0; j < nd; ++j) {
+          const bool wrap = i + j >= nd;  // public index condition
+          const std::size_t t = wrap ? i + j - nd : i + j;
+          const std::int32_t kk = wrap ? k[i] : -k[i];
+          zadd_mul_small_scaled(Ft + t * llen, FGlen, fd + j * slen, slen, kk, sch, scl);
+          zadd_mul_small_scaled(Gt + t * llen, FGlen, gd + j * slen, slen, kk, sch, scl);
+        }
+      }
+    } else {
+      // Many, small coefficients: the exact products through the NTT (RNS), then one shifted
+      // subtraction per coefficient.
+      mul_small_poly(kf, kg, k, fd, gd, slen, logd, primes, nttbuf);
+      const std::size_t tlen = slen + 2;
+      for (std::size_t i = 0; i < nd; ++i) {
+        zsub_scaled(Ft + i * llen, FGlen, kf + i * tlen, tlen, sch, scl);
+        zsub_scaled(Gt + i * llen, FGlen, kg + i * tlen, tlen, sch, scl);
+      }
     }
     // New bound on the size of (F, G), assuming (f, g) at their largest; drop a word when the
     // bound allows it (the dropped word is then only sign extension).
