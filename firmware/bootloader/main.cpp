@@ -1,7 +1,7 @@
 // pqcea-boot: the secure bootloader (docs/secure-boot.md, "Boot flow").
 //
-// On every start: pick and validate an image (boot::decide_boot: A/B state, ML-DSA-87 signature
-// with a key whose hash is in OTP, payload digest over the RAM copy, anti-rollback counter), write
+// On every start: pick and validate an image (boot::decide_boot: A/B state, signature with a key
+// whose hash is in OTP, payload digest over the RAM copy, anti-rollback counter), write
 // the boot record (measured boot), make it read-only, and hand the CPU to the image. Every
 // decision is printed with its reason. Exit statuses (QEMU): 4 no bootable image, 5 reset loop,
 // 6 fault detected (the hardened verdict disagreed with itself).
@@ -21,7 +21,14 @@ constexpr int kExitResetLoop = 5;
 constexpr int kExitFault = 6;
 constexpr std::uint32_t kMaxRestarts = 32;  // within one power-on (QEMU session)
 
-// The 7.3 KB of manifest, public key and signature being checked: static, so the boot stack stays
+// The signature algorithms this bootloader checks (docs/secure-boot.md, "Signature algorithms"):
+// ML-DSA-87 (format 1), SLH-DSA-SHA2-128s and SLH-DSA-SHAKE-128s (whose 7,856-byte signatures fit
+// the workspace), and HSS/LMS (streamed from the slot, any SP 800-208 levels). Each entry links its
+// verifier; the other SLH-DSA sets are not linked and their images are refused as not supported.
+constexpr boot::SigVerifier kVerifiers[] = {boot::kVerifyMlDsa87, boot::kVerifySlhDsaSha2_128s,
+                                            boot::kVerifySlhDsaShake_128s, boot::kVerifyHssLms};
+
+// The 10.6 KB of manifest, public key and signature being checked: static, so the boot stack stays
 // small (and it is not a function-local static: DESIGN.md).
 boot::ValidateWorkspace g_ws;
 boot::BootDecision g_decision;
@@ -90,6 +97,7 @@ int main() {
   ports.counter = &bp::security_counter();
   ports.trusted_keys = bp::otp_key_ids();
   ports.exec = bp::exec_region();
+  ports.verifiers = kVerifiers;
 
   Console console;
   boot::Verdict verdict = boot::Verdict::reject;
@@ -146,7 +154,8 @@ int main() {
                 static_cast<unsigned long>(d.stored_counter), static_cast<unsigned long>(d.boot_count));
   board::printf("boot: %s ", digest_name(man.digest_alg));
   print_hex(man.digest);
-  board::print(" signer ");
+  const boot::SigAlgInfo* alg = boot::find_sig_alg(man.sig_alg);
+  board::printf(" %s signer ", alg != nullptr ? alg->name : "?");
   print_hex(man.key_id);
   board::print("\n");
 
