@@ -8,7 +8,9 @@
 #include <stdexcept>
 
 #include "commands.hpp"
+#include "falcon/budget.hpp"
 #include "pqcea/core/secret.hpp"
+#include "pqcea/falcon.hpp"
 #include "pqcea/host/acvp.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/mldsa.hpp"
@@ -24,6 +26,7 @@ struct SignOptions {
   bool deterministic = false;
   bool low_memory = false;
   bool seed_key = true;  // keygen: store the private key as its seed
+  bool padded = false;    // Falcon: fixed-length (padded) signatures
   std::string params;     // keygen: HSS-LMS levels (LMS_TYPE/LMOTS_TYPE,...)
 };
 
@@ -126,6 +129,50 @@ SigAlgorithm slhdsa_algorithm() {
   return a;
 }
 
+// Falcon-512/1024 (round-3 v1.2): "Falcon-padded-N" names the fixed-length signature format, as
+// does --padded with the plain name. The private key is the 0x5X-header encoding of f, g, F.
+template <class P>
+SigAlgorithm falcon_algorithm(const char* name, bool padded_name) {
+  SigAlgorithm a;
+  a.name = name;
+  auto format = [padded_name](const SignOptions& o) {
+    return padded_name || o.padded ? falcon::Format::padded : falcon::Format::compressed;
+  };
+  a.keygen = [](std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions&) {
+    pk.assign(P::pk_bytes, 0);
+    sk.assign(P::sk_bytes, 0);
+    // 8-byte aligned workspace of the published size (falcon/budget.hpp).
+    std::vector<std::uint64_t> ws((falcon::Budget<P>::keygen_workspace_bytes + 7) / 8);
+    const Status st = falcon::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes),
+                                        std::span<std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), host::system_rng(),
+                                        std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()), ws.size() * 8));
+    secure_wipe(ws.data(), ws.size() * 8);
+    return st;
+  };
+  a.sign = [format](std::vector<std::uint8_t>& sig, const std::vector<std::uint8_t>& sk,
+                    const std::vector<std::uint8_t>& msg, const SignOptions& o) {
+    if (sk.size() != P::sk_bytes) return Status::invalid_key;
+    if (o.deterministic || !o.context.empty() || o.prehash) return Status::unsupported;  // not defined for Falcon
+    const auto f = format(o);
+    sig.assign(f == falcon::Format::padded ? P::sig_padded_bytes : P::sig_max_bytes, 0);
+    std::vector<std::uint64_t> ws((falcon::Budget<P>::sign_workspace_bytes + 7) / 8);
+    std::size_t len = 0;
+    const Status st = falcon::sign<P>(sig, len, std::span<const std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), msg, f,
+                                      host::system_rng(),
+                                      std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()), ws.size() * 8));
+    secure_wipe(ws.data(), ws.size() * 8);
+    sig.resize(st == Status::ok ? len : 0);
+    return st;
+  };
+  a.verify = [format](const std::vector<std::uint8_t>& pk, const std::vector<std::uint8_t>& msg,
+                      const std::vector<std::uint8_t>& sig, const SignOptions& o) {
+    if (pk.size() != P::pk_bytes) return Status::invalid_key;
+    if (!o.context.empty() || o.prehash) return Status::unsupported;
+    return falcon::verify<P>(std::span<const std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes), msg, sig, format(o));
+  };
+  return a;
+}
+
 // HSS-LMS and every XMSS / XMSS^MT parameter set, by the names of RFC 8391 / SP 800-208.
 std::vector<SigAlgorithm> with_stateful_rows(std::vector<SigAlgorithm> t) {
   std::vector<const char*> names{"HSS-LMS"};
@@ -161,6 +208,10 @@ const std::vector<SigAlgorithm>& algorithms() {
       slhdsa_algorithm<slhdsa::Shake_192f>(),
       slhdsa_algorithm<slhdsa::Shake_256s>(),
       slhdsa_algorithm<slhdsa::Shake_256f>(),
+      falcon_algorithm<falcon::Falcon512>("Falcon-512", false),
+      falcon_algorithm<falcon::Falcon1024>("Falcon-1024", false),
+      falcon_algorithm<falcon::Falcon512>("Falcon-padded-512", true),
+      falcon_algorithm<falcon::Falcon1024>("Falcon-padded-1024", true),
   };
   static const std::vector<SigAlgorithm> all = with_stateful_rows(table);
   return all;
@@ -189,6 +240,7 @@ struct Args {
   std::string pk, sk, in, sig;
   std::string context, context_hex, prehash, key_format = "seed";
   bool deterministic = false, low_memory = false;
+  bool padded = false;
   std::string params;
 };
 
@@ -204,6 +256,7 @@ SignOptions options(const Args& a) {
   }
   o.deterministic = a.deterministic;
   o.low_memory = a.low_memory;
+  o.padded = a.padded;
   o.seed_key = a.key_format == "seed";
   o.params = a.params;
   return o;
@@ -222,6 +275,7 @@ void add_message_options(CLI::App* cmd, Args& a) {
   cmd->add_option("--context-hex", a.context_hex, "context string as hex");
   cmd->add_option("--prehash", a.prehash, "HashML-DSA / HashSLH-DSA with this pre-hash function")->check(CLI::IsMember(prehash_names()));
   cmd->add_flag("--low-memory", a.low_memory, "use the low-memory implementation (same results)");
+  cmd->add_flag("--padded", a.padded, "Falcon: fixed-length (padded) signature format");
 }
 
 }  // namespace
