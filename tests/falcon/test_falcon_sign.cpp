@@ -2,8 +2,9 @@
 // operands), the FFT against exact integer products, split/merge, the sampler PRNG against the
 // RFC 8439 ChaCha20 block vector through the eight-way interleave, the base sampler and SamplerZ
 // against their target distributions (fixed seed), and sign-then-verify on both backends with
-// negative cases. The bit-exact KAT check (NIST DRBG -> keygen -> sign, compared with the record
-// count 0 of falcon512-KAT.rsp) runs on both backends too.
+// negative cases. The bit-exact KAT check (NIST DRBG -> keygen -> sign; the count-0 record text
+// hashed and compared with the published `single` digests of Falcon-512/1024, compressed and
+// padded) runs on both backends too.
 #include <gtest/gtest.h>
 
 #include <array>
@@ -11,6 +12,8 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <string>
+#include <cctype>
 #include <vector>
 
 #include "falcon/budget.hpp"
@@ -19,9 +22,9 @@
 #include "falcon/prng.hpp"
 #include "falcon/sampler.hpp"
 #include "falcon/sign.hpp"
-#include "falcon_vectors.hpp"
 #include "nist_drbg.hpp"
 #include "pqcea/falcon.hpp"
+#include "pqcea/hash/sha2.hpp"
 
 using namespace pqcea;
 using namespace pqcea::falcon;
@@ -452,11 +455,22 @@ TEST(FalconSign, BackendsAgree) {
 }
 #endif
 
-// NIST round-3 KAT, Falcon-512, count 0: outer DRBG(0..47) -> seed, msg; DRBG(seed) -> keygen
-// seed (48), nonce (40), sampler seed (48). The signature must equal the record's sm.
+// NIST KAT record count 0 (../shared/vectors/KAT_DIGESTS.md): outer DRBG(00..2F) -> seed, msg;
+// DRBG(seed) -> keygen seed (48), nonce (40), sampler seed (48). The record text (count, seed,
+// mlen, msg, pk, sk, smlen, sm) must hash to the published `single` SHA-256 digest, for the
+// compressed (sm = len || nonce || msg || 0x20+logn || s2) and padded (sm = signature || msg) sets.
 namespace {
-template <class F>
-void kat512_count0() {
+std::string hexu(const std::uint8_t* p, std::size_t n) {
+  static const char* d = "0123456789ABCDEF";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += d[p[i] >> 4];
+    s += d[p[i] & 15];
+  }
+  return s;
+}
+template <class P, class F>
+std::string kat_single_digest(Format fmt) {
   std::array<std::uint8_t, 48> ent{};
   for (std::size_t i = 0; i < 48; ++i) ent[i] = static_cast<std::uint8_t>(i);
   test::NistDrbg outer(ent);
@@ -464,35 +478,55 @@ void kat512_count0() {
   outer.randombytes(seed.data(), seed.size());
   std::vector<std::uint8_t> msg(33);
   outer.randombytes(msg.data(), msg.size());
-  ASSERT_EQ(0, std::memcmp(msg.data(), falcon_vectors::kKat512Msg, 33));
   test::NistDrbg inner(seed);
   std::array<std::uint8_t, kKeygenSeedBytes> kseed{};
   inner.randombytes(kseed.data(), kseed.size());
-  Keys<Falcon512> k;
-  std::vector<std::uint8_t> ws(Budget<Falcon512>::keygen_workspace_bytes);
-  ASSERT_EQ(keygen_internal<Falcon512>(std::span<std::uint8_t, 897>(k.pk.data(), 897),
-                                       std::span<std::uint8_t, 1281>(k.sk.data(), 1281), kseed, ws),
+  Keys<P> k;
+  std::vector<std::uint64_t> ws(Budget<P>::keygen_workspace_bytes / 8 + 1);
+  EXPECT_EQ(keygen_internal<P>(std::span<std::uint8_t, P::pk_bytes>(k.pk.data(), P::pk_bytes),
+                               std::span<std::uint8_t, P::sk_bytes>(k.sk.data(), P::sk_bytes), kseed,
+                               std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()), ws.size() * 8)),
             Status::ok);
-  // The key itself is keygen's check (FalconKeygen.Record0PublicKeyIsTheNistKat512 fails if it
-  // differs); without the KAT key the signature cannot be compared, so this test waits for it.
-  if (std::memcmp(k.pk.data(), falcon_vectors::kKat512Pk, 897) != 0) {
-    GTEST_SKIP() << "key generation does not reproduce the KAT key yet: signature not comparable";
-  }
   std::array<std::uint8_t, kNonceBytes> nonce{};
   std::array<std::uint8_t, kSignSeedBytes> sseed{};
   inner.randombytes(nonce.data(), nonce.size());
   inner.randombytes(sseed.data(), sseed.size());
-  const auto sig = sign_with<Falcon512, F>(k, msg, nonce, sseed, Format::compressed);
-  // sm = len (2) || nonce || msg || 0x29 || s2; ours = 0x39 || nonce || s2.
-  const auto* sm = falcon_vectors::kKat512Sm;
-  const std::size_t L = (std::size_t{sm[0]} << 8) | sm[1];
-  ASSERT_EQ(0, std::memcmp(sm + 2, nonce.data(), kNonceBytes));
-  ASSERT_EQ(sig.size(), L + kNonceBytes);
-  EXPECT_EQ(0, std::memcmp(sig.data() + 1 + kNonceBytes, sm + 42 + 33 + 1, L - 1)) << "s2 differs from the KAT";
+  const auto sig = sign_with<P, F>(k, msg, nonce, sseed, fmt);
+  std::vector<std::uint8_t> sm;
+  if (fmt == Format::compressed) {
+    const std::size_t L = sig.size() - kNonceBytes;  // header byte + s2
+    sm = {static_cast<std::uint8_t>(L >> 8), static_cast<std::uint8_t>(L)};
+    sm.insert(sm.end(), nonce.begin(), nonce.end());
+    sm.insert(sm.end(), msg.begin(), msg.end());
+    sm.push_back(static_cast<std::uint8_t>(0x20 + P::logn));
+    sm.insert(sm.end(), sig.begin() + 1 + kNonceBytes, sig.end());
+  } else {
+    sm = sig;
+    sm.insert(sm.end(), msg.begin(), msg.end());
+  }
+  std::string t = "count = 0\nseed = " + hexu(seed.data(), 48) + "\nmlen = 33\nmsg = " + hexu(msg.data(), 33) +
+                  "\npk = " + hexu(k.pk.data(), P::pk_bytes) + "\nsk = " + hexu(k.sk.data(), P::sk_bytes) +
+                  "\nsmlen = " + std::to_string(sm.size()) + "\nsm = " + hexu(sm.data(), sm.size()) + "\n";
+  std::array<std::uint8_t, 32> h{};
+  hash::Sha256::hash(h.data(), reinterpret_cast<const std::uint8_t*>(t.data()), t.size());
+  std::string r = hexu(h.data(), 32);
+  for (auto& c : r) c = static_cast<char>(std::tolower(c));
+  return r;
+}
+template <class F>
+void kat_single_all() {
+  EXPECT_EQ((kat_single_digest<Falcon512, F>(Format::compressed)),
+            "da27fe8a462de7307ddf1f9b00072a457d9c5b14e838c148fbe2662094b9a2ca");
+  EXPECT_EQ((kat_single_digest<Falcon1024, F>(Format::compressed)),
+            "e699d88eb214fef30597385f40814baeb84ac505d5f05f5c257b0726fc4530b8");
+  EXPECT_EQ((kat_single_digest<Falcon512, F>(Format::padded)),
+            "91842d41138e7cfaf6e2e8f12a03c3b3411302255121e4d07d02f91a003c0395");
+  EXPECT_EQ((kat_single_digest<Falcon1024, F>(Format::padded)),
+            "ddcc5683293388249e6fe85e992ea19d0986d34e060a44f82bc3db524a8c8390");
 }
 }  // namespace
 
-TEST(FalconSign, NistKat512Count0Emu) { kat512_count0<fpr::Emu>(); }
+TEST(FalconSign, NistKatSingleDigestsEmu) { kat_single_all<fpr::Emu>(); }
 #if defined(PQCEA_FALCON_FPR_HAVE_NATIVE)
-TEST(FalconSign, NistKat512Count0Native) { kat512_count0<fpr::Native>(); }
+TEST(FalconSign, NistKatSingleDigestsNative) { kat_single_all<fpr::Native>(); }
 #endif
