@@ -357,7 +357,7 @@ TEST(FalconKeygen, SolverSmallDegrees) {
 
 // The constant-time binary extended GCD on its own.
 TEST(FalconKeygen, BezoutSmallAndMultiword) {
-  std::uint32_t u[3], v[3], tmp[12];
+  std::uint32_t u[3], v[3], tmp[12];  // tmp: 6 len words
   {
     const std::uint32_t x[1] = {35}, y[1] = {9};
     ASSERT_TRUE(ntru::detail::bezout(u, v, x, y, 1, tmp));
@@ -367,14 +367,14 @@ TEST(FalconKeygen, BezoutSmallAndMultiword) {
     const std::uint32_t x3[1] = {14};
     EXPECT_FALSE(ntru::detail::bezout(u, v, x3, y, 1, tmp));  // even input
   }
-  // Two-word values (62 bits, below 2^61 so that they are non-negative with room).
+  // Two-word values (below 2^59: non-negative with the room the function asks for).
   std::uint64_t state = 0x9E3779B97F4A7C15u;
   int coprime = 0;
   for (int t = 0; t < 200; ++t) {
     state ^= state << 13;
     state ^= state >> 7;
     state ^= state << 17;
-    const std::uint64_t X = (state >> 4) | 1, Y = ((state * 0x2545F4914F6CDD1Du) >> 4) | 1;
+    const std::uint64_t X = (state >> 5) | 1, Y = ((state * 0x2545F4914F6CDD1Du) >> 5) | 1;
     const std::uint32_t x[2] = {static_cast<std::uint32_t>(X & 0x7FFFFFFF), static_cast<std::uint32_t>(X >> 31)};
     const std::uint32_t y[2] = {static_cast<std::uint32_t>(Y & 0x7FFFFFFF), static_cast<std::uint32_t>(Y >> 31)};
     std::uint64_t a = X, b = Y;
@@ -390,10 +390,64 @@ TEST(FalconKeygen, BezoutSmallAndMultiword) {
     const unsigned __int128 U = (static_cast<unsigned __int128>(u[1]) << 31) | u[0];
     const unsigned __int128 V = (static_cast<unsigned __int128>(v[1]) << 31) | v[0];
     EXPECT_EQ(static_cast<unsigned __int128>(X) * U - static_cast<unsigned __int128>(Y) * V, 1u);
-    EXPECT_LE(U, Y);
-    EXPECT_LE(V, X);
+    EXPECT_LT(U, Y);
+    EXPECT_LT(V, X);
   }
   EXPECT_GT(coprime, 50);
+}
+
+// The batched GCD against the one-step-per-pass one on larger values (up to 40 words), including
+// values of very different sizes and a common factor.
+TEST(FalconKeygen, BezoutBatchedMatchesBitwise) {
+  std::uint64_t state = 0x0123456789ABCDEFu;
+  auto word = [&]() {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::uint32_t>(state) & 0x7FFFFFFFu;
+  };
+  int agree = 0, coprime = 0;
+  for (std::size_t len : {3u, 7u, 20u, 40u}) {
+    for (int t = 0; t < 12; ++t) {
+      std::vector<std::uint32_t> x(len), y(len), u1(len), v1(len), u2(len), v2(len), tmp(6 * len);
+      const std::size_t xl = t % 3 == 0 ? 1 + len / 3 : len;  // sometimes much shorter x
+      for (std::size_t i = 0; i < len; ++i) {
+        x[i] = i < xl ? word() : 0;
+        y[i] = word();
+      }
+      x[xl - 1] &= 0x0FFFFFFFu;  // below 2^(31 len - 3)
+      y[len - 1] &= 0x0FFFFFFFu;
+      x[0] |= 1;
+      y[0] |= 1;
+      if (t == 5) {  // common factor 3: x = 3 x', y = 3 y' (still odd)
+        std::uint64_t cx = 0, cy = 0;
+        for (std::size_t i = 0; i < len; ++i) {
+          x[i] &= 0x1FFFFFFF;
+          y[i] &= 0x1FFFFFFF;
+        }
+        for (std::size_t i = 0; i < len; ++i) {
+          cx += static_cast<std::uint64_t>(x[i]) * 3;
+          x[i] = static_cast<std::uint32_t>(cx) & 0x7FFFFFFFu;
+          cx >>= 31;
+          cy += static_cast<std::uint64_t>(y[i]) * 3;
+          y[i] = static_cast<std::uint32_t>(cy) & 0x7FFFFFFFu;
+          cy >>= 31;
+        }
+      }
+      const bool a = ntru::detail::bezout(u1.data(), v1.data(), x.data(), y.data(), len, tmp.data());
+      const bool b = ntru::detail::bezout_bitwise(u2.data(), v2.data(), x.data(), y.data(), len, tmp.data());
+      ASSERT_EQ(a, b) << len << " " << t;
+      if (t == 5) {
+        EXPECT_FALSE(a);
+      }
+      if (!a) continue;
+      ++coprime;
+      // Both solutions are the unique one with 0 <= u < y.
+      if (u1 == u2 && v1 == v2) ++agree;
+    }
+  }
+  EXPECT_GT(coprime, 20);
+  EXPECT_EQ(agree, coprime);
 }
 
 }  // namespace

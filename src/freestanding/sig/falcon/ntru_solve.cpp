@@ -417,8 +417,8 @@ void csub_mod(std::uint32_t* a, const std::uint32_t* b, const std::uint32_t* mod
 
 namespace detail {
 
-bool bezout(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y, std::size_t len,
-            std::uint32_t* tmp) {
+bool bezout_bitwise(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y,
+                    std::size_t len, std::uint32_t* tmp) {
   if (len == 0) return false;
   std::uint32_t* a = tmp;
   std::uint32_t* b = tmp + len;
@@ -472,6 +472,201 @@ bool bezout(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const st
   std::uint32_t diff = a[0] ^ 1u;
   for (std::size_t i = 1; i < len; ++i) diff |= a[i];
   return (odd & (ct::mask_zero(diff) & 1u)) != 0;
+}
+
+}  // namespace detail
+
+namespace {
+
+// ---- batched binary GCD (Pornin, "Optimized Binary GCD for Modular Inversion", 2020) -------
+// 31 steps of the binary GCD are run on 64-bit approximations of a and b (the top 33 bits of
+// the pair's common length and the exact low 31 bits); the steps only look at parities and at
+// comparisons, so they are recorded as a 2x2 matrix of factors with |pa| + |pb| <= 2^31, then
+// applied once to the big integers (and divided by 2^31). A wrong comparison caused by the
+// approximation only makes a result negative, which is fixed by negating it with its factors.
+// b stays odd throughout (a subtraction happens only when both are odd, and a swap hands the
+// odd a to b), so the final state is a = 0, b = gcd.
+
+constexpr std::uint64_t m64(std::uint64_t bit) { return std::uint64_t{0} - bit; }
+
+// Leading zeros of a non-zero 64-bit value, without a branch.
+unsigned clz64(std::uint64_t x) {
+  unsigned n = 0;
+  for (unsigned s = 32; s != 0; s >>= 1) {
+    const std::uint64_t empty = ((x >> (64 - s)) == 0) ? 1u : 0u;  // setcc, no branch
+    const std::uint64_t m = m64(ct::value_barrier(empty));
+    x = (x & ~m) | ((x << s) & m);
+    n += s & static_cast<unsigned>(m);
+  }
+  return n;
+}
+
+// d = (a pa + b pb) / 2^31 over len words (a, b non-negative); returns 1 if d < 0 (then d is in
+// two's complement). d must not alias a or b.
+std::uint32_t lin_shift(std::uint32_t* d, const std::uint32_t* a, const std::uint32_t* b, std::size_t len,
+                        std::int64_t pa, std::int64_t pb) {
+  std::int64_t cc = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::int64_t z = static_cast<std::int64_t>(a[i]) * pa + static_cast<std::int64_t>(b[i]) * pb + cc;
+    if (i > 0) d[i - 1] = static_cast<std::uint32_t>(z) & 0x7FFFFFFFu;
+    cc = z >> 31;
+  }
+  d[len - 1] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+  return static_cast<std::uint32_t>(static_cast<std::uint64_t>(cc) >> 63);
+}
+
+// d = -d if neg (1), in two's complement over len words.
+void cneg(std::uint32_t* d, std::size_t len, std::uint32_t neg) {
+  const std::uint32_t m = (0u - neg) & 0x7FFFFFFFu;
+  std::uint32_t cc = neg;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint32_t w = (d[i] ^ m) + cc;
+    d[i] = w & 0x7FFFFFFFu;
+    cc = w >> 31;
+  }
+}
+
+// d = (u pa + v pb) / 2^31 mod `mod`, in [0, mod): a multiple k mod of the modulus (k < 2^31)
+// is added first so that the division is exact. mod0i = -1/mod mod 2^31. d must not alias.
+void lin_shift_mod(std::uint32_t* d, const std::uint32_t* u, const std::uint32_t* v, const std::uint32_t* mod,
+                   std::size_t len, std::int64_t pa, std::int64_t pb, std::uint32_t mod0i) {
+  const std::int64_t low = static_cast<std::int64_t>(u[0]) * pa + static_cast<std::int64_t>(v[0]) * pb;
+  const std::uint32_t k = (static_cast<std::uint32_t>(low) * mod0i) & 0x7FFFFFFFu;
+  std::int64_t cc = 0;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::int64_t z = static_cast<std::int64_t>(u[i]) * pa + static_cast<std::int64_t>(v[i]) * pb +
+                           static_cast<std::int64_t>(static_cast<std::uint64_t>(mod[i]) * k) + cc;
+    if (i > 0) d[i - 1] = static_cast<std::uint32_t>(z) & 0x7FFFFFFFu;
+    cc = z >> 31;
+  }
+  d[len - 1] = static_cast<std::uint32_t>(cc) & 0x7FFFFFFFu;
+  // d is in (-mod, 2 mod): add mod if negative, then subtract mod if d >= mod.
+  const std::uint32_t neg = static_cast<std::uint32_t>(static_cast<std::uint64_t>(cc) >> 63);
+  cadd(d, mod, len, 0u - neg);
+  std::uint32_t borrow = 0;
+  for (std::size_t i = 0; i < len; ++i) borrow = (d[i] - mod[i] - borrow) >> 31;
+  csub(d, mod, len, borrow - 1u);
+}
+
+// The 64-bit approximation of a big integer: with t the index of the top non-zero word of
+// (a | b), the window of words t, t-1, t-2 shifted so that the top bit of max(a, b) is bit 63;
+// its top 33 bits, then the exact low 31 bits. When a, b < 2^62 the value is exact instead.
+void approximations(std::uint64_t& ax, std::uint64_t& bx, const std::uint32_t* a, const std::uint32_t* b,
+                    std::size_t len) {
+  std::uint64_t wa = 0, wb = 0;  // 64-bit windows at the top non-zero word
+  std::uint32_t t_small = 1;     // 1 while the top non-zero word index is <= 1
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint64_t m = m64(static_cast<std::uint64_t>(ct::mask_nonzero(a[i] | b[i]) & 1u));
+    const std::uint64_t a1 = i >= 1 ? a[i - 1] : 0, a2 = i >= 2 ? a[i - 2] : 0;
+    const std::uint64_t b1 = i >= 1 ? b[i - 1] : 0, b2 = i >= 2 ? b[i - 2] : 0;
+    const std::uint64_t na = (static_cast<std::uint64_t>(a[i]) << 33) | (a1 << 2) | (a2 >> 29);
+    const std::uint64_t nb = (static_cast<std::uint64_t>(b[i]) << 33) | (b1 << 2) | (b2 >> 29);
+    wa = (wa & ~m) | (na & m);
+    wb = (wb & ~m) | (nb & m);
+    if (i >= 2) t_small &= ~static_cast<std::uint32_t>(m) & 1u;
+  }
+  const unsigned lz = clz64(wa | wb | 1u);
+  const std::uint64_t hi_a = fpr::detail::shl(wa, lz) >> 31, hi_b = fpr::detail::shl(wb, lz) >> 31;
+  const std::uint64_t approx_a = (hi_a << 31) | a[0], approx_b = (hi_b << 31) | b[0];
+  const std::uint64_t exact_a = (len > 1 ? static_cast<std::uint64_t>(a[1]) << 31 : 0) | a[0];
+  const std::uint64_t exact_b = (len > 1 ? static_cast<std::uint64_t>(b[1]) << 31 : 0) | b[0];
+  const std::uint64_t e = m64(t_small);
+  ax = (exact_a & e) | (approx_a & ~e);
+  bx = (exact_b & e) | (approx_b & ~e);
+}
+
+}  // namespace
+
+namespace detail {
+
+bool bezout(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y, std::size_t len,
+            std::uint32_t* tmp) {
+  if (len == 0) return false;
+  const std::uint32_t odd = x[0] & y[0] & 1u;
+  std::uint32_t* a = tmp;
+  std::uint32_t* b = tmp + len;
+  std::uint32_t* u0 = tmp + 2 * len;
+  std::uint32_t* v0 = tmp + 3 * len;
+  std::uint32_t* t1 = tmp + 4 * len;
+  std::uint32_t* t2 = tmp + 5 * len;
+  std::uint32_t* u1 = u;
+  std::uint32_t* v1 = v;
+  // a = x u0 - y v0, b = x u1 - y v1 (mod x y): (x, 1, 0) and (y, 0, x - 1).
+  for (std::size_t i = 0; i < len; ++i) {
+    a[i] = x[i];
+    b[i] = y[i];
+    u0[i] = 0;
+    v0[i] = 0;
+    u1[i] = 0;
+    v1[i] = x[i];
+  }
+  u0[0] = 1;
+  csub(v1, u0, len, 0xFFFFFFFFu);  // v1 = x - 1
+  // -1/x and -1/y modulo 2^31 (Newton iterations from the 3-bit inverse of an odd number).
+  std::uint32_t ix = x[0], iy = y[0];
+  for (int i = 0; i < 4; ++i) {
+    ix *= 2u - x[0] * ix;
+    iy *= 2u - y[0] * iy;
+  }
+  const std::uint32_t x0i = (0u - ix) & 0x7FFFFFFFu, y0i = (0u - iy) & 0x7FFFFFFFu;
+
+  const std::size_t rounds = 2 * len + 2;  // 31 steps each; 62 len + 62 >= total bit length + 62
+  for (std::size_t r = 0; r < rounds; ++r) {
+    std::uint64_t ax = 0, bx = 0;
+    approximations(ax, bx, a, b, len);
+    std::int64_t pa = 1, pb = 0, qa = 0, qb = 1;
+    for (int i = 0; i < 31; ++i) {
+      const std::uint64_t a_odd = ax & 1u;
+      // ax < bx (unsigned 64-bit) without a branch
+      const std::uint64_t lt = ((~ax & bx) | (~(ax ^ bx) & (ax - bx))) >> 63;
+      const std::uint64_t sw = m64(ct::value_barrier(a_odd & lt));
+      const std::uint64_t d = (ax ^ bx) & sw;
+      ax ^= d;
+      bx ^= d;
+      const std::int64_t dp = (pa ^ qa) & static_cast<std::int64_t>(sw), dq = (pb ^ qb) & static_cast<std::int64_t>(sw);
+      pa ^= dp;
+      qa ^= dp;
+      pb ^= dq;
+      qb ^= dq;
+      const std::uint64_t sub = m64(a_odd);
+      ax -= bx & sub;
+      pa -= qa & static_cast<std::int64_t>(sub);
+      pb -= qb & static_cast<std::int64_t>(sub);
+      ax >>= 1;
+      qa *= 2;
+      qb *= 2;
+    }
+    // Apply to (a, b) and fix signs, then the same (sign-fixed) factors to the cofactors.
+    const std::uint32_t na = lin_shift(t1, a, b, len, pa, pb);
+    const std::uint32_t nb = lin_shift(t2, a, b, len, qa, qb);
+    cneg(t1, len, na);
+    cneg(t2, len, nb);
+    for (std::size_t i = 0; i < len; ++i) {
+      a[i] = t1[i];
+      b[i] = t2[i];
+    }
+    const std::int64_t sa = -static_cast<std::int64_t>(na), sb = -static_cast<std::int64_t>(nb);
+    pa = (pa ^ sa) - sa;
+    pb = (pb ^ sa) - sa;
+    qa = (qa ^ sb) - sb;
+    qb = (qb ^ sb) - sb;
+    lin_shift_mod(t1, u0, u1, y, len, pa, pb, y0i);
+    lin_shift_mod(t2, u0, u1, y, len, qa, qb, y0i);
+    for (std::size_t i = 0; i < len; ++i) {
+      u0[i] = t1[i];
+      u1[i] = t2[i];
+    }
+    lin_shift_mod(t1, v0, v1, x, len, pa, pb, x0i);
+    lin_shift_mod(t2, v0, v1, x, len, qa, qb, x0i);
+    for (std::size_t i = 0; i < len; ++i) {
+      v0[i] = t1[i];
+      v1[i] = t2[i];
+    }
+  }
+  // Success iff a = 0 and b = 1; then x u1 - y v1 = 1 with u1 in [0, y), v1 in [0, x).
+  std::uint32_t r = a[0] | (b[0] ^ 1u);
+  for (std::size_t i = 1; i < len; ++i) r |= a[i] | b[i];
+  return (odd & ct::mask_zero(r) & 1u) != 0;
 }
 
 }  // namespace detail

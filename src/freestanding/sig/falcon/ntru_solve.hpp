@@ -46,10 +46,15 @@ template <class F>
 
 // Exposed for the unit tests (deterministic, public-size constant-time helpers).
 namespace detail {
-// u, v with x*u - y*v = 1 (x, y odd, len 31-bit words each); returns false if gcd(x, y) != 1.
-// tmp: 4 * len words.
+// u, v with x*u - y*v = 1, 0 <= u < y, 0 <= v < x (x, y odd, non-negative and below 2^(31 len - 2),
+// len 31-bit words each); returns false if gcd(x, y) != 1. tmp: 6 * len words. Batched binary
+// GCD (31 steps per pass over the big integers).
 [[nodiscard]] bool bezout(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y,
                           std::size_t len, std::uint32_t* tmp);
+// The same, one step per pass (the plain binary GCD; slower, kept as the tests' cross-check).
+// tmp: 4 * len words.
+[[nodiscard]] bool bezout_bitwise(std::uint32_t* u, std::uint32_t* v, const std::uint32_t* x, const std::uint32_t* y,
+                                  std::size_t len, std::uint32_t* tmp);
 }  // namespace detail
 
 }  // namespace pqcea::falcon::ntru
