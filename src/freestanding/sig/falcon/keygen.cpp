@@ -45,23 +45,33 @@ constexpr std::uint64_t kGauss1024[] = {
     7062824u,             510971u,              32764u,               1862u,
     94u,                  4u,                   0u};
 
+// SHAKE-256 over the seed, read as little-endian 64-bit words. Squeezing one rate block at a
+// time gives the same stream as the reference's 8-byte reads.
 class KeygenRng {
  public:
   explicit KeygenRng(std::span<const std::uint8_t> seed) {
     shake_.absorb(seed);
     shake_.finalize();
   }
+  KeygenRng(const KeygenRng&) = delete;
+  KeygenRng& operator=(const KeygenRng&) = delete;
+  ~KeygenRng() { secure_wipe(buf_, sizeof buf_); }
   std::uint64_t u64() {
-    std::uint8_t b[8];
-    shake_.squeeze(b, 8);
+    if (pos_ + 8 > kBlock) {
+      shake_.squeeze(buf_, kBlock);
+      pos_ = 0;
+    }
     std::uint64_t r = 0;
-    for (int i = 7; i >= 0; --i) r = (r << 8) | b[i];
-    secure_wipe(b, sizeof b);
+    for (int i = 7; i >= 0; --i) r = (r << 8) | buf_[pos_ + static_cast<std::size_t>(i)];
+    pos_ += 8;
     return r;
   }
 
  private:
+  static constexpr std::size_t kBlock = 136;  // SHAKE-256 rate = 17 words: no word straddles
   hash::Shake256 shake_;
+  std::uint8_t buf_[kBlock] = {};
+  std::size_t pos_ = kBlock;
 };
 
 // One coefficient: the sum of 2^(10 - logn) samples of the n = 1024 Gaussian. Per sample: a first

@@ -493,8 +493,7 @@ constexpr std::uint64_t m64(std::uint64_t bit) { return std::uint64_t{0} - bit; 
 unsigned clz64(std::uint64_t x) {
   unsigned n = 0;
   for (unsigned s = 32; s != 0; s >>= 1) {
-    const std::uint64_t empty = ((x >> (64 - s)) == 0) ? 1u : 0u;  // setcc, no branch
-    const std::uint64_t m = m64(ct::value_barrier(empty));
+    const std::uint64_t m = m64(1u ^ fpr::detail::nz(ct::value_barrier(x) >> (64 - s)));
     x = (x & ~m) | ((x << s) & m);
     n += s & static_cast<unsigned>(m);
   }
