@@ -20,8 +20,20 @@ inline constexpr std::uint32_t kHashToPointBound = 61445;  // 5q, spec Alg. 3 st
 class HashToPoint {
  public:
   HashToPoint(std::span<const std::uint8_t, kNonceBytes> nonce, std::span<const std::uint8_t> msg);
-  // The next coefficient c_i in [0, q).
-  std::uint16_t next();
+  // The next coefficient c_i in [0, q). Inline: verify calls it n times in its last loop.
+  std::uint16_t next() {
+    for (;;) {
+      // The rate (136) is even, so a 16-bit value never straddles two squeezes.
+      if (pos_ == sizeof buf_) refill();
+      std::uint32_t t = (std::uint32_t{buf_[pos_]} << 8) | buf_[pos_ + 1];
+      pos_ += 2;
+      // Alg. 3 steps 5-7: keep t < 5q (uniform mod q), then reduce (at most 4 subtractions).
+      if (t < kHashToPointBound) {
+        while (t >= static_cast<std::uint32_t>(kQ)) t -= static_cast<std::uint32_t>(kQ);
+        return static_cast<std::uint16_t>(t);
+      }
+    }
+  }
 
  private:
   void refill();

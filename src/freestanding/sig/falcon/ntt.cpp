@@ -59,19 +59,20 @@ consteval std::array<std::uint16_t, 1024> make_table(bool inverse) {
 constexpr std::array<std::uint16_t, 1024> kZeta = make_table(false);
 constexpr std::array<std::uint16_t, 1024> kZetaInv = make_table(true);
 
-// Montgomery reduction: x < q * 2^16 -> x / 2^16 mod q, in [0, q). Branch-free.
-inline std::uint32_t mont_reduce(std::uint32_t x) {
+// Montgomery reduction: x < q * 2^16 -> x / 2^16 mod q, in [0, q). Branch-free. Forced inline:
+// the size-optimised Cortex-M build otherwise calls it once per butterfly.
+[[gnu::always_inline]] inline std::uint32_t mont_reduce(std::uint32_t x) {
   const std::uint32_t m = (x * kQNegInv) & 0xFFFF;
   const std::uint32_t t = (x + m * kQ) >> 16;  // < 2q; x + m q < 2^30, no overflow
   const std::uint32_t d = t - kQ;
   return d + (kQ & (0u - (d >> 31)));
 }
-inline std::uint32_t mont_mul(std::uint32_t a, std::uint32_t b) { return mont_reduce(a * b); }
-inline std::uint32_t add(std::uint32_t a, std::uint32_t b) {
+[[gnu::always_inline]] inline std::uint32_t mont_mul(std::uint32_t a, std::uint32_t b) { return mont_reduce(a * b); }
+[[gnu::always_inline]] inline std::uint32_t add(std::uint32_t a, std::uint32_t b) {
   const std::uint32_t d = a + b - kQ;
   return d + (kQ & (0u - (d >> 31)));
 }
-inline std::uint32_t sub(std::uint32_t a, std::uint32_t b) {
+[[gnu::always_inline]] inline std::uint32_t sub(std::uint32_t a, std::uint32_t b) {
   const std::uint32_t d = a - b;
   return d + (kQ & (0u - (d >> 31)));
 }
@@ -101,16 +102,6 @@ std::uint32_t pointwise_div(std::span<std::uint16_t> a, std::span<const std::uin
 }
 
 }  // namespace
-
-std::uint16_t from_signed(std::int32_t x) {
-  const std::uint32_t u = static_cast<std::uint32_t>(x);
-  return static_cast<std::uint16_t>(u + (kQ & (0u - (u >> 31))));
-}
-
-std::int32_t centred(std::uint16_t x) {
-  const std::int32_t v = x;
-  return v - static_cast<std::int32_t>(kQ & static_cast<std::uint32_t>((static_cast<std::int32_t>(kQ / 2) - v) >> 31));
-}
 
 // Cooley-Tukey, natural order in, bit-reversed order out; k runs over the table in the order of
 // the spec's splitting tree (each block of length 2 len at layer len uses zeta[k]).

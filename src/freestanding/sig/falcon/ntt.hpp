@@ -18,10 +18,16 @@ namespace pqcea::falcon::mq {
 
 inline constexpr std::uint32_t kQ = 12289;
 
-// x mod q in [0, q) for any |x| < 2^31 - q.
-std::uint16_t from_signed(std::int32_t x);
-// The centred representative of x in (-q/2, q/2].
-std::int32_t centred(std::uint16_t x);
+// x mod q in [0, q) for x in (-q, q). Branch-free (also used on secret f, g, F).
+inline std::uint16_t from_signed(std::int32_t x) {
+  const std::uint32_t u = static_cast<std::uint32_t>(x);
+  return static_cast<std::uint16_t>(u + (kQ & (0u - (u >> 31))));
+}
+// The centred representative of x in [0, q): in [-(q-1)/2, (q-1)/2]. Branch-free.
+inline std::int32_t centred(std::uint16_t x) {
+  const std::int32_t v = x;
+  return v - static_cast<std::int32_t>(kQ & static_cast<std::uint32_t>((static_cast<std::int32_t>(kQ / 2) - v) >> 31));
+}
 
 // In-place forward transform (coefficients -> evaluations at the odd powers of a primitive
 // 2n-th root of unity, in bit-reversed order).
