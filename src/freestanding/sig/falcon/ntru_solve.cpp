@@ -998,7 +998,7 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
     }
     // Out of range means the sizes did not shrink as the tables expect: (f, g) is discarded, so
     // this branch reveals nothing about a kept key.
-    if (!ok) return false;
+    if (!ct::declassify_value(ok, "ntru: out-of-range quotient, (f, g) is discarded")) return false;
     const auto sch = static_cast<std::size_t>(scale_k / 31);
     const auto scl = static_cast<unsigned>(scale_k % 31);
     if (d > kDepthNtt) {
@@ -1052,9 +1052,10 @@ bool deepest(std::uint32_t* ws, const Layout& l, unsigned logn) {
   std::uint32_t* Fl = ws + l.prev;
   std::uint32_t* Gl = Fl + len;
   // x*u - y*v = 1 with x = f_L, y = g_L: G = q u, F = q v.
-  if (!detail::bezout(Gl, Fl, fl, gl, len, ws + l.scratch)) return false;
+  if (!ct::declassify_value(detail::bezout(Gl, Fl, fl, gl, len, ws + l.scratch), "ntru: resultants not coprime, (f, g) is discarded"))
+    return false;
   const std::uint32_t over = zmul_small(Fl, len, kQ) | zmul_small(Gl, len, kQ) | (Fl[len - 1] >> 30) | (Gl[len - 1] >> 30);
-  return over == 0;
+  return ct::declassify_value(over, "ntru: size overflow, (f, g) is discarded") == 0;
 }
 
 }  // namespace
@@ -1091,7 +1092,7 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
     bad |= ct::mask_lt(254u, static_cast<std::uint32_t>(a + 127));
     bad |= ct::mask_lt(254u, static_cast<std::uint32_t>(b + 127));
   }
-  if (bad != 0) return false;
+  if (ct::declassify_value(bad, "ntru: |F| or |G| > 127, (f, g) is discarded") != 0) return false;
 
   // Check f G - g F = q modulo the first small prime (every term is far below it).
   {
@@ -1118,7 +1119,7 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
     for (std::size_t i = 0; i < n; ++i) {
       diff |= msub(mmul_plain(tf[i], tG[i], sp), mmul_plain(tg[i], tF[i], sp), sp.p) ^ kQ;
     }
-    if (diff != 0) return false;
+    if (ct::declassify_value(diff, "ntru: equation check failed, (f, g) is discarded") != 0) return false;
   }
   for (std::size_t i = 0; i < n; ++i) {
     Fout[i] = static_cast<std::int8_t>(static_cast<std::int32_t>(Fw[i] << 1) >> 1);
