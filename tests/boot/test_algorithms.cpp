@@ -367,7 +367,8 @@ TEST_F(Images, HssSignatureWithTrailingBytesIsRefused) {
   const std::size_t real = bi::hss_signature_size("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4");
   std::vector<std::uint8_t> img(kManifestSize + payload_->size() + pk.size() + real + 4 + kEndMarkerSize);
   ASSERT_EQ(layout_image(img, params(), *payload_, kSigAlgHssLms, pk, real + 4), Status::ok);
-  std::vector<std::uint8_t> msg(hss_message_prefix().begin(), hss_message_prefix().end());
+  const auto prefix = hss_message_prefix();
+  std::vector<std::uint8_t> msg(prefix.begin(), prefix.end());
   msg.insert(msg.end(), img.begin(), img.begin() + kManifestSize);
   const auto sig = signer.sign(msg);
   ASSERT_EQ(sig.size(), real);
