@@ -39,11 +39,33 @@ std::vector<std::uint16_t> random_poly(std::mt19937& g, std::size_t n) {
 
 TEST(FalconNtt, MultiplicationMatchesSchoolbook) {
   std::mt19937 g(11);
-  for (std::size_t n : {2u, 4u, 64u, 512u, 1024u}) {
-    auto a = random_poly(g, n), b = random_poly(g, n);
-    const auto want = schoolbook(a, b);
-    mq::poly_mul(a, b);
-    EXPECT_EQ(a, want) << "n = " << n;
+  // Every size (odd and even logn take different last/first passes), random and extreme values
+  // (0 and q - 1 mixed: the largest magnitudes the lazy reductions see).
+  std::bernoulli_distribution coin(0.5);
+  for (std::size_t n = 2; n <= 1024; n *= 2) {
+    for (int trial = 0; trial < 3; ++trial) {
+      auto a = random_poly(g, n), b = random_poly(g, n);
+      if (trial == 2)
+        for (std::size_t i = 0; i < n; ++i) {
+          a[i] = coin(g) ? kQ - 1 : 0;
+          b[i] = coin(g) ? kQ - 1 : 1;
+        }
+      const auto want = schoolbook(a, b);
+      auto a2 = a, b2 = b;
+      mq::poly_mul(a, b);
+      EXPECT_EQ(a, want) << "n = " << n << " trial " << trial;
+      // The signed form verification uses (inputs as int16 in (-q, q): shift half of them down).
+      std::vector<std::int16_t> as(n), bs(n);
+      for (std::size_t i = 0; i < n; ++i) {
+        as[i] = static_cast<std::int16_t>(i % 2 ? a2[i] - static_cast<int>(kQ) * (a2[i] > 0) : a2[i]);
+        bs[i] = static_cast<std::int16_t>(b2[i]);
+      }
+      mq::ntt_signed(as);
+      mq::ntt_signed(bs);
+      std::vector<std::uint16_t> out(n);
+      mq::mul_ntt_inverse(as, bs, out);
+      EXPECT_EQ(out, want) << "signed, n = " << n << " trial " << trial;
+    }
   }
 }
 

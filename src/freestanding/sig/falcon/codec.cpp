@@ -32,10 +32,25 @@ std::size_t modq_encode(std::span<std::uint8_t> out, std::span<const std::uint16
 std::size_t modq_decode(std::span<std::uint16_t> x, std::span<const std::uint8_t> in) {
   const std::size_t len = packed_len(x.size(), 14);
   if (in.size() < len) return 0;
+  std::size_t u = 0;
+  std::size_t k = 0;
+  // Fast path: 7 bytes carry exactly 4 coefficients (about half the work per value of the
+  // bit-serial loop below, which handles the rest).
+  for (; u + 4 <= x.size(); u += 4, k += 7) {
+    const std::uint32_t hi = (std::uint32_t{in[k]} << 24) | (std::uint32_t{in[k + 1]} << 16) |
+                             (std::uint32_t{in[k + 2]} << 8) | in[k + 3];
+    const std::uint32_t lo = (std::uint32_t{in[k + 4]} << 16) | (std::uint32_t{in[k + 5]} << 8) | in[k + 6];
+    const std::uint32_t w0 = hi >> 18, w1 = (hi >> 4) & 0x3FFF, w2 = ((hi & 0xF) << 10) | (lo >> 14), w3 = lo & 0x3FFF;
+    // Spec §3.11.1: each coefficient is in [0, q); 14 bits could carry up to 16383.
+    if ((w0 >= kQ) | (w1 >= kQ) | (w2 >= kQ) | (w3 >= kQ)) return 0;
+    x[u] = static_cast<std::uint16_t>(w0);
+    x[u + 1] = static_cast<std::uint16_t>(w1);
+    x[u + 2] = static_cast<std::uint16_t>(w2);
+    x[u + 3] = static_cast<std::uint16_t>(w3);
+  }
   std::uint32_t acc = 0;
   unsigned acc_len = 0;
-  std::size_t u = 0;
-  for (std::size_t k = 0; k < len; ++k) {
+  for (; k < len; ++k) {
     acc = (acc << 8) | in[k];
     acc_len += 8;
     if (acc_len >= 14) {

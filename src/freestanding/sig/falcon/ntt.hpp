@@ -36,6 +36,11 @@ void ntt(std::span<std::uint16_t> a);
 void intt(std::span<std::uint16_t> a);
 // a <- a * b pointwise (both in the NTT domain).
 void pointwise_mul(std::span<std::uint16_t> a, std::span<const std::uint16_t> b);
+// Verification's s2 * h with fewer passes: ntt_signed takes and leaves signed representatives
+// (inputs |x| < q, outputs |x| <= q/2 + 1, same size as ntt), and mul_ntt_inverse computes
+// out = NTT^-1(a * b) in [0, q) from two such transforms (a is overwritten; out may alias a).
+void ntt_signed(std::span<std::int16_t> a);
+void mul_ntt_inverse(std::span<std::int16_t> a, std::span<const std::int16_t> b, std::span<std::uint16_t> out);
 // a <- a * b mod (X^n + 1, q) for a, b in coefficient form; b is left in the NTT domain.
 void poly_mul(std::span<std::uint16_t> a, std::span<std::uint16_t> b);
 

@@ -37,20 +37,16 @@ Status verify(std::span<const std::uint8_t, P::pk_bytes> pk, std::span<const std
   if (codec::decode_signature<P>(s2, sig, format) != Status::ok) return Status::invalid_signature;
   const std::span<const std::uint8_t, kNonceBytes> nonce = sig.subspan<1, kNonceBytes>();
 
-  // ||s2||^2 first, then reuse the same storage for s2 mod q (uint16 may alias int16).
+  // ||s2||^2 first; the transforms then work in place on s2 and h (signed representatives).
   SquaredNorm norm;
+  for (std::size_t i = 0; i < P::n; ++i) norm.add(s2[i]);
+  // Alg. 16 step 3: s1 = c - s2 h mod q, with s2 h = NTT^-1(NTT(s2) * NTT(h)). h holds values
+  // < q, so its bits are the same as int16 (and uint16 may alias int16).
+  const std::span<std::int16_t, P::n> hs(reinterpret_cast<std::int16_t*>(h), P::n);
+  mq::ntt_signed(hs);
+  mq::ntt_signed(s2);
   auto* t = reinterpret_cast<std::uint16_t*>(s2);
-  for (std::size_t i = 0; i < P::n; ++i) {
-    const std::int32_t v = s2[i];
-    norm.add(v);
-    t[i] = mq::from_signed(v);
-  }
-  // Alg. 16 step 3: s1 = c - s2 h mod q, computed as NTT^-1(NTT(s2) * NTT(h)).
-  const std::span<std::uint16_t, P::n> tv(t, P::n);
-  mq::ntt(h);
-  mq::ntt(tv);
-  mq::pointwise_mul(tv, h);
-  mq::intt(tv);
+  mq::mul_ntt_inverse(s2, hs, std::span<std::uint16_t, P::n>(t, P::n));
   // Alg. 16 step 2 (c = HashToPoint(r || m)), streamed; step 4: centred s1, the norm bound.
   HashToPoint c(nonce, msg);
   for (std::size_t i = 0; i < P::n; ++i) {
