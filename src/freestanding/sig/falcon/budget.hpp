@@ -13,7 +13,7 @@ namespace pqcea::falcon {
 //    about 28 n + 3 n bytes at n = 1024) plus f, g, F, G and h; 48 n leaves room.
 //  - signing: 9 n doubles for the Gram matrix, the target, and the fast-Fourier-sampling recursion
 //    (72 n), the hashed message (2 n), f, g, F, G as int8 (4 n) and s2 (2 n).
-inline constexpr std::size_t kKeygenBytesPerN = 140;
+inline constexpr std::size_t kKeygenBytesPerN = 108;
 inline constexpr std::size_t kKeygenBytesFixed = 1024;
 inline constexpr std::size_t kSignBytesPerN = 80;
 inline constexpr std::size_t kSignBytesFixed = 64;

@@ -720,27 +720,46 @@ void big_to_fp(typename F::T* d, const std::uint32_t* x, std::size_t len, std::s
 
 // ---- the solver ------------------------------------------------------------------------------
 
+// Workspace layout. f_d, g_d of the deeper depths are dead once a level starts (the lift and
+// the reduction at depth d read f_d, g_d and F_{d+1}, G_{d+1} only), so each level's scratch
+// starts where f_{d+1} was stored: the store comes last and shrinks as the solver climbs.
 struct Layout {
   std::size_t primes;                // SmallPrime records (5 words each)
-  std::size_t store[11];             // f_d then g_d for every depth
   std::size_t prev;                  // reduced F, G of the deeper level
   std::size_t cur;                   // unreduced then reduced F, G of the current level
-  std::size_t scratch;               // NTT tables and residues / FFT buffers (union)
+  std::size_t store[12];             // f_d then g_d for every depth; store[logn + 1] = its end
   std::size_t total;
+  // Scratch of the level at depth d (lift, Babai, the final check at d = 0).
+  std::size_t level_scratch(unsigned d) const { return store[d + 1]; }
+  // Scratch while all of f_d, g_d are live (field norms, the deepest level's GCD).
+  std::size_t norm_scratch(unsigned logn) const { return store[logn + 1]; }
 };
 
 constexpr std::size_t kPrimeWords = sizeof(SmallPrime) / sizeof(std::uint32_t);
+constexpr std::size_t even(std::size_t x) { return (x + 1) & ~std::size_t{1}; }  // binary64 alignment
+
+// Scratch words of a level (see lift(), reduce(), mul_small_poly()).
+std::size_t level_need(unsigned logn, unsigned d) {
+  const std::size_t nd = std::size_t{1} << (logn - d);
+  const std::size_t lift = 7 * nd + 2 * kLarge[d];
+  // Babai: k (nd words), f, g and 1/norm in FFT form (5 nd), then per round the larger of F, G in
+  // FFT form (4 nd) and, at depths using the NTT, the products k f, k g with their buffers.
+  std::size_t round = 4 * nd;
+  if (d <= kDepthNtt) {
+    const std::size_t t = kSmall[d] + 2;
+    const std::size_t r = 2 * nd * t + 5 * nd + 2 * t;
+    round = r > round ? r : round;
+  }
+  const std::size_t babai = 6 * nd + round;
+  return lift > babai ? lift : babai;
+}
 
 Layout layout(unsigned logn) {
   Layout l{};
   const std::size_t n = std::size_t{1} << logn;
   std::size_t off = 0;
   l.primes = off;
-  off += num_primes(logn) * kPrimeWords;
-  for (unsigned d = 0; d <= logn; ++d) {
-    l.store[d] = off;
-    off += 2 * (n >> d) * kSmall[d];
-  }
+  off += even(num_primes(logn) * kPrimeWords);
   std::size_t prev_max = 0, cur_max = 0;
   for (unsigned d = 0; d <= logn; ++d) {
     const std::size_t s = 2 * (n >> d) * kSmall[d];
@@ -751,25 +770,26 @@ Layout layout(unsigned logn) {
     }
   }
   l.prev = off;
-  off += prev_max;
+  off += even(prev_max);
   l.cur = off;
-  off += cur_max;
-  off = (off + 1) & ~std::size_t{1};  // binary64 alignment
-  l.scratch = off;
-  // Scratch, NTT phase: gm, igm, tmp (3n) + 4 residue arrays (4n) + CRT tmp (2 * max len).
-  const std::size_t ntt_words = 7 * n + 2 * (num_primes(logn) + 2);
-  // Scratch, Babai phase (see reduce()): k (n words), f, g and 1/norm in FFT form (5n words),
-  // then per round the larger of F, G in FFT form (4n) and the products k f, k g with the NTT
-  // buffers of mul_small_poly (2 nd (slen + 2) + 5 nd + 2 (slen + 2)).
-  std::size_t round_max = 4 * n;
-  for (unsigned d = 0; d < logn; ++d) {
-    const std::size_t nd = n >> d, t = kSmall[d] + 2;
-    const std::size_t r = 2 * nd * t + 5 * nd + 2 * t;
-    round_max = r > round_max ? r : round_max;
+  off += even(cur_max);
+  for (unsigned d = 0; d <= logn; ++d) {
+    l.store[d] = off;
+    // Depth 0 is f, g themselves: read from the int8 inputs, not stored.
+    if (d > 0) off += even(2 * (n >> d) * kSmall[d]);
   }
-  const std::size_t babai_words = 6 * n + round_max;
-  off += ntt_words > babai_words ? ntt_words : babai_words;
-  l.total = off;
+  l.store[logn + 1] = off;
+  // Field norms: tables and residues (7n) + CRT tmp; the GCD: 6 len.
+  std::size_t total = off + 7 * n + 2 * kSmall[logn];
+  const std::size_t gcd = off + 6 * kSmall[logn];
+  total = gcd > total ? gcd : total;
+  for (unsigned d = 0; d < logn; ++d) {
+    const std::size_t t = l.level_scratch(d) + level_need(logn, d);
+    total = t > total ? t : total;
+  }
+  // The final check at the top: 7n words at level 0's scratch.
+  const std::size_t fin = l.level_scratch(0) + 7 * n;
+  l.total = fin > total ? fin : total;
   return l;
 }
 
@@ -788,18 +808,13 @@ void load_residues(std::uint32_t* dst, const std::uint32_t* x, std::size_t len, 
 void field_norms(std::uint32_t* ws, const Layout& l, unsigned logn, const std::int8_t* f, const std::int8_t* g,
                  const SmallPrime* primes) {
   const std::size_t n = std::size_t{1} << logn;
-  std::uint32_t* s = ws + l.scratch;
+  std::uint32_t* s = ws + l.norm_scratch(logn);
   NttTables tab{s, s + n, {}};
   std::uint32_t* tmp = s + 2 * n;
   std::uint32_t* tf = s + 3 * n;
   std::uint32_t* tg = s + 4 * n;
   std::uint32_t* w = s + 5 * n;
-  std::uint32_t* crt = s + 7 * n;
-  // Depth 0 in the store: f and g as one-word big integers.
-  for (std::size_t i = 0; i < n; ++i) {
-    ws[l.store[0] + i] = static_cast<std::uint32_t>(static_cast<std::int32_t>(f[i])) & 0x7FFFFFFFu;
-    ws[l.store[0] + n + i] = static_cast<std::uint32_t>(static_cast<std::int32_t>(g[i])) & 0x7FFFFFFFu;
-  }
+  std::uint32_t* crt = s + 6 * n;
   for (std::size_t j = 0; j < kSmall[logn]; ++j) {
     const SmallPrime& sp = primes[j];
     make_tables(tab, sp, logn, tmp);
@@ -833,7 +848,9 @@ void field_norms(std::uint32_t* ws, const Layout& l, unsigned logn, const std::i
 
 // Unreduced F_d = F_{d+1}(x^2) * g_d(-x), G_d = G_{d+1}(x^2) * f_d(-x) (spec Alg. 6 step 7):
 // then f_d G_d - g_d F_d = f_{d+1}(x^2) G_{d+1}(x^2) - g_{d+1}(x^2) F_{d+1}(x^2) = q.
-void lift(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes) {
+// f8, g8: the int8 f, g, read instead of the store at depth 0.
+void lift(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes, const std::int8_t* f8,
+          const std::int8_t* g8) {
   const std::size_t n = std::size_t{1} << logn;
   const unsigned logd = logn - d;
   const std::size_t nd = n >> d, hd = nd >> 1;
@@ -844,21 +861,21 @@ void lift(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const S
   const std::uint32_t* gd = fd + nd * slen;
   std::uint32_t* Ft = ws + l.cur;
   std::uint32_t* Gt = Ft + nd * llen;
-  std::uint32_t* s = ws + l.scratch;
-  NttTables tab{s, s + n, {}};
-  std::uint32_t* tmp = s + 2 * n;
-  std::uint32_t* tF = s + 3 * n;
-  std::uint32_t* tG = s + 4 * n;
-  std::uint32_t* tf = s + 5 * n;
-  std::uint32_t* tg = s + 6 * n;
-  std::uint32_t* crt = s + 7 * n;
+  std::uint32_t* s = ws + l.level_scratch(d);
+  NttTables tab{s, s + nd, {}};
+  std::uint32_t* tmp = s + 2 * nd;
+  std::uint32_t* tF = s + 3 * nd;
+  std::uint32_t* tG = s + 4 * nd;
+  std::uint32_t* tf = s + 5 * nd;
+  std::uint32_t* tg = s + 6 * nd;
+  std::uint32_t* crt = s + 7 * nd;
   for (std::size_t j = 0; j < llen; ++j) {
     const SmallPrime& sp = primes[j];
     make_tables(tab, sp, logd, tmp);
     load_residues(tF, Fd, dlen, nullptr, hd, sp);
     load_residues(tG, Gd, dlen, nullptr, hd, sp);
-    load_residues(tf, fd, slen, nullptr, nd, sp);
-    load_residues(tg, gd, slen, nullptr, nd, sp);
+    load_residues(tf, fd, slen, d == 0 ? f8 : nullptr, nd, sp);
+    load_residues(tg, gd, slen, d == 0 ? g8 : nullptr, nd, sp);
     ntt(tF, logd - 1, tab, sp);
     ntt(tG, logd - 1, tab, sp);
     ntt(tf, logd, tab, sp);
@@ -886,8 +903,8 @@ void lift(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const S
 // k * f and k * g exactly (k: n int32, f and g: big integers of slen words), in RNS with
 // slen + 2 primes (|k f| < 2^31 * 2^(31 slen) * n), rebuilt as signed big integers.
 void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k, const std::uint32_t* f,
-                    const std::uint32_t* g, std::size_t slen, unsigned logd, const SmallPrime* primes,
-                    std::uint32_t* s) {
+                    const std::uint32_t* g, const std::int8_t* f8, const std::int8_t* g8, std::size_t slen, unsigned logd,
+                    const SmallPrime* primes, std::uint32_t* s) {
   const std::size_t nd = std::size_t{1} << logd, tlen = slen + 2;
   NttTables tab{s, s + nd, {}};
   std::uint32_t* tk = s + 2 * nd;
@@ -898,8 +915,8 @@ void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k,
     const SmallPrime& sp = primes[j];
     make_tables(tab, sp, logd, tf);  // tf is free until the residues are loaded
     for (std::size_t i = 0; i < nd; ++i) tk[i] = mset(k[i], sp.p);
-    load_residues(tf, f, slen, nullptr, nd, sp);
-    load_residues(tg, g, slen, nullptr, nd, sp);
+    load_residues(tf, f, slen, f8, nd, sp);
+    load_residues(tg, g, slen, g8, nd, sp);
     ntt(tk, logd, tab, sp);
     ntt(tf, logd, tab, sp);
     ntt(tg, logd, tab, sp);
@@ -925,7 +942,9 @@ void mul_small_poly(std::uint32_t* kf, std::uint32_t* kg, const std::int32_t* k,
 // with scale_k dropping by 25 bits per round from the expected size gap down to 0. The last
 // round (scale_k = 0) is a plain Babai step; at the top level it is the canonical one.
 template <class F>
-bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes) {
+bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const SmallPrime* primes, const std::int8_t* f8,
+            const std::int8_t* g8) {
+  if (d != 0) f8 = g8 = nullptr;  // the int8 inputs stand for the store at depth 0 only
   const std::size_t n = std::size_t{1} << logn;
   const unsigned logd = logn - d;
   const std::size_t nd = n >> d, hd = nd >> 1;
@@ -938,12 +957,12 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
   // Scratch: k (n int32), then the FFT of f and g and 1 / (f adj(f) + g adj(g)) (kept for the
   // whole loop), then per round either the FFT of F and G or the exact products k f, k g with
   // their NTT buffers (the FFT values are dead once k is rounded).
-  std::uint32_t* s = ws + l.scratch;
+  std::uint32_t* s = ws + l.level_scratch(d);
   auto* k = reinterpret_cast<std::int32_t*>(s);
-  Fp* rf = reinterpret_cast<Fp*>(s + n);
+  Fp* rf = reinterpret_cast<Fp*>(s + nd);
   Fp* rg = rf + nd;
   Fp* rinv = rg + nd;
-  std::uint32_t* round_area = s + 6 * n;
+  std::uint32_t* round_area = s + 6 * nd;
   Fp* rF = reinterpret_cast<Fp*>(round_area);
   Fp* rG = rF + nd;
   Fp* rk = rF;  // the quotient overwrites F's transform
@@ -953,8 +972,15 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
 
   const std::size_t rlen_fg = slen < 10 ? slen : 10;
   const int scale_fg = static_cast<int>(31 * (slen - rlen_fg));
-  big_to_fp<F>(rf, fd, slen, slen, rlen_fg, nd);
-  big_to_fp<F>(rg, gd, slen, slen, rlen_fg, nd);
+  if (f8 != nullptr) {
+    for (std::size_t i = 0; i < nd; ++i) {
+      rf[i] = F::of(f8[i]);
+      rg[i] = F::of(g8[i]);
+    }
+  } else {
+    big_to_fp<F>(rf, fd, slen, slen, rlen_fg, nd);
+    big_to_fp<F>(rg, gd, slen, slen, rlen_fg, nd);
+  }
   fft<F>(rf, logd);
   fft<F>(rg, logd);
   // 1 / (f adj(f) + g adj(g)): real in the FFT domain.
@@ -1015,7 +1041,7 @@ bool reduce(std::uint32_t* ws, const Layout& l, unsigned logn, unsigned d, const
     } else {
       // Many, small coefficients: the exact products through the NTT (RNS), then one shifted
       // subtraction per coefficient.
-      mul_small_poly(kf, kg, k, fd, gd, slen, logd, primes, nttbuf);
+      mul_small_poly(kf, kg, k, fd, gd, f8, g8, slen, logd, primes, nttbuf);
       const std::size_t tlen = slen + 2;
       for (std::size_t i = 0; i < nd; ++i) {
         zsub_scaled(Ft + i * llen, FGlen, kf + i * tlen, tlen, sch, scl);
@@ -1052,7 +1078,7 @@ bool deepest(std::uint32_t* ws, const Layout& l, unsigned logn) {
   std::uint32_t* Fl = ws + l.prev;
   std::uint32_t* Gl = Fl + len;
   // x*u - y*v = 1 with x = f_L, y = g_L: G = q u, F = q v.
-  if (!ct::declassify_value(detail::bezout(Gl, Fl, fl, gl, len, ws + l.scratch), "ntru: resultants not coprime, (f, g) is discarded"))
+  if (!ct::declassify_value(detail::bezout(Gl, Fl, fl, gl, len, ws + l.norm_scratch(logn)), "ntru: resultants not coprime, (f, g) is discarded"))
     return false;
   const std::uint32_t over = zmul_small(Fl, len, kQ) | zmul_small(Gl, len, kQ) | (Fl[len - 1] >> 30) | (Gl[len - 1] >> 30);
   return ct::declassify_value(over, "ntru: size overflow, (f, g) is discarded") == 0;
@@ -1075,8 +1101,8 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
   field_norms(ws, l, logn, f, g, primes);
   if (!deepest(ws, l, logn)) return false;
   for (unsigned d = logn; d-- > 0;) {
-    lift(ws, l, logn, d, primes);
-    if (!reduce<F>(ws, l, logn, d, primes)) return false;
+    lift(ws, l, logn, d, primes, f, g);
+    if (!reduce<F>(ws, l, logn, d, primes, f, g)) return false;
   }
 
   // Top level: one word per coefficient; F, G must fit the private-key encoding (|x| <= 127, the
@@ -1097,7 +1123,7 @@ bool solve(unsigned logn, std::int8_t* Fout, std::int8_t* Gout, const std::int8_
   // Check f G - g F = q modulo the first small prime (every term is far below it).
   {
     const SmallPrime& sp = primes[0];
-    std::uint32_t* s = ws + l.scratch;
+    std::uint32_t* s = ws + l.level_scratch(0);
     NttTables tab{s, s + n, {}};
     std::uint32_t* tmp = s + 2 * n;
     std::uint32_t* tf = s + 3 * n;

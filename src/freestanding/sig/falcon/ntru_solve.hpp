@@ -28,7 +28,7 @@ namespace pqcea::falcon::ntru {
 // 8-byte aligned (it also holds binary64 values).
 std::size_t workspace_words(unsigned logn);
 // A compile-time upper bound of workspace_words(logn) for the budgets (checked by the tests).
-constexpr std::size_t workspace_words_bound(unsigned logn) { return (std::size_t{33} << logn) + 16; }
+constexpr std::size_t workspace_words_bound(unsigned logn) { return (std::size_t{25} << logn) + 64; }
 
 // F (the fpr backend, fpr.hpp): fpr::Emu, or fpr::Native where available.
 // F, G: n coefficients each, written only on success (both in [-127, 127]).
