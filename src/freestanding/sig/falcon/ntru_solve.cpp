@@ -128,6 +128,13 @@ bool is_prime(std::uint32_t p) {
   return true;
 }
 
+// Cheap filter before Miller-Rabin (public values).
+bool small_factor_free(std::uint32_t c) {
+  for (std::uint32_t q : {3u, 5u, 7u, 11u, 13u, 17u, 19u, 23u, 29u, 31u, 37u, 41u, 43u, 47u})
+    if (c % q == 0) return false;
+  return true;
+}
+
 // The primes below 2^31 that are 1 mod 2048, in decreasing order, with their constants. All
 // public; computed per call because the module keeps no static state.
 void make_primes(SmallPrime* out, std::size_t count) {
@@ -135,7 +142,7 @@ void make_primes(SmallPrime* out, std::size_t count) {
   for (std::size_t j = 0; j < count; ++j) {
     do {
       cand -= 2048;
-    } while (!is_prime(cand));
+    } while (!small_factor_free(cand) || !is_prime(cand));
     SmallPrime& sp = out[j];
     sp.p = cand;
     init_montgomery(sp);
@@ -165,9 +172,13 @@ struct NttTables {
 };
 
 unsigned bitrev(unsigned k, unsigned bits) {
-  unsigned r = 0;
-  for (unsigned i = 0; i < bits; ++i) r |= ((k >> i) & 1u) << (bits - 1 - i);
-  return r;
+  std::uint32_t r = k;  // reverse all 32 bits, then keep the top `bits`
+  r = ((r >> 1) & 0x55555555u) | ((r & 0x55555555u) << 1);
+  r = ((r >> 2) & 0x33333333u) | ((r & 0x33333333u) << 2);
+  r = ((r >> 4) & 0x0F0F0F0Fu) | ((r & 0x0F0F0F0Fu) << 4);
+  r = ((r >> 8) & 0x00FF00FFu) | ((r & 0x00FF00FFu) << 8);
+  r = (r >> 16) | (r << 16);
+  return bits == 0 ? 0 : static_cast<unsigned>(r >> (32 - bits));
 }
 
 // Tables for size 2^logn; their first 2^l entries are the tables of size 2^l (reversing k over
@@ -233,16 +244,15 @@ void intt(std::uint32_t* a, unsigned logn, const NttTables& t, const SmallPrime&
 // ---- big integers ----------------------------------------------------------------------------
 
 // x mod p for a signed big integer x of len words.
-std::uint32_t zmod_signed(const std::uint32_t* x, std::size_t len, const SmallPrime& sp) {
-  // 2^31 * R and 2^(31 len) mod p (public constants of p and len).
-  const std::uint32_t two31 = (std::uint32_t{1} << 31) % sp.p;
-  const std::uint32_t two31_r = mmul(two31, sp.r2, sp.p, sp.p0i);
-  std::uint32_t acc = 0, rx = 1;
+// two31_r = 2^31 R mod p, rx = 2^(31 len) mod p (public constants of p and len, computed once
+// per polynomial by the caller).
+std::uint32_t zmod_signed(const std::uint32_t* x, std::size_t len, const SmallPrime& sp, std::uint32_t two31_r,
+                          std::uint32_t rx) {
+  std::uint32_t acc = 0;
   for (std::size_t i = len; i-- > 0;) {
     std::uint32_t w = x[i];
     w -= sp.p & ~ct::mask_lt(w, sp.p);  // w < 2^31 < 2p
     acc = madd(mmul(acc, two31_r, sp.p, sp.p0i), w, sp.p);
-    rx = mmul(rx, two31_r, sp.p, sp.p0i);
   }
   // A negative value was read as x + 2^(31 len).
   const std::uint32_t neg = 0u - (x[len - 1] >> 30);
@@ -799,7 +809,10 @@ void load_residues(std::uint32_t* dst, const std::uint32_t* x, std::size_t len, 
   if (small != nullptr) {
     for (std::size_t i = 0; i < n; ++i) dst[i] = mset(small[i], sp.p);
   } else {
-    for (std::size_t i = 0; i < n; ++i) dst[i] = zmod_signed(x + i * len, len, sp);
+    const std::uint32_t two31_r = mmul((std::uint32_t{1} << 31) % sp.p, sp.r2, sp.p, sp.p0i);
+    std::uint32_t rx = 1;
+    for (std::size_t i = 0; i < len; ++i) rx = mmul(rx, two31_r, sp.p, sp.p0i);
+    for (std::size_t i = 0; i < n; ++i) dst[i] = zmod_signed(x + i * len, len, sp, two31_r, rx);
   }
 }
 
