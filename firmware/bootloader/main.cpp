@@ -23,10 +23,12 @@ constexpr std::uint32_t kMaxRestarts = 32;  // within one power-on (QEMU session
 
 // The signature algorithms this bootloader checks (docs/secure-boot.md, "Signature algorithms"):
 // ML-DSA-87 (format 1), SLH-DSA-SHA2-128s and SLH-DSA-SHAKE-128s (whose 7,856-byte signatures fit
-// the workspace), and HSS/LMS (streamed from the slot, any SP 800-208 levels). Each entry links its
-// verifier; the other SLH-DSA sets are not linked and their images are refused as not supported.
+// the workspace), HSS/LMS (streamed from the slot, any SP 800-208 levels) and Falcon-1024 (padded
+// signatures). Each entry links its verifier; the other SLH-DSA sets are not linked and their
+// images are refused as not supported.
 constexpr boot::SigVerifier kVerifiers[] = {boot::kVerifyMlDsa87, boot::kVerifySlhDsaSha2_128s,
-                                            boot::kVerifySlhDsaShake_128s, boot::kVerifyHssLms};
+                                            boot::kVerifySlhDsaShake_128s, boot::kVerifyHssLms,
+                                            boot::kVerifyFalcon1024};
 
 // The 10.6 KB of manifest, public key and signature being checked: static, so the boot stack stays
 // small (and it is not a function-local static: DESIGN.md).

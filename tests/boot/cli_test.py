@@ -6,7 +6,7 @@ Signs a payload, checks that verify accepts it, and that every tampering the boo
 is refused by `image verify` with its reason: a flipped bit in payload, manifest and signature, the
 wrong key, a truncated file, an oversized size field, a lower security counter. Also checks the
 manifest layout with an independent parse (struct) against `inspect --json`. Then the same for the
-format-2 algorithms: an SLH-DSA-SHA2-128s image and an LMS (H5, W8) image signed, verified and
+format-2 algorithms: SLH-DSA-SHA2-128s, LMS (H5, W8) and Falcon-1024 images signed, verified and
 refused when tampered; the LMS key signs exactly 32 images, then sign exits 3 (exhausted)."""
 import hashlib
 import json
@@ -176,6 +176,20 @@ with tempfile.TemporaryDirectory() as d:
     b = bytearray(limg)
     struct.pack_into("<i", b, 100, -65792)  # claims SLH-DSA-SHA2-128s: a 60-byte key does not fit it
     refused2(bytes(b), f("lms.pub"), "public key size does not fit")
+
+    # Falcon-1024: padded signatures (1,280 bytes), randomized signing.
+    run("keygen", "--alg", "Falcon-1024", "--out", f("fal.key"), "--pub", f("fal.pub"))
+    check(os.path.getsize(f("fal.pub")) == 1793, "Falcon-1024 public key is 1793 bytes")
+    run("sign", "--key", f("fal.key"), "--version", "4.0.0", "--counter", "4", f("p.bin"), f("fal.img"))
+    run("sign", "--key", f("fal.key"), "--version", "4.0.0", "--counter", "4", f("p.bin"), f("fal2.img"))
+    fimg = open(f("fal.img"), "rb").read()
+    check(fmt2(fimg, "Falcon") == (-65808, 1793, 1280), "Falcon-1024 id and sizes")
+    check(fimg != open(f("fal2.img"), "rb").read(), "Falcon signing is randomized")
+    for name in ("fal.img", "fal2.img"):
+        check("OK: Falcon-1024" in run("verify", "--pub", f("fal.pub"), f(name)).stdout, f"Falcon verify {name}")
+    refused2(flip2(fimg, 128 + len(payload) + 1793 + 600), f("fal.pub"), "signature invalid")
+    refused2(flip2(fimg, len(fimg) - 9), f("fal.pub"), "signature invalid")  # the zero padding
+    refused2(fimg[:-8], f("fal.pub"), "truncated")
 
 if failures:
     print(f"{len(failures)} failures")

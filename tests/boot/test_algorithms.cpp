@@ -1,4 +1,5 @@
-// Images signed with SLH-DSA and HSS/LMS (format 2, docs/secure-boot.md "Signature algorithms"):
+// Images signed with SLH-DSA, HSS/LMS and Falcon-1024 (format 2, docs/secure-boot.md "Signature
+// algorithms"):
 // the format-2 manifest rules, images signed by the host signers (include/pqcea/host/boot_image.hpp)
 // and checked by the bootloader's validate_image, and the refusals: a flipped signature byte, a key
 // that is not trusted, a wrong algorithm field, a cut trailer, an HSS signature with bytes left
@@ -157,7 +158,7 @@ TEST(Manifest2, EveryAlgorithmRowRoundTripsAndUnknownIdsAreRefused) {
   }
   auto b = encoded(sample2());
   for (std::int32_t id : {0, -45, -47, -48, -49, -50, -51, 1, kSigAlgPrivateBase + 1, kSigAlgPrivateBase - 12,
-                          kSigAlgFalcon1024Reserved, INT32_MIN}) {
+                          kSigAlgPrivateBase - 12, kSigAlgFalcon1024 + 1, kSigAlgFalcon1024 - 1, INT32_MIN}) {
     auto c = b;
     put32(c.data() + offset::sig_alg32, static_cast<std::uint32_t>(id));
     EXPECT_EQ(parse_error(c), ManifestError::bad_sig_alg) << id;  // -50 too: ML-DSA-87 is format 1 only
@@ -169,8 +170,13 @@ TEST(Manifest2, EveryAlgorithmRowRoundTripsAndUnknownIdsAreRefused) {
   EXPECT_EQ(parse_error(c), ManifestError::bad_sig_alg);
   ManifestError e;
   std::array<std::uint8_t, kManifestSize> out{};
-  EXPECT_EQ(encode_manifest(sample2(kSigAlgFalcon1024Reserved, 1793, 1462), out, &e), Status::invalid_argument);
+  EXPECT_EQ(encode_manifest(sample2(kSigAlgPrivateBase - 17, 1793, 1280), out, &e), Status::invalid_argument);
   EXPECT_EQ(e, ManifestError::bad_sig_alg);
+  // Falcon-1024 images use the padded format: exactly 1,280 bytes, not the compressed maximum.
+  EXPECT_EQ(encode_manifest(sample2(kSigAlgFalcon1024, 1793, 1462), out, &e), Status::invalid_argument);
+  EXPECT_EQ(e, ManifestError::bad_signature_size);
+  EXPECT_EQ(encode_manifest(sample2(kSigAlgFalcon1024, 897, 1280), out, &e), Status::invalid_argument);
+  EXPECT_EQ(e, ManifestError::bad_public_key_size);  // a Falcon-512 key
 }
 
 TEST(Manifest2, TrailerSizesAreBoundByTheAlgorithm) {
@@ -299,7 +305,9 @@ TEST_F(Images, SlhDsaRefusals) {
   // ... HSS or an unknown id.
   put32(alg.data() + offset::sig_alg32, static_cast<std::uint32_t>(kSigAlgHssLms));
   EXPECT_EQ(check(alg, key_id(slh_pk_)).why.manifest_error, ManifestError::bad_public_key_size);
-  put32(alg.data() + offset::sig_alg32, static_cast<std::uint32_t>(kSigAlgFalcon1024Reserved));
+  put32(alg.data() + offset::sig_alg32, static_cast<std::uint32_t>(kSigAlgFalcon1024));
+  EXPECT_EQ(check(alg, key_id(slh_pk_)).why.manifest_error, ManifestError::bad_public_key_size);
+  put32(alg.data() + offset::sig_alg32, static_cast<std::uint32_t>(kSigAlgPrivateBase - 17));
   EXPECT_EQ(check(alg, key_id(slh_pk_)).why.manifest_error, ManifestError::bad_sig_alg);
   // A cut trailer: the end marker is missing in the slot, and an exact cut file is too short.
   std::vector<std::uint8_t> cut(img.begin(), img.end() - 100);
@@ -367,7 +375,7 @@ TEST_F(Images, HssSignatureWithTrailingBytesIsRefused) {
   const std::size_t real = bi::hss_signature_size("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4");
   std::vector<std::uint8_t> img(kManifestSize + payload_->size() + pk.size() + real + 4 + kEndMarkerSize);
   ASSERT_EQ(layout_image(img, params(), *payload_, kSigAlgHssLms, pk, real + 4), Status::ok);
-  const auto prefix = hss_message_prefix();
+  const auto prefix = context_message_prefix();
   std::vector<std::uint8_t> msg(prefix.begin(), prefix.end());
   msg.insert(msg.end(), img.begin(), img.begin() + kManifestSize);
   const auto sig = signer.sign(msg);
@@ -416,6 +424,38 @@ TEST_F(Images, StatefulKeyIsNeverReusedAndRunsOut) {
   EXPECT_THROW((void)bi::sign_image(d.file("h5.key"), params(), *payload_), host::stateful::KeyExhausted);
 }
 
+// Falcon-1024 (issue 10's algorithm) through the same format-2 path: padded signatures of 1,280
+// bytes over the framed manifest, randomized signing, the bootloader-sized workspace.
+TEST_F(Images, Falcon1024ImageBootsAndItsRefusals) {
+  CountingRng r(21);
+  TempDir d;
+  const auto pk = bi::keygen(bi::parse_algorithm("Falcon-1024"), d.file("f.key"), r);
+  ASSERT_EQ(pk.size(), 1793u);
+  EXPECT_EQ(bi::load_key(d.file("f.key")).public_key, pk);
+  const auto img = bi::sign_image(d.file("f.key"), params(), *payload_);
+  const Manifest m = manifest_of(img);
+  EXPECT_EQ(m.format_version, 2);
+  EXPECT_EQ(m.sig_alg, kSigAlgFalcon1024);
+  EXPECT_EQ(m.signature_size, 1280u);
+  const SigVerifier boot_list[] = {kVerifyMlDsa87, kVerifySlhDsaSha2_128s, kVerifyHssLms, kVerifyFalcon1024};
+  const Checked c = check<ValidateWorkspace>(img, key_id(pk), boot_list);
+  ASSERT_EQ(c.verdict, Verdict::accept) << to_string(c.why.reason);
+  // Randomized: a second image of the same inputs differs in its signature only, and verifies.
+  const auto again = bi::sign_image(d.file("f.key"), params(), *payload_);
+  EXPECT_NE(again, img);
+  EXPECT_TRUE(std::equal(img.begin(), img.begin() + static_cast<std::ptrdiff_t>(signature_offset(m)), again.begin()));
+  EXPECT_EQ(check(again, key_id(pk)).verdict, Verdict::accept);
+  // Signature bytes: the nonce (byte 1), s2 and the zero padding at the end are all checked.
+  expect_signature_flips_refused(img, key_id(pk));
+  EXPECT_EQ(check(img, key_id(slh_pk_)).why.reason, Reject::key_not_trusted);
+  EXPECT_EQ(check(img, key_id(pk), kDefaultVerifiers).why.reason, Reject::algorithm_not_supported);
+  auto alg = img;
+  put32(alg.data() + offset::sig_alg32, static_cast<std::uint32_t>(kSigAlgHssLms));
+  EXPECT_EQ(check(alg, key_id(pk)).why.manifest_error, ManifestError::bad_public_key_size);
+  std::vector<std::uint8_t> cut(img.begin(), img.end() - 20);
+  EXPECT_EQ(check(cut, key_id(pk)).why.reason, Reject::truncated);
+}
+
 // The A/B logic with a format-2 image: a device that trusts an SLH-DSA key boots it from slot A.
 TEST_F(Images, DecideBootWithAnSlhDsaImage) {
   const auto img = sign("slh.key", 2);
@@ -445,7 +485,9 @@ TEST(ImageKeys, AlgorithmNamesAndKeyFiles) {
   EXPECT_EQ(bi::parse_algorithm("HSS-LMS").alg->id, kSigAlgHssLms);
   EXPECT_EQ(bi::parse_algorithm("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4").hss_levels,
             "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4");
+  EXPECT_EQ(bi::parse_algorithm("Falcon-1024").alg->id, kSigAlgFalcon1024);
   EXPECT_THROW(bi::parse_algorithm("ML-DSA-65"), std::invalid_argument);
+  EXPECT_THROW(bi::parse_algorithm("Falcon-512"), std::invalid_argument);
   EXPECT_THROW(bi::parse_algorithm("XMSS-SHA2_10_256"), std::invalid_argument);
   EXPECT_THROW(bi::parse_algorithm("LMS_SHA256_M32_H10/LMOTS_SHA256_N24_W4"), std::invalid_argument);
   // Every verifier of all_verifiers() matches its kSigAlgs row, in order.

@@ -20,8 +20,8 @@ import sys
 
 MANIFEST, PK, SIG, END = 128, 2592, 4627, 8  # format 1 (ML-DSA-87)
 # Public-key sizes of the image algorithms (include/pqcea/boot/manifest.hpp, kSigAlgs): ML-DSA-87,
-# SLH-DSA (n = 16 / 24 / 32), HSS-LMS (m = 24 / 32).
-PK_SIZES = {PK, 32, 48, 64, 52, 60}
+# SLH-DSA (n = 16 / 24 / 32), HSS-LMS (m = 24 / 32), Falcon-1024.
+PK_SIZES = {PK, 32, 48, 64, 52, 60, 1793}
 
 
 def trailer(img):

@@ -1,6 +1,6 @@
 // The boot decision, independent of any board (docs/secure-boot.md, "Boot flow"):
 //   validate_image  checks one slot: manifest, bounds, end marker, trusted key, signature
-//                   (ML-DSA-87, SLH-DSA or HSS/LMS, whichever the manifest names and the caller's
+//                   (ML-DSA-87, SLH-DSA, HSS/LMS or Falcon-1024, whichever the manifest names and the caller's
 //                   verifier list holds), security counter, payload digest (over the copy in the
 //                   execution region, so what runs is exactly what was hashed);
 //   decide_boot     the A/B state machine: tries a pending update once, reverts an update that did
@@ -44,8 +44,8 @@ struct SigCheck {
 
 // One algorithm the boot path can check. A bootloader passes the list it was built for (each entry
 // links that verifier's code, nothing else); a manifest naming an algorithm outside the list is
-// refused as algorithm_not_supported. Adding an algorithm (Falcon-1024, issue 10): a kSigAlgs row
-// in manifest.hpp, a verify function here, an entry in all_verifiers().
+// refused as algorithm_not_supported. Adding an algorithm: a kSigAlgs row in manifest.hpp, a verify
+// function here, an entry in all_verifiers() (Falcon-1024 came this way).
 struct SigVerifier {
   std::int32_t alg;
   bool streamed;
@@ -57,13 +57,17 @@ struct SigVerifier {
 // FIPS 205 Alg. 24 (pure slh_verify, context kSignatureContext). Instantiated for the 12 sets.
 template <class P>
 [[nodiscard]] Status verify_slhdsa(const SigCheck& c);
-// RFC 8554 §6.3 over hss_message_prefix() || manifest, the signature streamed from c.slot.
+// RFC 8554 §6.3 over context_message_prefix() || manifest, the signature streamed from c.slot.
 [[nodiscard]] Status verify_hss(const SigCheck& c);
+// Falcon-1024 (round-3 spec §3.10, padded signature format) over context_message_prefix() ||
+// manifest.
+[[nodiscard]] Status verify_falcon1024(const SigCheck& c);
 
 inline constexpr SigVerifier kVerifyMlDsa87{kSigAlgMlDsa87, false, &verify_mldsa87};
 inline constexpr SigVerifier kVerifyHssLms{kSigAlgHssLms, true, &verify_hss};
 inline constexpr SigVerifier kVerifySlhDsaSha2_128s{kSigAlgSlhDsaSha2_128s, false, &verify_slhdsa<slhdsa::Sha2_128s>};
 inline constexpr SigVerifier kVerifySlhDsaShake_128s{kSigAlgSlhDsaShake_128s, false, &verify_slhdsa<slhdsa::Shake_128s>};
+inline constexpr SigVerifier kVerifyFalcon1024{kSigAlgFalcon1024, false, &verify_falcon1024};
 // The default of validate_image / BootPorts: ML-DSA-87 only (what format 1 bootloaders check).
 inline constexpr SigVerifier kDefaultVerifiers[] = {kVerifyMlDsa87};
 // Every algorithm of kSigAlgs (host tools and tests; links all 12 SLH-DSA sets).

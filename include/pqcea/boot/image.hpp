@@ -33,11 +33,11 @@ struct ImageParams {
                                  ManifestError* err = nullptr);
 
 // Lays out an image for any algorithm of kSigAlgs, for a signer that lives elsewhere (the host's
-// SLH-DSA and stateful HSS signers, src/host/boot_image.cpp): manifest (naming sig_alg and the sizes
+// SLH-DSA, Falcon and stateful HSS signers, src/host/boot/boot_image.cpp): manifest (naming sig_alg and the sizes
 // of `public_key` and of the signature to come; format 1 for ML-DSA-87, 2 otherwise) || payload ||
 // public key || signature_size zero bytes || end marker. `out` must be exactly
 // kManifestSize + payload.size() + public_key.size() + signature_size + kEndMarkerSize bytes. The
-// caller signs the manifest (the first kManifestSize bytes; HSS: after hss_message_prefix()) and
+// caller signs the manifest (the first kManifestSize bytes; HSS, Falcon: after context_message_prefix()) and
 // writes the signature at signature_offset(). invalid_argument with `err` for an out-of-bounds
 // field (including a size the algorithm does not allow), invalid_length for a wrong output size.
 // On failure `out` is zeroed.

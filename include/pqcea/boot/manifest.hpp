@@ -3,15 +3,15 @@
 //   image = manifest (128 bytes) || payload || public key || signature || end marker ("PQFE", size)
 //
 // Format version 1 is ML-DSA-87 only: fixed trailer (public key 2592, signature 4627). Format
-// version 2 carries the other algorithms (SLH-DSA, HSS/LMS, later Falcon-1024): the manifest names
+// version 2 carries the other algorithms (SLH-DSA, HSS/LMS, Falcon-1024): the manifest names
 // the algorithm as a 32-bit COSE id and the public-key and signature sizes, each bounded by the
 // algorithm's table row (exact for fixed-size schemes, [min, max] for HSS, whose signature length
 // depends on the levels). ML-DSA-87 images stay version 1 (bootloaders in the field keep booting
 // them) and version 2 refuses ML-DSA-87, so every image has exactly one encoding.
 //
 // The signature covers the 128 manifest bytes only: pure ML-DSA / SLH-DSA with the context string
-// kSignatureContext; HSS/LMS (no context input) over kSignatureContext framed as FIPS 204 frames a
-// context, prepended to the manifest (hss_message). The manifest holds the digest of the payload,
+// kSignatureContext; HSS/LMS and Falcon (no context input) over kSignatureContext framed as FIPS 204
+// frames a context, prepended to the manifest (context_message_prefix). The manifest holds the digest of the payload,
 // so the large payload is signed through its hash (hash-then-sign); the bootloader hashes the
 // payload itself. The public key travels in the image and is trusted only if its SHA-256 equals a
 // key id fixed in the bootloader ("OTP"); the manifest names that key id, so the signature also
@@ -26,6 +26,7 @@
 #include <span>
 
 #include "pqcea/core/status.hpp"
+#include "pqcea/falcon.hpp"
 #include "pqcea/lms.hpp"
 #include "pqcea/slhdsa.hpp"
 
@@ -71,8 +72,8 @@ inline constexpr std::size_t kTrailerSize = kPublicKeySize + kSignatureSize + kE
 //    ../shared/STANDARDS.md names none, so the 12 sets take values from COSE's private-use range
 //    (below -65536, RFC 9053 §11): -65792 - i. A registered id replaces them with a new format
 //    version, never by reinterpreting these.
-//  - Falcon-1024 (FN-DSA, FIPS 206 not published): reserved private-use -65808; not accepted until a
-//    verifier is wired in (the extension point is kSigAlgs below and boot::SigVerifier).
+//  - Falcon-1024 (FN-DSA, FIPS 206 not published, no COSE id registered): private use, -65808. The
+//    padded signature format (Falcon spec §3.11.6: exactly 1,280 bytes) keeps the size fixed.
 inline constexpr std::int32_t kSigAlgHssLms = -46;
 inline constexpr std::int32_t kSigAlgPrivateBase = -65792;  // = -(0x10100)
 inline constexpr std::int32_t kSigAlgSlhDsaSha2_128s = kSigAlgPrivateBase - 0;
@@ -87,9 +88,9 @@ inline constexpr std::int32_t kSigAlgSlhDsaShake_192s = kSigAlgPrivateBase - 8;
 inline constexpr std::int32_t kSigAlgSlhDsaShake_192f = kSigAlgPrivateBase - 9;
 inline constexpr std::int32_t kSigAlgSlhDsaShake_256s = kSigAlgPrivateBase - 10;
 inline constexpr std::int32_t kSigAlgSlhDsaShake_256f = kSigAlgPrivateBase - 11;
-inline constexpr std::int32_t kSigAlgFalcon1024Reserved = kSigAlgPrivateBase - 16;
+inline constexpr std::int32_t kSigAlgFalcon1024 = kSigAlgPrivateBase - 16;
 
-enum class SigFamily : std::uint8_t { mldsa, slhdsa, hss };
+enum class SigFamily : std::uint8_t { mldsa, slhdsa, hss, falcon };
 
 // One row of the algorithm table: the bounds the parser holds the manifest's trailer sizes to.
 // Fixed-size schemes have min == max. For HSS the public key is u32 L || LMS public key (RFC 8554
@@ -142,6 +143,8 @@ inline constexpr SigAlgInfo kSigAlgs[] = {
     detail::slh<slhdsa::Shake_128s>(kSigAlgSlhDsaShake_128s), detail::slh<slhdsa::Shake_128f>(kSigAlgSlhDsaShake_128f),
     detail::slh<slhdsa::Shake_192s>(kSigAlgSlhDsaShake_192s), detail::slh<slhdsa::Shake_192f>(kSigAlgSlhDsaShake_192f),
     detail::slh<slhdsa::Shake_256s>(kSigAlgSlhDsaShake_256s), detail::slh<slhdsa::Shake_256f>(kSigAlgSlhDsaShake_256f),
+    {kSigAlgFalcon1024, falcon::Falcon1024::name, SigFamily::falcon, falcon::Falcon1024::pk_bytes,
+     falcon::Falcon1024::pk_bytes, falcon::Falcon1024::sig_padded_bytes, falcon::Falcon1024::sig_padded_bytes},
 };
 // The row of `id`, or nullptr for an algorithm the format does not define.
 constexpr const SigAlgInfo* find_sig_alg(std::int32_t id) {
@@ -154,9 +157,19 @@ const SigAlgInfo* find_sig_alg(const char* name);
 inline constexpr std::size_t kMaxPublicKeyBytes = kPublicKeySize;  // ML-DSA-87 is the largest
 inline constexpr std::size_t kMaxSignatureBytes = slhdsa::kMaxSigBytes > kHssMaxSigBytes ? slhdsa::kMaxSigBytes
                                                                                          : kHssMaxSigBytes;
+namespace detail {
+// Every row fits the buffers sized by the two maxima (validate_image relies on it).
+constexpr bool rows_within_maxima() {
+  for (const auto& a : kSigAlgs)
+    if (a.pk_min > a.pk_max || a.sig_min > a.sig_max || a.pk_max > kMaxPublicKeyBytes || a.sig_max > kMaxSignatureBytes)
+      return false;
+  return true;
+}
+}  // namespace detail
+static_assert(detail::rows_within_maxima());
 static_assert(find_sig_alg(kSigAlgSlhDsaSha2_128s)->sig_max == 7856 && find_sig_alg(kSigAlgSlhDsaSha2_128s)->pk_max == 32);
 static_assert(find_sig_alg(kSigAlgSlhDsaShake_256f)->sig_max == 49856);
-static_assert(find_sig_alg(kSigAlgFalcon1024Reserved) == nullptr);
+static_assert(find_sig_alg(kSigAlgFalcon1024)->pk_max == 1793 && find_sig_alg(kSigAlgFalcon1024)->sig_max == 1280);
 
 // Context string (FIPS 204 §5.2, FIPS 205 §10.2): separates manifest signatures from every other
 // use of a signing key. Also the domain-separation prefix of HSS manifest signatures (hss_message).
@@ -192,12 +205,13 @@ inline constexpr std::size_t reserved_v2 = 112;
 static_assert(offset::key_id + kKeyIdSize == offset::reserved && offset::reserved + 28 == kManifestSize);
 static_assert(offset::reserved_v2 + 16 == kManifestSize);
 
-// HSS has no context input: the message it signs is 0x00 || u8(len(ctx)) || ctx || manifest, the
-// framing pure ML-DSA and SLH-DSA apply to a context (FIPS 204 Alg. 2 step 10, FIPS 205 Alg. 22
-// step 8), so a manifest signature cannot be mistaken for a signature over any other message.
-inline constexpr std::size_t kHssMessagePrefixSize = 2 + kSignatureContext.size();
-inline constexpr std::array<std::uint8_t, kHssMessagePrefixSize> hss_message_prefix() {
-  std::array<std::uint8_t, kHssMessagePrefixSize> p{};
+// HSS and Falcon have no context input: the message they sign is 0x00 || u8(len(ctx)) || ctx ||
+// manifest, the framing pure ML-DSA and SLH-DSA apply to a context (FIPS 204 Alg. 2 step 10,
+// FIPS 205 Alg. 22 step 8), so a manifest signature cannot be mistaken for a signature over any
+// other message.
+inline constexpr std::size_t kContextMessagePrefixSize = 2 + kSignatureContext.size();
+inline constexpr std::array<std::uint8_t, kContextMessagePrefixSize> context_message_prefix() {
+  std::array<std::uint8_t, kContextMessagePrefixSize> p{};
   p[0] = 0;
   p[1] = static_cast<std::uint8_t>(kSignatureContext.size());
   for (std::size_t i = 0; i < kSignatureContext.size(); ++i) p[2 + i] = kSignatureContext[i];

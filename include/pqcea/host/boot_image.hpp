@@ -1,12 +1,13 @@
 // Signing firmware images on the host with any algorithm of the image format (docs/secure-boot.md,
 // "Signature algorithms"): the private-key files of `pqcea image keygen|sign` and the signers
-// behind them. ML-DSA-87 and SLH-DSA sign through the freestanding code; HSS/LMS through the
-// crash-safe stateful key file (include/pqcea/host/stateful.hpp), so no LMS index is ever used
-// twice.
+// behind them. ML-DSA-87, SLH-DSA and Falcon-1024 sign through the freestanding code; HSS/LMS
+// through the crash-safe stateful key file (include/pqcea/host/stateful.hpp), so no LMS index is
+// ever used twice.
 //
 // Private key files, told apart by their content:
 //   ML-DSA-87  the 32-byte seed (FIPS 204 §3.6.1), as before;
 //   SLH-DSA    "PQCEA-IK" || int32 LE image sig_alg id || the FIPS 205 private key (4n bytes);
+//   Falcon-1024  "PQCEA-IK" || int32 LE id || private key (2305 bytes) || public key (1793 bytes);
 //   HSS-LMS    the stateful key file ("PQCEA-SK", family 1; the same file `pqcea sig` uses).
 #pragma once
 #include <cstdint>
@@ -20,7 +21,7 @@
 
 namespace pqcea::host::boot_image {
 
-// What --alg names: a kSigAlgs name ("ML-DSA-87", "SLH-DSA-SHA2-128s", "HSS-LMS") or an HSS level
+// What --alg names: a kSigAlgs name ("ML-DSA-87", "SLH-DSA-SHA2-128s", "HSS-LMS", "Falcon-1024") or an HSS level
 // list as `pqcea sig` takes it ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), which means HSS-LMS
 // with those levels. std::invalid_argument for anything else.
 struct AlgorithmChoice {
@@ -44,7 +45,7 @@ struct KeyInfo {
 KeyInfo load_key(const std::string& sk_path);  // std::runtime_error for a file that is no image key
 
 // Builds manifest || payload || public key || signature || end marker. ML-DSA-87 and SLH-DSA sign
-// deterministically (equal inputs, equal images). HSS reserves the next index durably before it
+// deterministically (equal inputs, equal images); Falcon-1024 signs randomized (system DRBG). HSS reserves the next index durably before it
 // signs (stateful::KeyExhausted when none is left). std::runtime_error on a bad field (with the
 // manifest rule broken).
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,

@@ -3,6 +3,7 @@
 // bootloader.cpp so that a bootloader links only the verifiers its list names (--gc-sections drops
 // the rest: each SLH-DSA set is its own code).
 #include "pqcea/boot/bootloader.hpp"
+#include "pqcea/falcon.hpp"
 #include "pqcea/lms.hpp"
 #include "pqcea/mldsa.hpp"
 #include "pqcea/slhdsa.hpp"
@@ -68,10 +69,24 @@ Status verify_hss(const SigCheck& c) {
   lms::HssVerifier v;
   const Status s = v.start(c.public_key, sig);
   if (s != Status::ok) return s;
-  const auto prefix = hss_message_prefix();
+  const auto prefix = context_message_prefix();
   v.update(prefix);
   v.update(c.manifest);
   return v.finish();
+}
+
+Status verify_falcon1024(const SigCheck& c) {
+  using P = falcon::Falcon1024;
+  if (c.public_key.size() != P::pk_bytes || c.signature.size() != P::sig_padded_bytes) return Status::invalid_signature;
+  // Falcon hashes the message with the signature's nonce (spec §3.7 HashToPoint), so the framed
+  // message is assembled here: 15 + 128 bytes on the stack.
+  std::uint8_t msg[kContextMessagePrefixSize + kManifestSize];
+  if (c.manifest.size() != kManifestSize) return Status::invalid_argument;
+  const auto prefix = context_message_prefix();
+  for (std::size_t i = 0; i < prefix.size(); ++i) msg[i] = prefix[i];
+  for (std::size_t i = 0; i < kManifestSize; ++i) msg[prefix.size() + i] = c.manifest[i];
+  return falcon::verify<P>(std::span<const std::uint8_t, P::pk_bytes>(c.public_key.data(), P::pk_bytes), msg,
+                           c.signature, falcon::Format::padded);
 }
 
 // Every row of kSigAlgs, in its order.
@@ -90,6 +105,7 @@ constexpr SigVerifier kAll[] = {
     {kSigAlgSlhDsaShake_192f, false, &verify_slhdsa<slhdsa::Shake_192f>},
     {kSigAlgSlhDsaShake_256s, false, &verify_slhdsa<slhdsa::Shake_256s>},
     {kSigAlgSlhDsaShake_256f, false, &verify_slhdsa<slhdsa::Shake_256f>},
+    kVerifyFalcon1024,
 };
 static_assert(sizeof kAll / sizeof kAll[0] == sizeof kSigAlgs / sizeof kSigAlgs[0]);
 

@@ -1,21 +1,25 @@
 // Host signers of firmware images (include/pqcea/host/boot_image.hpp): key files and image
-// signing for ML-DSA-87, every SLH-DSA set and HSS/LMS.
+// signing for ML-DSA-87, every SLH-DSA set, Falcon-1024 and HSS/LMS.
 #include "pqcea/host/boot_image.hpp"
 
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 
+#include "falcon/budget.hpp"
 #include "pqcea/boot/manifest.hpp"
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/core/secret.hpp"
+#include "pqcea/falcon.hpp"
+#include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/stateful.hpp"
 #include "pqcea/slhdsa.hpp"
 
 namespace pqcea::host::boot_image {
 namespace {
 
-constexpr char kSlhMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'I', 'K'};
+constexpr char kSlhMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'I', 'K'};  // SLH-DSA and Falcon key files
+using Falcon = falcon::Falcon1024;
 constexpr char kStatefulMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'S', 'K'};
 constexpr std::size_t kSlhHeader = sizeof kSlhMagic + 4;
 
@@ -83,18 +87,36 @@ std::string rule_broken(Status s, boot::ManifestError e) {
   return e != boot::ManifestError::none ? boot::to_string(e) : to_string(s);
 }
 
-// Reads an SLH-DSA image key file: the algorithm row and the private key.
+// Reads an SLH-DSA or Falcon image key file: the algorithm row and the key bytes after the header
+// (SLH-DSA: the FIPS 205 private key; Falcon: private key || public key).
+std::size_t key_body_bytes(const boot::SigAlgInfo& a) {
+  // SLH-DSA: sk = SK.seed || SK.prf || PK.seed || PK.root, twice the public key (FIPS 205 §9.1).
+  return a.family == boot::SigFamily::falcon ? Falcon::sk_bytes + Falcon::pk_bytes : 2 * std::size_t{a.pk_max};
+}
 const boot::SigAlgInfo* parse_slh_key(const std::vector<std::uint8_t>& file, const std::string& path, Wiped& sk) {
   if (file.size() < kSlhHeader) throw std::runtime_error(path + ": truncated image key file");
   const auto id = static_cast<std::int32_t>(load32_le(file.data() + sizeof kSlhMagic));
   const boot::SigAlgInfo* a = boot::find_sig_alg(id);
-  if (a == nullptr || a->family != boot::SigFamily::slhdsa)
+  if (a == nullptr || (a->family != boot::SigFamily::slhdsa && a->family != boot::SigFamily::falcon))
     throw std::runtime_error(path + ": unknown algorithm id " + std::to_string(id) + " in image key file");
-  // sk = SK.seed || SK.prf || PK.seed || PK.root: twice the public key (FIPS 205 §9.1).
-  if (file.size() != kSlhHeader + 2 * std::size_t{a->pk_max})
+  if (file.size() != kSlhHeader + key_body_bytes(*a))
     throw std::runtime_error(path + ": " + a->name + " key file of the wrong length");
   sk.v.assign(file.begin() + kSlhHeader, file.end());
   return a;
+}
+
+// Falcon-1024 key generation into a key file body (sk || pk).
+void falcon_keygen(rng::RandomSource& rng, std::vector<std::uint8_t>& pk, Wiped& body) {
+  std::vector<std::uint64_t> ws((falcon::Budget<Falcon>::keygen_workspace_bytes + 7) / 8);
+  std::array<std::uint8_t, Falcon::pk_bytes> p{};
+  body.v.resize(Falcon::sk_bytes);
+  const Status s = falcon::keygen<Falcon>(p, std::span<std::uint8_t, Falcon::sk_bytes>(body.v.data(), Falcon::sk_bytes),
+                                          rng, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()),
+                                                                       ws.size() * 8));
+  secure_wipe(ws.data(), ws.size() * 8);
+  if (s != Status::ok) throw std::runtime_error(std::string("Falcon-1024 key generation failed: ") + to_string(s));
+  pk.assign(p.begin(), p.end());
+  body.v.insert(body.v.end(), p.begin(), p.end());
 }
 
 }  // namespace
@@ -141,6 +163,16 @@ std::vector<std::uint8_t> keygen(const AlgorithmChoice& choice, const std::strin
   }
   std::vector<std::uint8_t> pk;
   Wiped file;
+  if (a.family == boot::SigFamily::falcon) {
+    Wiped body;
+    falcon_keygen(rng, pk, body);
+    file.v.assign(kSlhMagic, kSlhMagic + sizeof kSlhMagic);
+    file.v.resize(kSlhHeader);
+    store32_le(file.v.data() + sizeof kSlhMagic, static_cast<std::uint32_t>(a.id));
+    file.v.insert(file.v.end(), body.v.begin(), body.v.end());
+    write_all(sk_path, file.v);
+    return pk;
+  }
   with_slhdsa(a.id, [&]<class P>() {
     std::array<std::uint8_t, P::pk_bytes> p{};
     Wiped sk;
@@ -170,6 +202,7 @@ KeyInfo load_key(const std::string& sk_path) {
   if (starts_with(file.v, kSlhMagic)) {
     Wiped sk;
     const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
+    // Both layouts end with the public key.
     return {a, std::vector<std::uint8_t>(sk.v.end() - a->pk_max, sk.v.end()), 0};
   }
   if (starts_with(file.v, kStatefulMagic)) {
@@ -203,6 +236,36 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     Wiped sk;
     const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
     std::vector<std::uint8_t> out;
+    if (a->family == boot::SigFamily::falcon) {
+      const std::span<const std::uint8_t, Falcon::sk_bytes> key(sk.v.data(), Falcon::sk_bytes);
+      const std::span<const std::uint8_t, Falcon::pk_bytes> pk(sk.v.data() + Falcon::sk_bytes, Falcon::pk_bytes);
+      out.resize(boot::kManifestSize + payload.size() + Falcon::pk_bytes + Falcon::sig_padded_bytes +
+                 boot::kEndMarkerSize);
+      const Status s = boot::layout_image(out, params, payload, a->id, pk, Falcon::sig_padded_bytes, &err);
+      if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+      boot::Manifest m;
+      if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
+      // Falcon has no context input: the framed context, then the manifest (as for HSS). Signing is
+      // randomized (the nonce and the sampler seed come from the system DRBG, spec §3.9), so Falcon
+      // images are not byte-reproducible; the padded format keeps their size fixed.
+      std::vector<std::uint8_t> msg;
+      const auto prefix = boot::context_message_prefix();
+      msg.insert(msg.end(), prefix.begin(), prefix.end());
+      msg.insert(msg.end(), out.begin(), out.begin() + boot::kManifestSize);
+      std::vector<std::uint64_t> ws((falcon::Budget<Falcon>::sign_workspace_bytes + 7) / 8);
+      std::size_t sig_len = 0;
+      const std::span<std::uint8_t> sig(out.data() + boot::signature_offset(m), Falcon::sig_padded_bytes);
+      const Status ss = falcon::sign<Falcon>(sig, sig_len, key, msg, falcon::Format::padded, host::system_rng(),
+                                             std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()),
+                                                                     ws.size() * 8));
+      secure_wipe(ws.data(), ws.size() * 8);
+      if (ss != Status::ok || sig_len != Falcon::sig_padded_bytes)
+        throw std::runtime_error(std::string("image sign: Falcon-1024: ") + to_string(ss));
+      // The floating-point signer is checked by the integer verifier before the image leaves.
+      if (falcon::verify<Falcon>(pk, msg, sig, falcon::Format::padded) != Status::ok)
+        throw std::runtime_error("image sign: Falcon-1024 signature does not verify");
+      return out;
+    }
     with_slhdsa(a->id, [&]<class P>() {
       const std::span<const std::uint8_t, P::sk_bytes> key(sk.v.data(), P::sk_bytes);
       const auto pk = key.template last<P::pk_bytes>();
@@ -234,10 +297,10 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     boot::Manifest m;
     if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
     // The message is the domain-separation prefix followed by the manifest (manifest.hpp,
-    // hss_message_prefix). sign() advances the key file durably before it signs: an index is
+    // context_message_prefix). sign() advances the key file durably before it signs: an index is
     // used at most once, even if this process dies right after.
     std::vector<std::uint8_t> msg;
-    const auto prefix = boot::hss_message_prefix();
+    const auto prefix = boot::context_message_prefix();
     msg.insert(msg.end(), prefix.begin(), prefix.end());
     msg.insert(msg.end(), out.begin(), out.begin() + boot::kManifestSize);
     const std::vector<std::uint8_t> sig = signer.sign(msg);
