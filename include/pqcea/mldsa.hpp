@@ -236,6 +236,32 @@ template <class P, Memory M = Memory::fast>
 template <class P, Memory M = Memory::fast>
 [[nodiscard]] Status verify(std::span<const std::uint8_t> pk, const Input& in, std::span<const std::uint8_t> sig);
 
+// A public key expanded once for many verifications (a verifier appraising a fleet's evidence
+// checks the same device keys again and again): NTT(A) (FIPS 204 Alg. 8 step 5, k*l polynomials),
+// NTT(t1 * 2^d) (step 9) and tr = H(pk) (step 6). ExpandA is most of a verification's hashing, so
+// a prepared key verifies about twice as fast. Host sized (ML-DSA-87: 65.6 KB); a device keeps the
+// encoded key and calls verify() above. Both give the same verdict for every input.
+template <class P>
+class PreparedPublicKey {
+ public:
+  static constexpr std::size_t kPolys = static_cast<std::size_t>(P::k) * P::l + P::k;
+  // Expands pk; invalid_key if it has the wrong length (the key is left unprepared).
+  [[nodiscard]] Status prepare(std::span<const std::uint8_t> pk);
+  bool prepared() const { return prepared_; }
+  // A-hat row-major (entry (i, j) at i*l + j), then NTT(t1 * 2^d) for rows 0..k-1; kN each.
+  const std::int32_t* ntt_polys() const { return polys_; }
+  std::span<const std::uint8_t, kTrBytes> tr() const { return std::span<const std::uint8_t, kTrBytes>(tr_, kTrBytes); }
+
+ private:
+  alignas(8) std::int32_t polys_[kPolys * kN];
+  std::uint8_t tr_[kTrBytes];
+  bool prepared_ = false;
+};
+// Verification with a prepared key: the same results as verify(pk, in, sig) for the key it was
+// prepared from; invalid_key if the key was never prepared.
+template <class P>
+[[nodiscard]] Status verify(const PreparedPublicKey<P>& pk, const Input& in, std::span<const std::uint8_t> sig);
+
 // ---- memory budgets ----------------------------------------------------------------------------
 // workspace: bytes of the operation's working storage (sizeof of the internal workspace struct,
 // static_asserted in the implementation). stack: the peak stack the Cortex-M33 on-target test

@@ -30,6 +30,7 @@ void add_serve(CLI::App& app) {
   static service::Config cfg;
   static std::string fleet, ca_cert, operator_key, verifier_key, admin_token_file, port_file;
   static long long request_ms = 10000, idle_ms = 30000;
+  static std::size_t key_cache_mb = 256;
   auto* cmd = app.add_subcommand("serve", "Run the verifier service (HTTP API; docs/verifier-service.md)");
   cmd->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--db", cfg.db, "sqlite:PATH or postgresql://...")->capture_default_str();
@@ -48,10 +49,12 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--idle-timeout-ms", idle_ms, "keep-alive connections idle longer are closed")->capture_default_str();
   cmd->add_option("--nonce-ttl", cfg.nonce_ttl, "nonce lifetime in seconds")->capture_default_str();
   cmd->add_option("--max-batch", cfg.max_batch, "results signed together")->capture_default_str();
+  cmd->add_option("--key-cache-mb", key_cache_mb, "memory for prepared device keys, MiB (0: off)")->capture_default_str();
   cmd->add_option("--max-connections", cfg.max_connections, "open connections")->capture_default_str();
   cmd->add_option("--port-file", port_file, "write the bound port to this file once listening");
   cmd->add_flag("--quiet", cfg.quiet, "no log lines");
   cmd->callback([] {
+    cfg.key_cache_bytes = key_cache_mb << 20;
     if (!fleet.empty()) service::load_fleet(fleet, cfg);
     if (!ca_cert.empty()) cfg.ca_cert_pem = slurp(ca_cert);
     if (!operator_key.empty()) cfg.operator_key_pem = slurp(operator_key);

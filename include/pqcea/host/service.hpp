@@ -44,6 +44,7 @@ struct Config {
   std::chrono::milliseconds write_timeout{10000};    // a client that does not read its response
   std::int64_t nonce_ttl = 300;           // seconds
   std::size_t max_batch = 64;             // results signed together (one ML-DSA signature)
+  std::size_t key_cache_bytes = 256u << 20;  // prepared device keys (ML-DSA-87: 68 KB each); 0 = off
   std::size_t max_connections = 10000;    // beyond: new connections are closed at once
   std::size_t max_queue = 20000;          // attestations waiting; beyond: 503 overloaded
   std::chrono::milliseconds policy_poll{1000};  // how often a replica looks for a newer policy

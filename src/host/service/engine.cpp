@@ -36,7 +36,13 @@ struct Engine::Worker {
 };
 
 Engine::Engine(const Config& config, Metrics& metrics)
-    : config_(config), metrics_(metrics), shared_store_(config.db.rfind("sqlite:", 0) == 0) {
+    : config_(config),
+      metrics_(metrics),
+      shared_store_(config.db.rfind("sqlite:", 0) == 0),
+      // The cache budget is shared out by how fleets are keyed: nearly all ML-DSA-87.
+      v44_(config.key_cache_bytes / 16),
+      v65_(config.key_cache_bytes / 16),
+      v87_(config.key_cache_bytes - config.key_cache_bytes / 8) {
   if (config_.admin_token.size() < 16) throw std::runtime_error("the admin token must have at least 16 characters");
   trust_.add(pki::from_pem(config_.ca_cert_pem, "CERTIFICATE"), pki::mldsa_verify);
   std::tie(operator_alg_, operator_pk_) = pki::decode_spki(pki::from_pem(config_.operator_key_pem, "PUBLIC KEY"));

@@ -24,6 +24,7 @@
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/service.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
+#include "pqcea/host/verifier/key_cache.hpp"
 
 namespace pqcea::service::detail {
 
@@ -92,9 +93,10 @@ class Engine {
   Bytes operator_pk_;
   Bytes verifier_sk_, verifier_pk_, verifier_kid_;
   std::unique_ptr<attest::MlDsa87CoseSigner> result_signer_;
-  attest::MlDsa44CoseVerifier v44_;
-  attest::MlDsa65CoseVerifier v65_;
-  attest::MlDsa87CoseVerifier v87_;
+  // Device keys are prepared (expanded) once and kept while memory allows (key_cache.hpp).
+  verifier::CachedMlDsaVerifier<mldsa::MlDsa44> v44_;
+  verifier::CachedMlDsaVerifier<mldsa::MlDsa65> v65_;
+  verifier::CachedMlDsaVerifier<mldsa::MlDsa87> v87_;
 
   std::unique_ptr<verifier::Store> shared_;  // SQLite: the one connection
   std::unique_ptr<verifier::Store> poll_store_;  // PostgreSQL: the poller's connection

@@ -160,6 +160,29 @@ Status verify(std::span<const std::uint8_t> pk, const Input& in, std::span<const
   return detail::Impl<P, M>::verify_mu(pk.data(), mu, sig.data()) ? Status::ok : Status::invalid_signature;
 }
 
+template <class P>
+Status PreparedPublicKey<P>::prepare(std::span<const std::uint8_t> pk) {
+  prepared_ = false;
+  if (pk.size() != P::pk_bytes) return Status::invalid_key;
+  static_assert(sizeof(detail::Poly) == kN * sizeof(std::int32_t));
+  detail::Fast<P>::prepare(reinterpret_cast<detail::Poly*>(polys_), pk.data());
+  hash::Shake256::hash(tr_, kTrBytes, pk.data(), P::pk_bytes);  // Alg. 8 step 6
+  prepared_ = true;
+  return Status::ok;
+}
+
+template <class P>
+Status verify(const PreparedPublicKey<P>& pk, const Input& in, std::span<const std::uint8_t> sig) {
+  if (!pk.prepared()) return Status::invalid_key;
+  if (sig.size() != P::sig_bytes) return Status::invalid_signature;
+  std::uint8_t mu[kMuBytes];
+  const Status st = detail::compute_mu(mu, pk.tr().data(), in);
+  if (st != Status::ok) return st;
+  return detail::Fast<P>::verify_mu_prepared(reinterpret_cast<const detail::Poly*>(pk.ntt_polys()), mu, sig.data())
+             ? Status::ok
+             : Status::invalid_signature;
+}
+
 }  // namespace pqcea::mldsa
 
 #define PQCEA_MLDSA_INSTANTIATE_MODE(P, M)                                                                       \
@@ -186,4 +209,7 @@ Status verify(std::span<const std::uint8_t> pk, const Input& in, std::span<const
   PQCEA_MLDSA_INSTANTIATE_MODE(P, pqcea::mldsa::Memory::low)                                            \
   template void pqcea::mldsa::public_key_hash<P>(std::span<std::uint8_t, pqcea::mldsa::kTrBytes>,        \
                                                  std::span<const std::uint8_t, P::pk_bytes>);            \
-  template pqcea::Status pqcea::mldsa::check_private_key<P>(pqcea::mldsa::PrivateKey<P>);
+  template pqcea::Status pqcea::mldsa::check_private_key<P>(pqcea::mldsa::PrivateKey<P>);              \
+  template class pqcea::mldsa::PreparedPublicKey<P>;                                                    \
+  template pqcea::Status pqcea::mldsa::verify<P>(const pqcea::mldsa::PreparedPublicKey<P>&,             \
+                                                 const pqcea::mldsa::Input&, std::span<const std::uint8_t>);

@@ -216,8 +216,46 @@ struct Fast {
     return false;
   }
 
+  // Where Verify_internal gets NTT(A) and NTT(t1 * 2^d): expanded from the encoded key on the fly
+  // (Alg. 8 steps 5 and 9, one polynomial at a time in the scratch), or read from a prepared key.
+  struct EncodedKeyRows {
+    const std::uint8_t* pk;
+    const Poly& a(int i, int j, Poly& scratch) const {
+      rej_ntt_poly(scratch, pk, j, i);
+      return scratch;
+    }
+    const Poly& t1hat(int i, Poly& scratch) const {
+      E::unpack_t1(scratch, pk, i);
+      for (int n = 0; n < N; ++n) scratch.c[n] <<= kD;
+      ntt(scratch);
+      return scratch;
+    }
+  };
+  struct PreparedRows {
+    const Poly* polys;  // A-hat row-major, then the k rows of NTT(t1 * 2^d)
+    const Poly& a(int i, int j, Poly&) const { return polys[i * L + j]; }
+    const Poly& t1hat(int i, Poly&) const { return polys[K * L + i]; }
+  };
+
+  // Fills a prepared key's polynomials (PreparedPublicKey layout) from an encoded key.
+  static void prepare(Poly* polys, const std::uint8_t* pk) {
+    const EncodedKeyRows rows{pk};
+    for (int i = 0; i < K; ++i) {
+      for (int j = 0; j < L; ++j) (void)rows.a(i, j, polys[i * L + j]);
+      (void)rows.t1hat(i, polys[K * L + i]);
+    }
+  }
+
   // Verify_internal (Alg. 8) from mu, for a public key and signature of the right length.
   static bool verify_mu(const std::uint8_t* pk, const std::uint8_t mu[64], const std::uint8_t* sig) {
+    return verify_mu_rows(EncodedKeyRows{pk}, mu, sig);
+  }
+  static bool verify_mu_prepared(const Poly* polys, const std::uint8_t mu[64], const std::uint8_t* sig) {
+    return verify_mu_rows(PreparedRows{polys}, mu, sig);
+  }
+
+  template <class Rows>
+  static bool verify_mu_rows(const Rows& rows, const std::uint8_t mu[64], const std::uint8_t* sig) {
     VerifyWs ws;
     const std::uint8_t* hfield = sig + S::sig_h;
     if (!hint_valid<K, P::omega>(hfield)) return false;  // sigDecode returned bottom (step 2-4)
@@ -233,15 +271,9 @@ struct Fast {
     h.absorb(mu, 64);
     for (int i = 0; i < K; ++i) {
       // w'_approx = NTT^-1(A o NTT(z) - NTT(c) o NTT(t1 2^d)) (step 9)
-      E::unpack_t1(ws.tmp, pk, i);
-      for (int n = 0; n < N; ++n) ws.tmp.c[n] <<= kD;
-      ntt(ws.tmp);
-      poly_pointwise(ws.acc, ws.chat, ws.tmp);
+      poly_pointwise(ws.acc, ws.chat, rows.t1hat(i, ws.tmp));
       for (int n = 0; n < N; ++n) ws.acc.c[n] = -ws.acc.c[n];
-      for (int j = 0; j < L; ++j) {
-        rej_ntt_poly(ws.tmp, pk, j, i);
-        poly_pointwise_acc(ws.acc, ws.tmp, ws.zhat[j]);
-      }
+      for (int j = 0; j < L; ++j) poly_pointwise_acc(ws.acc, rows.a(i, j, ws.tmp), ws.zhat[j]);
       poly_reduce(ws.acc);
       invntt_tomont(ws.acc);
       // w1' = UseHint(h, w'_approx) (step 10)
