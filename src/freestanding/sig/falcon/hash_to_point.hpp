@@ -17,6 +17,18 @@ namespace pqcea::falcon {
 
 inline constexpr std::uint32_t kHashToPointBound = 61445;  // 5q, spec Alg. 3 step 5
 
+// t mod q for t < 5q without a division or a loop.
+constexpr std::uint16_t reduce_below_5q(std::uint32_t t) {
+  const auto quotient = static_cast<std::uint32_t>((std::uint64_t{t} * 349497u) >> 32);  // 349497 = ceil(2^32 / q)
+  return static_cast<std::uint16_t>(t - quotient * static_cast<std::uint32_t>(kQ));
+}
+consteval bool reduce_below_5q_is_exact() {
+  for (std::uint32_t t = 0; t < kHashToPointBound; ++t)
+    if (reduce_below_5q(t) != t % static_cast<std::uint32_t>(kQ)) return false;
+  return true;
+}
+static_assert(reduce_below_5q_is_exact());
+
 class HashToPoint {
  public:
   HashToPoint(std::span<const std::uint8_t, kNonceBytes> nonce, std::span<const std::uint8_t> msg);
@@ -27,11 +39,9 @@ class HashToPoint {
       if (pos_ == sizeof buf_) refill();
       std::uint32_t t = (std::uint32_t{buf_[pos_]} << 8) | buf_[pos_ + 1];
       pos_ += 2;
-      // Alg. 3 steps 5-7: keep t < 5q (uniform mod q), then reduce (at most 4 subtractions).
-      if (t < kHashToPointBound) {
-        while (t >= static_cast<std::uint32_t>(kQ)) t -= static_cast<std::uint32_t>(kQ);
-        return static_cast<std::uint16_t>(t);
-      }
+      // Alg. 3 steps 5-7: keep t < 5q (uniform mod q), then reduce: floor(t / q) is
+      // (t * ceil(2^32 / q)) >> 32 for every t < 5q (checked at compile time below).
+      if (t < kHashToPointBound) return reduce_below_5q(t);
     }
   }
 
