@@ -3,6 +3,8 @@
 // first byte. An accumulator holds the not-yet-written (or not-yet-read) low bits.
 #include "codec.hpp"
 
+#include "pqcea/core/ct.hpp"
+
 namespace pqcea::falcon::codec {
 namespace {
 constexpr std::uint32_t kQ = static_cast<std::uint32_t>(pqcea::falcon::kQ);
@@ -87,7 +89,8 @@ std::size_t trim_i8_encode(std::span<std::uint8_t> out, std::span<const std::int
     }
   }
   if (acc_len > 0) out[k++] = static_cast<std::uint8_t>(acc << (8 - acc_len));
-  return bad == 0 ? k : 0;
+  // Whether f, g, F fit is a key-generation rejection decision (the key is then discarded).
+  return ct::declassify_value(bad, "private key encoding: the key fits the format") == 0 ? k : 0;
 }
 
 std::size_t trim_i8_decode(std::span<std::int8_t> x, std::span<const std::uint8_t> in, unsigned bits) {
@@ -113,8 +116,10 @@ std::size_t trim_i8_decode(std::span<std::int8_t> x, std::span<const std::uint8_
       x[u++] = static_cast<std::int8_t>(static_cast<std::int32_t>(w | (neg & ~field)));
     }
   }
-  bad |= (acc & ((std::uint32_t{1} << acc_len) - 1)) != 0 ? 1u : 0u;  // unused bits: public layout
-  return bad == 0 ? len : 0;
+  bad |= acc & ((std::uint32_t{1} << acc_len) - 1);  // unused bits must be zero (no branch)
+  // The verdict on the whole key leaves the constant-time region: a private key that fails to
+  // decode is rejected (and the caller learns only that).
+  return ct::declassify_value(bad, "private key decoding: the key's validity") == 0 ? len : 0;
 }
 
 std::size_t comp_encode(std::span<std::uint8_t> out, std::span<const std::int16_t> x) {
