@@ -1,5 +1,5 @@
 // Falcon verification on the target (issue 10: the bootloader and devices checking a server's
-// signature): the NIST round-3 KAT Falcon-512 record 0 and a PQClean Falcon-1024 signature
+// signature): an outside Falcon-512 KAT record and a PQClean Falcon-1024 signature
 // (tests/falcon/falcon_vectors.hpp, the same bytes the host tests use) verified from flash, in the
 // compressed and the padded format; a changed message, nonce, s2 byte and padding byte rejected.
 // Figures: instructions and peak stack of one verification, asserted against the issue's budget

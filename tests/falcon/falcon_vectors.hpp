@@ -1,6 +1,8 @@
 // Verification vectors from two independent Falcon implementations (data only).
 //
-// kKat512*: record count = 0 of the NIST round-3 falcon512-KAT.rsp (reference implementation):
+// kKat512*: record count = 0 of a falcon512-KAT.rsp from a public copy (reference implementation).
+// Its key differs from round-3 record 0 (test_falcon_keygen checks that one), so the copy is
+// probably an earlier round's file; it is still an outside, valid Falcon-512 signature:
 // msg, pk and the signed message sm = length (2 bytes, big-endian) || nonce (40) || msg ||
 // 0x29 || compressed s2. Copied from a public copy of the KAT file.
 //

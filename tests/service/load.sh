@@ -6,7 +6,7 @@
 # Only loopback addresses; every server started here is stopped on exit.
 # Usage: load.sh PQCEA OUTDIR [sqlite|pg|replicas|registry ...]   (default: all four)
 # Sizes: LOAD_DEVICES (1000), LOAD_ATTESTATIONS (100000), LOAD_REGISTRY (10000000),
-#        LOAD_REGISTRY_ATTESTATIONS (30000), LOAD_PACED_ATTESTATIONS (20000).
+#        LOAD_REGISTRY_ATTESTATIONS (30000), LOAD_REGISTRY_ROUNDS (3), LOAD_PACED_ATTESTATIONS (20000).
 set -euo pipefail
 PQCEA=$(realpath "$1")
 OUT=$2
@@ -17,6 +17,7 @@ DEVICES=${LOAD_DEVICES:-1000}
 ATT=${LOAD_ATTESTATIONS:-100000}
 REGISTRY=${LOAD_REGISTRY:-10000000}
 REG_ATT=${LOAD_REGISTRY_ATTESTATIONS:-30000}
+REG_ROUNDS=${LOAD_REGISTRY_ROUNDS:-3}
 PACED_ATT=${LOAD_PACED_ATTESTATIONS:-20000}
 
 rm -rf "$OUT"
@@ -138,9 +139,9 @@ for run in "${RUNS[@]}"; do
       "$PQCEA" registry-fill --db "${url[$size]}" --count $((n - 2 * DEVICES)) --prefix filler- | tee -a "$SUMMARY"
       $RUN_AS "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d "registry_$size" -qc "VACUUM ANALYZE" >/dev/null
     done
-    # Alternating runs (small, big, small, big) and the better of each: the machine is shared,
+    # Alternating runs (small, big, small, big, ...) and the best of each: the machine is shared,
     # so one run alone can be slowed by a neighbour. Each run registers its own DEVICES devices.
-    for round in 1 2; do
+    for round in $(seq 1 "$REG_ROUNDS"); do
       for size in small big; do
         start_server "registry_$size" "${url[$size]}"
         p=$PORT
@@ -148,10 +149,14 @@ for run in "${RUNS[@]}"; do
         stop_servers
       done
     done
-    best() { local a b; a=$(throughput_of "registry_$1_1"); b=$(throughput_of "registry_$1_2"); echo $((a > b ? a : b)); }
+    best() {
+      local b=0 r t
+      for r in $(seq 1 "$REG_ROUNDS"); do t=$(throughput_of "registry_$1_$r"); [ "$t" -gt "$b" ] && b=$t; done
+      echo "$b"
+    }
     small=$(best small)
     big=$(best big)
-    echo "registry: $small attestations/s with 10,000 devices, $big with $REGISTRY (best of two runs each)" | tee -a "$SUMMARY"
+    echo "registry: $small attestations/s with 10,000 devices, $big with $REGISTRY (best of $REG_ROUNDS runs each)" | tee -a "$SUMMARY"
     [ $((big * 100)) -ge $((small * 80)) ] || { echo "FAIL: more than 20% slower with the big registry" | tee -a "$SUMMARY"; exit 1; }
     ;;
   *) echo "unknown run $run" >&2; exit 2 ;;
