@@ -217,6 +217,33 @@ KeyInfo load_key(const std::string& sk_path) {
 
 std::size_t hss_signature_size(const std::string& levels) { return hss_sig_size(stateful::parse_hss_levels(levels)); }
 
+namespace {
+
+// The unsigned image for a format-2 algorithm: manifest, payload, public key, a zeroed signature
+// field of sig_size bytes and the end marker; `m` is its parsed manifest (where the signature goes).
+std::vector<std::uint8_t> unsigned_image(const boot::ImageParams& params, std::span<const std::uint8_t> payload,
+                                         std::int32_t alg_id, std::span<const std::uint8_t> pk, std::size_t sig_size,
+                                         boot::Manifest& m) {
+  std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + pk.size() + sig_size + boot::kEndMarkerSize);
+  boot::ManifestError err = boot::ManifestError::none;
+  const Status s = boot::layout_image(out, params, payload, alg_id, pk, sig_size, &err);
+  if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+  if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
+  return out;
+}
+
+// What HSS and Falcon sign (they have no context input): the framed boot context, then the
+// manifest (manifest.hpp, context_message_prefix).
+std::vector<std::uint8_t> framed_manifest(std::span<const std::uint8_t> image) {
+  const auto prefix = boot::context_message_prefix();
+  std::vector<std::uint8_t> msg(prefix.size() + boot::kManifestSize);
+  std::copy(prefix.begin(), prefix.end(), msg.begin());
+  std::copy_n(image.begin(), boot::kManifestSize, msg.begin() + static_cast<std::ptrdiff_t>(prefix.size()));
+  return msg;
+}
+
+}  // namespace
+
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
                                      std::span<const std::uint8_t> payload) {
   if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
@@ -239,19 +266,12 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     if (a->family == boot::SigFamily::falcon) {
       const std::span<const std::uint8_t, Falcon::sk_bytes> key(sk.v.data(), Falcon::sk_bytes);
       const std::span<const std::uint8_t, Falcon::pk_bytes> pk(sk.v.data() + Falcon::sk_bytes, Falcon::pk_bytes);
-      out.resize(boot::kManifestSize + payload.size() + Falcon::pk_bytes + Falcon::sig_padded_bytes +
-                 boot::kEndMarkerSize);
-      const Status s = boot::layout_image(out, params, payload, a->id, pk, Falcon::sig_padded_bytes, &err);
-      if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
       boot::Manifest m;
-      if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
-      // Falcon has no context input: the framed context, then the manifest (as for HSS). Signing is
-      // randomized (the nonce and the sampler seed come from the system DRBG, spec §3.9), so Falcon
-      // images are not byte-reproducible; the padded format keeps their size fixed.
-      std::vector<std::uint8_t> msg;
-      const auto prefix = boot::context_message_prefix();
-      msg.insert(msg.end(), prefix.begin(), prefix.end());
-      msg.insert(msg.end(), out.begin(), out.begin() + boot::kManifestSize);
+      out = unsigned_image(params, payload, a->id, pk, Falcon::sig_padded_bytes, m);
+      // Falcon has no context input: the framed manifest (as for HSS). Signing is randomized (the
+      // nonce and the sampler seed come from the system DRBG, spec §3.9), so Falcon images are not
+      // byte-reproducible; the padded format keeps their size fixed.
+      const std::vector<std::uint8_t> msg = framed_manifest(out);
       std::vector<std::uint64_t> ws((falcon::Budget<Falcon>::sign_workspace_bytes + 7) / 8);
       std::size_t sig_len = 0;
       const std::span<std::uint8_t> sig(out.data() + boot::signature_offset(m), Falcon::sig_padded_bytes);
@@ -269,11 +289,8 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     with_slhdsa(a->id, [&]<class P>() {
       const std::span<const std::uint8_t, P::sk_bytes> key(sk.v.data(), P::sk_bytes);
       const auto pk = key.template last<P::pk_bytes>();
-      out.resize(boot::kManifestSize + payload.size() + P::pk_bytes + P::sig_bytes + boot::kEndMarkerSize);
-      const Status s = boot::layout_image(out, params, payload, a->id, pk, P::sig_bytes, &err);
-      if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
       boot::Manifest m;
-      if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
+      out = unsigned_image(params, payload, a->id, pk, P::sig_bytes, m);
       // FIPS 205 Alg. 22 (pure) over the manifest with the boot context; the deterministic variant
       // (opt_rand = PK.seed, §9.2) so that equal inputs give byte-identical images, as for ML-DSA.
       const std::span<const std::uint8_t> manifest(out.data(), boot::kManifestSize);
@@ -291,18 +308,11 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     stateful::HssSigner signer(sk_path);
     const std::vector<std::uint8_t> pk = signer.public_key();
     const std::size_t sig_size = hss_sig_size(signer.levels());
-    std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + pk.size() + sig_size + boot::kEndMarkerSize);
-    const Status s = boot::layout_image(out, params, payload, boot::kSigAlgHssLms, pk, sig_size, &err);
-    if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
     boot::Manifest m;
-    if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
-    // The message is the domain-separation prefix followed by the manifest (manifest.hpp,
-    // context_message_prefix). sign() advances the key file durably before it signs: an index is
-    // used at most once, even if this process dies right after.
-    std::vector<std::uint8_t> msg;
-    const auto prefix = boot::context_message_prefix();
-    msg.insert(msg.end(), prefix.begin(), prefix.end());
-    msg.insert(msg.end(), out.begin(), out.begin() + boot::kManifestSize);
+    std::vector<std::uint8_t> out = unsigned_image(params, payload, boot::kSigAlgHssLms, pk, sig_size, m);
+    // sign() advances the key file durably before it signs: an index is used at most once, even if
+    // this process dies right after.
+    const std::vector<std::uint8_t> msg = framed_manifest(out);
     const std::vector<std::uint8_t> sig = signer.sign(msg);
     if (sig.size() != sig_size) throw std::logic_error("image sign: HSS signature of an unexpected length");
     std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(boot::signature_offset(m)));
