@@ -6,7 +6,6 @@
 #include <array>
 #include <vector>
 
-#include "../src/freestanding/sig/falcon/budget.hpp"
 #include "../src/freestanding/sig/falcon/sign.hpp"
 #include "cycles.hpp"
 #include "pqcea/falcon.hpp"

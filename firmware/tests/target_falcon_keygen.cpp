@@ -6,7 +6,7 @@
 // instructions and peak stack of one key generation.
 #include <cstdint>
 
-#include "../../src/freestanding/sig/falcon/budget.hpp"
+#include "pqcea/falcon.hpp"
 #include "board.hpp"
 #include "pqcea/falcon.hpp"
 #include "pqcea/hash/sha2.hpp"

@@ -50,9 +50,25 @@ static_assert(Falcon1024::pk_bytes == 1793 && Falcon1024::sk_bytes == 2305);
 
 enum class Format : std::uint8_t { compressed, padded };
 
-// Workspace sizes in bytes (caller-provided, 8-byte aligned) for key generation and signing.
+// Workspace sizes in bytes (caller-provided, 8-byte aligned) for key generation and signing;
+// firmware static_asserts its static buffers against them, and the implementation checks its own
+// layout against them at compile time. Bytes per coefficient (n = 2^logn):
+//  - key generation: the NTRU solver's big-integer (RNS) and floating-point buffers at every
+//    depth plus f, g, F, G and h (108 n; the reference needs about 28 n, see docs/falcon.md);
+//  - signing: 9 n doubles for the Gram matrix, the target and the fast-Fourier-sampling recursion
+//    (72 n), the hashed message (2 n), f, g, F, G as int8 (4 n) and s2 (2 n).
+namespace detail {
+inline constexpr std::size_t kKeygenBytesPerN = 108;
+inline constexpr std::size_t kKeygenBytesFixed = 1024;
+inline constexpr std::size_t kSignBytesPerN = 80;
+inline constexpr std::size_t kSignBytesFixed = 64;
+}  // namespace detail
+
 template <class P>
-struct Budget;  // keygen_workspace_bytes, sign_workspace_bytes: defined with the implementation
+struct Budget {
+  static constexpr std::size_t keygen_workspace_bytes = detail::kKeygenBytesPerN * P::n + detail::kKeygenBytesFixed;
+  static constexpr std::size_t sign_workspace_bytes = detail::kSignBytesPerN * P::n + detail::kSignBytesFixed;
+};
 
 // Key generation from a seed (deterministic; the KAT form). Returns Status::ok or an error if the
 // workspace is too small.

@@ -8,7 +8,6 @@
 #include <stdexcept>
 
 #include "commands.hpp"
-#include "falcon/budget.hpp"
 #include "pqcea/core/secret.hpp"
 #include "pqcea/falcon.hpp"
 #include "pqcea/host/acvp.hpp"
@@ -141,7 +140,7 @@ SigAlgorithm falcon_algorithm(const char* name, bool padded_name) {
   a.keygen = [](std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions&) {
     pk.assign(P::pk_bytes, 0);
     sk.assign(P::sk_bytes, 0);
-    // 8-byte aligned workspace of the published size (falcon/budget.hpp).
+    // 8-byte aligned workspace of the published size (falcon::Budget).
     std::vector<std::uint64_t> ws((falcon::Budget<P>::keygen_workspace_bytes + 7) / 8);
     const Status st = falcon::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes),
                                         std::span<std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), host::system_rng(),

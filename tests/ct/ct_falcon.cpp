@@ -9,7 +9,6 @@
 #include <cstdio>
 #include <vector>
 
-#include "../../src/freestanding/sig/falcon/budget.hpp"
 #include "../../src/freestanding/sig/falcon/sign.hpp"
 #include "pqcea/core/ct.hpp"
 #include "pqcea/falcon.hpp"

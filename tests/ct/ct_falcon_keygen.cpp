@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <vector>
 
-#include "../../src/freestanding/sig/falcon/budget.hpp"
 #include "../../src/freestanding/sig/falcon/keygen.hpp"
 #include "pqcea/core/ct.hpp"
 #include "pqcea/falcon.hpp"

@@ -10,7 +10,6 @@
 #include <array>
 #include <vector>
 
-#include "falcon/budget.hpp"
 #include "falcon/codec.hpp"
 #include "kat.hpp"
 #include "pqcea/falcon.hpp"

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "falcon/budget.hpp"
+#include "pqcea/falcon.hpp"
 #include "falcon/keygen.hpp"
 #include "falcon/codec.hpp"
 #include "falcon/ntru_solve.hpp"

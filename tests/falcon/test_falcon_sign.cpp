@@ -16,7 +16,7 @@
 #include <cctype>
 #include <vector>
 
-#include "falcon/budget.hpp"
+#include "pqcea/falcon.hpp"
 #include "falcon/fft.hpp"
 #include "falcon/fpr.hpp"
 #include "falcon/prng.hpp"

@@ -6,7 +6,6 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "falcon/budget.hpp"
 #include "pqcea/boot/manifest.hpp"
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/core/secret.hpp"

@@ -17,10 +17,6 @@
 // discarded (as in the reference). All scratch is the caller's workspace, wiped on every exit.
 #include <cstring>
 
-#if __has_include("budget.hpp")
-#include "budget.hpp"
-#define PQCEA_FALCON_HAVE_BUDGET 1
-#endif
 #include "codec.hpp"
 #include "keygen.hpp"
 #include "ntru_solve.hpp"
@@ -162,9 +158,7 @@ template <class P, class Fpr>
 Status keygen_with(std::span<std::uint8_t, P::pk_bytes> pk, std::span<std::uint8_t, P::sk_bytes> sk,
                    std::span<const std::uint8_t> seed, std::span<std::uint8_t> workspace) {
   using S = KeygenScratch<P>;
-#if defined(PQCEA_FALCON_HAVE_BUDGET)
   static_assert(Budget<P>::keygen_workspace_bytes >= S::bytes, "keygen workspace budget too small");
-#endif
   constexpr std::size_t n = P::n;
   constexpr unsigned logn = P::logn;
   if (workspace.size() < S::bytes || ntru::workspace_words(logn) > ntru::workspace_words_bound(logn))

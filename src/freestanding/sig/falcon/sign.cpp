@@ -232,7 +232,7 @@ Status sign_internal_with(std::span<std::uint8_t> sig, std::size_t& sig_len, std
   if (workspace.size() < Budget<P>::sign_workspace_bytes) return Status::buffer_too_small;
   // Workspace: 9n doubles | hm (n x u16) | f g F G (n x i8 each) | s2 (n x i16), 8-byte aligned.
   const std::size_t skew = (8 - (reinterpret_cast<std::uintptr_t>(workspace.data()) & 7u)) & 7u;
-  const std::span<std::uint8_t> ws = workspace.subspan(skew, kSignBytesPerN * n);
+  const std::span<std::uint8_t> ws = workspace.subspan(skew, detail::kSignBytesPerN * n);
   auto* fp = reinterpret_cast<T<F>*>(ws.data());
   auto* hm = reinterpret_cast<std::uint16_t*>(ws.data() + 72 * n);
   auto* f = reinterpret_cast<std::int8_t*>(ws.data() + 74 * n);

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <span>
 
-#include "budget.hpp"
+#include "pqcea/falcon.hpp"
 #include "fpr.hpp"
 #include "pqcea/falcon.hpp"
 
