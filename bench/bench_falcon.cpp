@@ -7,38 +7,18 @@
 #include <vector>
 
 #include "../src/freestanding/sig/falcon/sign.hpp"
+#include "bench_rng.hpp"
 #include "cycles.hpp"
 #include "pqcea/falcon.hpp"
-#include "pqcea/rng/drbg.hpp"
 
 using namespace pqcea;
 using namespace pqcea::falcon;
 
 namespace {
 
-class BenchRng final : public rng::RandomSource {
- public:
-  BenchRng() {
-    std::array<std::uint8_t, 32> e{};
-    e.fill(3);
-    (void)drbg_.instantiate(e, {}, {});
-  }
-  Status generate(std::span<std::uint8_t> out) override {
-    if (drbg_.generate(out) == Status::reseed_required) {
-      std::array<std::uint8_t, 32> e{};
-      (void)drbg_.reseed(e, {});
-      return drbg_.generate(out);
-    }
-    return Status::ok;
-  }
-
- private:
-  rng::ShakeDrbg drbg_;
-};
-
 template <class P>
 struct Fixture {
-  BenchRng rng;
+  bench::FixedSeedRng rng{3};
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   std::vector<std::uint64_t> kws = std::vector<std::uint64_t>(Budget<P>::keygen_workspace_bytes / 8 + 1);

@@ -4,38 +4,18 @@
 // ../shared/ANCHORS.md (liboqs generic / x86-64-v3) from one run on the same machine.
 #include <array>
 
+#include "bench_rng.hpp"
 #include "cycles.hpp"
 #include "pqcea/mldsa.hpp"
-#include "pqcea/rng/drbg.hpp"
 
 using namespace pqcea;
 using namespace pqcea::mldsa;
 
 namespace {
 
-class BenchRng final : public rng::RandomSource {
- public:
-  BenchRng() {
-    std::array<std::uint8_t, 32> e{};
-    e.fill(1);
-    (void)drbg_.instantiate(e, {}, {});
-  }
-  Status generate(std::span<std::uint8_t> out) override {
-    if (drbg_.generate(out) == Status::reseed_required) {
-      std::array<std::uint8_t, 32> e{};
-      (void)drbg_.reseed(e, {});
-      return drbg_.generate(out);
-    }
-    return Status::ok;
-  }
-
- private:
-  rng::ShakeDrbg drbg_;
-};
-
 template <class P, Memory M>
 void BM_keygen(benchmark::State& state) {
-  BenchRng rng;
+  bench::FixedSeedRng rng(1);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   bench::run_cycles(state, [&] {
@@ -46,7 +26,7 @@ void BM_keygen(benchmark::State& state) {
 
 template <class P, Memory M>
 void BM_sign(benchmark::State& state) {
-  BenchRng rng;
+  bench::FixedSeedRng rng(1);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   (void)keygen<P, M>(pk, sk, rng);
@@ -63,7 +43,7 @@ void BM_sign(benchmark::State& state) {
 
 template <class P, Memory M>
 void BM_verify(benchmark::State& state) {
-  BenchRng rng;
+  bench::FixedSeedRng rng(1);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   (void)keygen<P, M>(pk, sk, rng);

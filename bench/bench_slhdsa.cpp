@@ -6,28 +6,15 @@
 #include <array>
 #include <vector>
 
+#include "bench_rng.hpp"
 #include "cycles.hpp"
 #include "pqcea/hash/backend.hpp"
-#include "pqcea/rng/drbg.hpp"
 #include "pqcea/slhdsa.hpp"
 
 using namespace pqcea;
 using namespace pqcea::slhdsa;
 
 namespace {
-
-class BenchRng final : public rng::RandomSource {
- public:
-  BenchRng() {
-    std::array<std::uint8_t, 32> e{};
-    e.fill(2);
-    (void)drbg_.instantiate(e, {}, {});
-  }
-  Status generate(std::span<std::uint8_t> out) override { return drbg_.generate(out); }
-
- private:
-  rng::ShakeDrbg drbg_;
-};
 
 // Switches the native hash backends for one benchmark and restores them.
 class Backend {
@@ -42,7 +29,7 @@ class Backend {
 template <class P, bool Native>
 void BM_keygen(benchmark::State& state) {
   Backend b(Native);
-  BenchRng rng;
+  bench::FixedSeedRng rng(2);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   bench::run_cycles(state, [&] {
@@ -54,7 +41,7 @@ void BM_keygen(benchmark::State& state) {
 template <class P, bool Native>
 void BM_sign(benchmark::State& state) {
   Backend b(Native);
-  BenchRng rng;
+  bench::FixedSeedRng rng(2);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   (void)keygen<P>(pk, sk, rng);
@@ -71,7 +58,7 @@ void BM_sign(benchmark::State& state) {
 template <class P, bool Native>
 void BM_verify(benchmark::State& state) {
   Backend b(Native);
-  BenchRng rng;
+  bench::FixedSeedRng rng(2);
   std::array<std::uint8_t, P::pk_bytes> pk{};
   std::array<std::uint8_t, P::sk_bytes> sk{};
   (void)keygen<P>(pk, sk, rng);
