@@ -206,6 +206,19 @@ class PostgresStore final : public Store {
     }
   }
 
+  // The first row of "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results".
+  static ResultRecord read_result(PGresult* res) {
+    ResultRecord rec;
+    rec.id = std::stoll(PQgetvalue(res, 0, 0));
+    rec.device_id = PQgetvalue(res, 0, 1);
+    rec.status = PQgetvalue(res, 0, 2);
+    rec.detail = PQgetvalue(res, 0, 3);
+    rec.ear = bytea(res, 0, 4);
+    rec.nonce = bytea(res, 0, 5);
+    rec.created_at = std::stoll(PQgetvalue(res, 0, 6));
+    return rec;
+  }
+
   std::optional<ResultRecord> last_result(const std::string& device_id) override {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;
@@ -214,15 +227,7 @@ class PostgresStore final : public Store {
                      " WHERE device_id = $1 ORDER BY id DESC LIMIT 1",
                      p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
-    ResultRecord rec;
-    rec.id = std::stoll(PQgetvalue(r.get(), 0, 0));
-    rec.device_id = PQgetvalue(r.get(), 0, 1);
-    rec.status = PQgetvalue(r.get(), 0, 2);
-    rec.detail = PQgetvalue(r.get(), 0, 3);
-    rec.ear = bytea(r.get(), 0, 4);
-    rec.nonce = bytea(r.get(), 0, 5);
-    rec.created_at = std::stoll(PQgetvalue(r.get(), 0, 6));
-    return rec;
+    return read_result(r.get());
   }
 
   std::optional<ResultRecord> result(std::int64_t id) override {
@@ -231,15 +236,7 @@ class PostgresStore final : public Store {
     p.i64(id);
     Result r = query("SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = $1", p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
-    ResultRecord rec;
-    rec.id = std::stoll(PQgetvalue(r.get(), 0, 0));
-    rec.device_id = PQgetvalue(r.get(), 0, 1);
-    rec.status = PQgetvalue(r.get(), 0, 2);
-    rec.detail = PQgetvalue(r.get(), 0, 3);
-    rec.ear = bytea(r.get(), 0, 4);
-    rec.nonce = bytea(r.get(), 0, 5);
-    rec.created_at = std::stoll(PQgetvalue(r.get(), 0, 6));
-    return rec;
+    return read_result(r.get());
   }
 
   std::int64_t put_policy(const std::string& document, std::span<const std::uint8_t> signature,

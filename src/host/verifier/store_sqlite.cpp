@@ -220,13 +220,8 @@ class SqliteStore final : public Store {
     }
   }
 
-  std::optional<ResultRecord> last_result(const std::string& device_id) override {
-    std::lock_guard<std::mutex> lock(mu_);
-    Stmt s(stmts_, db_,
-           "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE device_id = ?"
-           " ORDER BY id DESC LIMIT 1");
-    s.bind(1, device_id);
-    if (!s.step()) return std::nullopt;
+  // A row of "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results".
+  static ResultRecord read_result(Stmt& s) {
     ResultRecord r;
     r.id = s.i64(0);
     r.device_id = s.text(1);
@@ -238,20 +233,22 @@ class SqliteStore final : public Store {
     return r;
   }
 
+  std::optional<ResultRecord> last_result(const std::string& device_id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_,
+           "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE device_id = ?"
+           " ORDER BY id DESC LIMIT 1");
+    s.bind(1, device_id);
+    if (!s.step()) return std::nullopt;
+    return read_result(s);
+  }
+
   std::optional<ResultRecord> result(std::int64_t id) override {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt s(stmts_, db_, "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
-    ResultRecord r;
-    r.id = s.i64(0);
-    r.device_id = s.text(1);
-    r.status = s.text(2);
-    r.detail = s.text(3);
-    r.ear = s.blob(4);
-    r.nonce = s.blob(5);
-    r.created_at = s.i64(6);
-    return r;
+    return read_result(s);
   }
 
   std::int64_t put_policy(const std::string& document, std::span<const std::uint8_t> signature,
