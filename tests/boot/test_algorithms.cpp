@@ -424,7 +424,7 @@ TEST_F(Images, StatefulKeyIsNeverReusedAndRunsOut) {
   EXPECT_THROW((void)bi::sign_image(d.file("h5.key"), params(), *payload_), host::stateful::KeyExhausted);
 }
 
-// Falcon-1024 (issue 10's algorithm) through the same format-2 path: padded signatures of 1,280
+// Falcon-1024 (the lattice scheme with the smallest signatures) through the same format-2 path: padded signatures of 1,280
 // bytes over the framed manifest, randomized signing, the bootloader-sized workspace.
 TEST_F(Images, Falcon1024ImageBootsAndItsRefusals) {
   CountingRng r(21);

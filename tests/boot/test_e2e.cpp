@@ -1,6 +1,6 @@
 // End to end: the emulated device boots through the real bootloader, attests with the boot record,
-// and the host verifier appraises the token it printed (issue 7: "Good image boots and its token
-// verifies on the host").
+// and the host verifier appraises the token it printed: a good image boots and its token verifies
+// on the host.
 //
 // The verifier registers a device key generated here, issues a nonce, and the test provisions both
 // into the emulated board (key store and challenge mailbox, `-device loader`). QEMU runs the

@@ -1,6 +1,7 @@
-// Power loss at every write of an update (issue 7, "Must show"): the device runs its whole life
-// cycle — boot v1, the update agent installs v2 into the inactive slot and requests it, the
-// bootloader tries it, v2 confirms itself, the next boot advances the counter — and power is cut at
+// Power loss at every write of an update (secure boot with A/B updates must survive it): the device
+// runs its whole life cycle — boot v1, the update agent installs v2 into the inactive slot and
+// requests it, the bootloader tries it, v2 confirms itself, the next boot advances the counter —
+// and power is cut at
 // the n-th flash write or erase (or counter update), for every n, with the torn operation taking
 // none, half or almost all of its effect. After each cut the device restarts from the bootloader.
 //

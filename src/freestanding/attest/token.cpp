@@ -456,8 +456,10 @@ Status verify_token(const cose::Sign1& msg, const cose::Verifier& verifier, std:
     }
     return s;
   }
-  // Claims are parsed only once the signature holds: unauthenticated input never reaches the
-  // claim logic on the verifier's normal path.
+  // The claims returned here are authenticated: they are parsed again from the signed payload
+  // once the signature holds. (The verifier also parses the payload before this call, strictly
+  // and bounded, only to learn which device's key to check it with; nothing from that earlier
+  // parse is trusted or recorded.)
   return parse_claims(msg.payload, out, diag);
 }
 
