@@ -1,9 +1,8 @@
 // Power loss at every write of an update (secure boot with A/B updates must survive it): the device
 // runs its whole life cycle — boot v1, the update agent installs v2 into the inactive slot and
 // requests it, the bootloader tries it, v2 confirms itself, the next boot advances the counter —
-// and power is cut at
-// the n-th flash write or erase (or counter update), for every n, with the torn operation taking
-// none, half or almost all of its effect. After each cut the device restarts from the bootloader.
+// and power is cut at the n-th flash write or erase (or counter update), for every n, with the
+// torn operation taking none, half or almost all of its effect. After each cut the device restarts from the bootloader.
 //
 // At every boot that completes: a valid image boots (never bricked), its security counter is at
 // least the stored counter, its payload is exactly v1 or v2, and once v2 has been confirmed and the
