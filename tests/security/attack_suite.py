@@ -239,6 +239,8 @@ class Suite:
         flipped_dev = s.register("flipped", 0)
         slow_dev = s.register("slow", 0)
         flooded = s.register("flooded", 0)
+        sprayed = s.register("sprayed", 0)  # target of the one-address flood
+        reference = s.register("reference", 0)  # a registered device nobody floods
         revoked = s.register("revoked", 0)
         if s.req("POST", "/v1/admin/devices/%s/revoke" % revoked, "{}", auth=s.admin).status != 200:
             seclib.fail("revoking")
@@ -291,7 +293,7 @@ class Suite:
             src = s.sources.next()
             codes, retry_ok, first429 = {}, True, None
             for _ in range(300):
-                r = s.req("POST", "/v1/challenge", json.dumps({"device_id": victim}), src=src)
+                r = s.req("POST", "/v1/challenge", json.dumps({"device_id": sprayed}), src=src)
                 codes[r.status] = codes.get(r.status, 0) + 1
                 if r.status == 429:
                     first429 = first429 or r
@@ -313,12 +315,12 @@ class Suite:
                     per_challenge)
 
         def flooded_attests():
-            r, retries = seclib.attest_once(s.port, s.dev, "flooded", 0, flooded, s.sources.next(), tries=4)
+            r, retries = seclib.attest_once(s.port, s.dev, "flooded", 0, flooded, s.sources.next(), patience=90)
             return r, "%d retries after Retry-After" % retries, True
         s.row("flooded device still gets a nonce and attests", flooded_attests)
 
         # ---- enumeration ------------------------------------------------------------------------
-        reg = s.req("POST", "/v1/challenge", json.dumps({"device_id": victim}))
+        reg = s.req("POST", "/v1/challenge", json.dumps({"device_id": reference}))
         shape = lambda r: (sorted(r.json), len(r.json.get("nonce", ""))) if isinstance(r.json, dict) else None  # noqa: E731
 
         def same_shape(device_id):

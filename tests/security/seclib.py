@@ -230,20 +230,23 @@ class Devices:
         self.proc.wait(10)
 
 
-def attest_once(port, devices, tag, index, device_id, src, tries=5):
-    """Challenge, evidence, attest, as an honest device does: 429/503 are retried after Retry-After.
-    Returns (final response, number of retries)."""
+def attest_once(port, devices, tag, index, device_id, src, patience=30):
+    """Challenge, evidence, attest, as an honest device does: 429 and 503 are retried after their
+    Retry-After for up to `patience` seconds in all. Returns (final response, number of retries)."""
     retries = 0
+    deadline = time.time() + patience
 
     def call(*args, **kw):
         nonlocal retries
-        for _ in range(tries):
+        while True:
             r = request(port, *args, src=src, **kw)
             if r.status not in (429, 503):
                 return r
+            wait = int(r.headers.get("retry-after", "1") or 1)
+            if time.time() + wait > deadline:
+                return r
             retries += 1
-            time.sleep(min(5, int(r.headers.get("retry-after", "1"))))
-        return r
+            time.sleep(wait)
 
     r = call("POST", "/v1/challenge", json.dumps({"device_id": device_id}))
     if r.status != 200:
