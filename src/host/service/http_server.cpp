@@ -54,6 +54,7 @@ constexpr std::size_t base64_size(std::size_t n) { return (n + 2) / 3 * 4; }
 // {"evidence":""}, and room for whitespace and a small extra field. Raw tokens between 16 KiB and
 // this limit still reach the appraisal, which answers 413 token_too_large.
 constexpr std::size_t kAttestBodyLimit = base64_size(attest::kMaxTokenSize) + 1024;  // 22,872 bytes
+static_assert(kAttestBodyLimit == 22872, "docs/verifier-service.md and tests/security/attack_suite.py quote it");
 // {"device_id": "<up to 128 characters>"} is 144 bytes without whitespace.
 constexpr std::size_t kChallengeBodyLimit = 512;
 // Reads and unknown paths take no body; a little is tolerated so a stray one gets the route's answer.
