@@ -51,6 +51,16 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--max-batch", cfg.max_batch, "results signed together")->capture_default_str();
   cmd->add_option("--key-cache-mb", key_cache_mb, "memory for prepared device keys, MiB (0: off)")->capture_default_str();
   cmd->add_option("--max-connections", cfg.max_connections, "open connections")->capture_default_str();
+  cmd->add_option("--max-queued", cfg.max_queue, "requests waiting for a worker; beyond: 503")->capture_default_str();
+  cmd->add_option("--max-inflight-bytes", cfg.max_inflight_bytes, "request body bytes held, all clients; beyond: 503")
+      ->capture_default_str();
+  cmd->add_option("--max-inflight-bytes-per-source", cfg.max_inflight_bytes_per_source,
+                  "request body bytes held per client address; beyond: 429 (0: no per-address limit)")
+      ->capture_default_str();
+  cmd->add_option("--rate-per-source", cfg.rate_per_source, "requests per second per client address; beyond: 429 (0: off)")
+      ->capture_default_str();
+  cmd->add_option("--rate-burst", cfg.rate_burst, "requests a client address may send at once (0: twice the rate)")
+      ->capture_default_str();
   cmd->add_option("--port-file", port_file, "write the bound port to this file once listening");
   cmd->add_flag("--quiet", cfg.quiet, "no log lines");
   cmd->callback([] {

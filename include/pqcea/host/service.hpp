@@ -46,7 +46,13 @@ struct Config {
   std::size_t max_batch = 64;             // results signed together (one ML-DSA signature)
   std::size_t key_cache_bytes = 256u << 20;  // prepared device keys (ML-DSA-87: 68 KB each); 0 = off
   std::size_t max_connections = 10000;    // beyond: new connections are closed at once
-  std::size_t max_queue = 20000;          // attestations waiting; beyond: 503 overloaded
+  std::size_t max_queue = 20000;          // requests waiting for a worker; beyond: 503 overloaded
+  // Abuse limits, checked when a request's header is complete, before its body is read
+  // (http_server.cpp; docs/verifier-service.md "Limits and abuse").
+  std::size_t max_inflight_bytes = 64u << 20;             // bodies buffered or queued, all clients; beyond: 503
+  std::size_t max_inflight_bytes_per_source = 16u << 20;  // the same per client address; beyond: 429
+  double rate_per_source = 0;  // requests per second per client address (token bucket); 0 = off
+  double rate_burst = 0;       // the bucket's size; 0 = twice the rate (at least 1)
   std::chrono::milliseconds policy_poll{1000};  // how often a replica looks for a newer policy
   bool quiet = false;                     // no log lines on stderr
 };

@@ -1,15 +1,24 @@
-// The transport: HTTP/1.1 over TCP or TLS (OpenSSL via Boost.Asio ssl), Boost.Beast parsing with
-// a body limit, per-request deadlines and keep-alive. Requests are handed to the Api as plain
-// structs; the Api answers from any thread and the answer is written on the connection's strand.
+// The transport: HTTP/1.1 over TCP or TLS (OpenSSL via Boost.Asio ssl), Boost.Beast parsing,
+// per-request deadlines and keep-alive. Requests are handed to the Api as plain structs; the Api
+// answers from any thread and the answer is written on the connection's strand.
+//
+// Memory is bounded before it is spent: when a request's header is complete, and before any of its
+// body is buffered, it is admitted or refused (Admission below): the route's body limit (413), the
+// client address's request rate (429), the requests waiting for a worker (503), and the body bytes
+// held for unanswered requests, per client address (429) and in all (503). A refused request's
+// body is never read; its connection closes after the answer.
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include <utility>  // before Boost 1.74: its awaitable.hpp needs std::exchange
 
@@ -23,6 +32,7 @@
 #include "engine.hpp"
 #include "internal.hpp"
 #include "metrics.hpp"
+#include "pqcea/attest/claims.hpp"
 #include "pqcea/host/service.hpp"
 
 namespace pqcea::service {
@@ -37,11 +47,172 @@ using Clock = std::chrono::steady_clock;
 using detail::Api;
 using detail::Response;
 
+// ---- body limits per route ------------------------------------------------------------------
+constexpr std::size_t base64_size(std::size_t n) { return (n + 2) / 3 * 4; }
+// /v1/attest takes the token itself (application/cose) or {"evidence": "<base64>"} (api.cpp); the
+// JSON form is the larger: the base64 of the largest token the appraisal accepts, the 15 bytes of
+// {"evidence":""}, and room for whitespace and a small extra field. Raw tokens between 16 KiB and
+// this limit still reach the appraisal, which answers 413 token_too_large.
+constexpr std::size_t kAttestBodyLimit = base64_size(attest::kMaxTokenSize) + 1024;  // 22,872 bytes
+static_assert(kAttestBodyLimit == 22872, "docs/verifier-service.md and tests/security/attack_suite.py quote it");
+// {"device_id": "<up to 128 characters>"} is 144 bytes without whitespace.
+constexpr std::size_t kChallengeBodyLimit = 512;
+// Reads and unknown paths take no body; a little is tolerated so a stray one gets the route's answer.
+constexpr std::size_t kOtherBodyLimit = 1024;
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+// A connection's read buffer never grows beyond a full header and a little more: body bytes move
+// from it into the request's body, whose size the admission has accounted for.
+constexpr std::size_t kReadBufferLimit = kHeaderLimit + 4096;
+
+std::size_t body_limit_for(std::string_view path, const Config& cfg) {
+  if (path == "/v1/attest") return kAttestBodyLimit;
+  if (path == "/v1/challenge") return kChallengeBodyLimit;
+  if (path.substr(0, 10) == "/v1/admin/") return cfg.body_limit;  // policies and certificate chains
+  return kOtherBodyLimit;
+}
+
+// ---- admission: per-source rate and bytes held -----------------------------------------------
+// A client address: IPv4 as its IPv4-mapped IPv6 form, IPv6 by its /64 prefix (one host usually
+// owns a whole /64, so counting single addresses would let it multiply its share).
+using SourceKey = std::array<std::uint8_t, 16>;
+SourceKey source_of(const tcp::endpoint& ep) {
+  auto a = ep.address();
+  if (a.is_v4()) a = net::ip::make_address_v6(net::ip::v4_mapped, a.to_v4());
+  SourceKey k = a.to_v6().to_bytes();
+  if (!a.to_v6().is_v4_mapped()) std::fill(k.begin() + 8, k.end(), std::uint8_t{0});
+  return k;
+}
+struct SourceKeyHash {
+  std::size_t operator()(const SourceKey& k) const noexcept {
+    std::uint64_t h = 1469598103934665603ull;  // FNV-1a
+    for (std::uint8_t b : k) h = (h ^ b) * 1099511628211ull;
+    return static_cast<std::size_t>(h);
+  }
+};
+
+class Admission {
+ public:
+  enum class Refusal { none, rate, source_bytes, inflight_bytes };
+  // Body bytes held for one request, from its admission to its answer (or its connection's end).
+  class Reservation {
+   public:
+    Reservation(Admission* a, SourceKey k, std::size_t n, bool tracked) : a_(a), key_(k), bytes_(n), tracked_(tracked) {}
+    Reservation(Reservation&& o) noexcept : a_(std::exchange(o.a_, nullptr)), key_(o.key_), bytes_(o.bytes_), tracked_(o.tracked_) {}
+    Reservation(const Reservation&) = delete;
+    Reservation& operator=(const Reservation&) = delete;
+    Reservation& operator=(Reservation&&) = delete;
+    ~Reservation() {
+      if (a_ != nullptr) a_->release(key_, bytes_, tracked_);
+    }
+
+   private:
+    Admission* a_;
+    SourceKey key_;
+    std::size_t bytes_;
+    bool tracked_;
+  };
+
+  Admission(const Config& cfg, detail::Metrics& metrics)
+      : cfg_(cfg), metrics_(metrics),
+        burst_(cfg.rate_burst > 0 ? cfg.rate_burst : std::max(1.0, 2 * cfg.rate_per_source)) {}
+
+  // Takes one token from the source's bucket; false (and the seconds until the next token) if empty.
+  bool take_token(const SourceKey& k, unsigned& retry_after) {
+    if (cfg_.rate_per_source <= 0) return true;
+    std::lock_guard<std::mutex> lock(mu_);
+    const auto now = Clock::now();
+    Entry* e = entry(k, now);
+    if (e == nullptr) return true;  // table full: only the global limits apply (see entry())
+    refill(*e, now);
+    if (e->tokens >= 1) {
+      e->tokens -= 1;
+      return true;
+    }
+    retry_after = std::max(1u, static_cast<unsigned>(std::ceil((1 - e->tokens) / cfg_.rate_per_source)));
+    return false;
+  }
+
+  // Holds `bytes` for a request of source `k`, or says which limit it would exceed.
+  Refusal reserve(const SourceKey& k, std::size_t bytes, std::optional<Reservation>& out) {
+    if (bytes == 0) return Refusal::none;
+    std::lock_guard<std::mutex> lock(mu_);
+    if (total_ + bytes > cfg_.max_inflight_bytes) return Refusal::inflight_bytes;
+    Entry* e = cfg_.max_inflight_bytes_per_source ? entry(k, Clock::now()) : nullptr;
+    if (e != nullptr && e->bytes + bytes > cfg_.max_inflight_bytes_per_source) {
+      if (e->bytes == 0 && cfg_.rate_per_source <= 0) sources_.erase(k);  // created just now
+      return Refusal::source_bytes;
+    }
+    total_ += bytes;
+    if (e != nullptr) e->bytes += bytes;
+    metrics_.inflight_bytes = static_cast<std::int64_t>(total_);
+    out.emplace(this, k, bytes, e != nullptr);
+    return Refusal::none;
+  }
+
+ private:
+  struct Entry {
+    double tokens = 0;
+    Clock::time_point last;
+    std::size_t bytes = 0;
+  };
+  // Enough for every client of a large deployment; beyond, an attacker controls so many addresses
+  // that per-source limits no longer help and the global ones must (each entry is ~80 bytes).
+  static constexpr std::size_t kMaxSources = 1u << 16;
+
+  void refill(Entry& e, Clock::time_point now) const {
+    const double dt = std::chrono::duration<double>(now - e.last).count();
+    e.tokens = std::min(burst_, e.tokens + dt * cfg_.rate_per_source);
+    e.last = now;
+  }
+  bool idle(const Entry& e, Clock::time_point now) const {
+    if (e.bytes != 0) return false;
+    if (cfg_.rate_per_source <= 0) return true;
+    return e.tokens + std::chrono::duration<double>(now - e.last).count() * cfg_.rate_per_source >= burst_;
+  }
+  // The source's entry, created with a full bucket; null if the table is full of busy sources.
+  Entry* entry(const SourceKey& k, Clock::time_point now) {
+    auto it = sources_.find(k);
+    if (it != sources_.end()) return &it->second;
+    if (sources_.size() >= kMaxSources) {
+      // An idle entry (full bucket, nothing held) is the same as no entry: drop those, at most
+      // once a second so a flood of new addresses does not turn every request into a sweep.
+      if (now - last_sweep_ < std::chrono::seconds(1)) return nullptr;
+      last_sweep_ = now;
+      std::erase_if(sources_, [&](const auto& kv) { return idle(kv.second, now); });
+      if (sources_.size() >= kMaxSources) return nullptr;
+    }
+    Entry& e = sources_[k];
+    e.tokens = burst_;
+    e.last = now;
+    return &e;
+  }
+  void release(const SourceKey& k, std::size_t bytes, bool tracked) {
+    std::lock_guard<std::mutex> lock(mu_);
+    total_ -= bytes;
+    metrics_.inflight_bytes = static_cast<std::int64_t>(total_);
+    if (!tracked) return;
+    auto it = sources_.find(k);
+    if (it == sources_.end()) return;
+    it->second.bytes -= bytes;
+    if (idle(it->second, Clock::now())) sources_.erase(it);
+  }
+
+  const Config& cfg_;
+  detail::Metrics& metrics_;
+  const double burst_;
+  std::mutex mu_;
+  std::unordered_map<SourceKey, Entry, SourceKeyHash> sources_;
+  std::size_t total_ = 0;
+  Clock::time_point last_sweep_{};
+};
+
 struct Shared {
   Api& api;
   const Config& cfg;
   detail::Metrics& metrics;
+  Admission admission{cfg, metrics};
   std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> pending{0};  // requests handed to the Api and not answered yet
 };
 
 beast::tcp_stream& tcp_of(beast::tcp_stream& s) { return s; }
@@ -68,6 +239,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       : stream_(std::move(stream)), sh_(sh), timer_(tcp_of(stream_).get_executor()) {
     ++sh_.connections;
     ++sh_.metrics.open_connections;
+    beast::error_code ec;
+    const auto peer = tcp_of(stream_).socket().remote_endpoint(ec);
+    if (!ec) source_ = source_of(peer);
   }
   ~Session() {
     --sh_.connections;
@@ -93,10 +267,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void read_request() {
     parser_.emplace();
-    parser_->body_limit(sh_.cfg.body_limit);
-    parser_->header_limit(16 * 1024);
+    // Until the header says which route, the largest any route takes (a larger Content-Length is
+    // refused as soon as the header ends); admit() then narrows it to the route's limit.
+    route_limit_ = std::max({kAttestBodyLimit, kChallengeBodyLimit, kOtherBodyLimit, sh_.cfg.body_limit});
+    parser_->body_limit(route_limit_);
+    parser_->header_limit(kHeaderLimit);
     started_ = false;
     continued_ = false;
+    admitted_ = false;
     read_some();
   }
 
@@ -141,8 +319,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         return refuse(408, "request_timeout", "the request did not arrive in time");
       return close();  // idle keep-alive connection
     }
-    if (ec == http::error::body_limit)
-      return refuse(413, "body_too_large", "bodies are limited to " + std::to_string(sh_.cfg.body_limit) + " bytes");
+    if (ec == http::error::body_limit) return refuse_too_large();
     if (ec == http::error::header_limit) return refuse(431, "header_too_large", "headers are limited to 16 KiB");
     if (ec && ec.category() == http::make_error_code(http::error::bad_method).category())
       return refuse(400, "malformed_http", "not a valid HTTP/1.1 request: " + ec.message());
@@ -150,6 +327,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!started_) {
       started_ = true;
       deadline_ = Clock::now() + sh_.cfg.request_timeout;
+    }
+    // The header is complete and (the parser not being eager) no body byte has been parsed yet.
+    if (!admitted_ && parser_->is_header_done()) {
+      admitted_ = true;
+      if (!admit()) return;
     }
     if (!parser_->is_done()) {
       // A client waiting for "100 Continue" before it sends the body (curl does).
@@ -171,6 +353,50 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     dispatch_request();
   }
 
+  // Decides whether the request's body may be read; false if the request was refused (answered).
+  bool admit() {
+    const auto& msg = parser_->get();
+    const std::string_view target = sv(msg.target());
+    unsigned retry_after = 0;
+    if (!sh_.admission.take_token(source_, retry_after)) {
+      ++sh_.metrics.refused_rate;
+      refuse(429, "rate_limited", "too many requests from this address, retry later", retry_after);
+      return false;
+    }
+    route_limit_ = body_limit_for(target.substr(0, target.find('?')), sh_.cfg);
+    const auto length = parser_->content_length();
+    if (length && *length > route_limit_) {
+      refuse_too_large();
+      return false;
+    }
+    if (sh_.pending.load() >= sh_.cfg.max_queue) {
+      ++sh_.metrics.refused_queue_full;
+      refuse(503, "overloaded", "too many requests waiting, retry later", 1);
+      return false;
+    }
+    // A chunked body is held as it grows, up to the route's limit: reserve that.
+    const std::size_t bytes = length ? static_cast<std::size_t>(*length) : parser_->chunked() ? route_limit_ : 0;
+    switch (sh_.admission.reserve(source_, bytes, held_)) {
+      case Admission::Refusal::none:
+        break;
+      case Admission::Refusal::source_bytes:
+        ++sh_.metrics.refused_source_bytes;
+        refuse(429, "rate_limited", "too many request bytes in flight from this address, retry later", 1);
+        return false;
+      default:
+        ++sh_.metrics.refused_inflight_bytes;
+        refuse(503, "overloaded", "too many request bytes in flight, retry later", 1);
+        return false;
+    }
+    parser_->body_limit(route_limit_);  // chunked bodies: checked as they arrive
+    return true;
+  }
+
+  void refuse_too_large() {
+    ++sh_.metrics.refused_body_too_large;
+    refuse(413, "body_too_large", "this endpoint takes bodies of up to " + std::to_string(route_limit_) + " bytes");
+  }
+
   void dispatch_request() {
     auto& msg = parser_->get();
     detail::Request req;
@@ -182,7 +408,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     tcp_of(stream_).expires_never();  // appraisal time is bounded by the worker pool, not the socket
+    ++sh_.pending;
     sh_.api.handle(std::move(req), [self = this->shared_from_this()](Response res) {
+      --self->sh_.pending;
       net::post(tcp_of(self->stream_).get_executor(),
                 [self, res = std::move(res)]() mutable { self->write(std::move(res), false); });
     });
@@ -190,12 +418,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   // A request refused by the transport: answered with a JSON error, then the connection closes
   // (the rest of the request, if any, is not read).
-  void refuse(int status, std::string_view code, const std::string& message) {
+  void refuse(int status, std::string_view code, const std::string& message, unsigned retry_after = 0) {
     sh_.api.transport_error(status);
-    write(detail::json_error(status, code, message), true);
+    write(detail::json_error(status, code, message), true, retry_after);
   }
 
-  void write(Response r, bool close_after) {
+  void write(Response r, bool close_after, unsigned retry_after = 0) {
+    held_.reset();  // the request's body is gone: its bytes no longer count
     res_ = {};
     res_.version(version_);
     res_.result(static_cast<unsigned>(r.status));
@@ -203,6 +432,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res_.set(http::field::content_type, r.content_type);
     res_.set(http::field::cache_control, "no-store");
     if (!r.allow.empty()) res_.set(http::field::allow, r.allow);
+    // Overload and rate answers tell the client when to come back (RFC 9110 section 10.2.3).
+    if (retry_after == 0 && (r.status == 429 || r.status == 503)) retry_after = 1;
+    if (retry_after != 0) res_.set(http::field::retry_after, std::to_string(retry_after));
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !close_after);
     res_.prepare_payload();
@@ -231,15 +463,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   Stream stream_;
   Shared& sh_;
-  beast::flat_buffer buffer_;
+  SourceKey source_{};
+  beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
   net::steady_timer timer_;
   std::uint64_t timer_gen_ = 0;
   bool timed_out_ = false;
   Clock::time_point deadline_{};
-  bool started_ = false, continued_ = false, keep_alive_ = false;
+  bool started_ = false, continued_ = false, keep_alive_ = false, admitted_ = false;
   unsigned version_ = 11;
+  std::size_t route_limit_ = 0;
+  std::optional<Admission::Reservation> held_;
 };
 
 class Listener : public std::enable_shared_from_this<Listener> {

@@ -68,7 +68,17 @@ std::string Metrics::render() const {
     << "# HELP pqcea_open_connections Open client connections.\n# TYPE pqcea_open_connections gauge\n"
     << "pqcea_open_connections " << open_connections.load() << "\n"
     << "# HELP pqcea_attest_queue Attestations waiting for a worker.\n# TYPE pqcea_attest_queue gauge\n"
-    << "pqcea_attest_queue " << queued.load() << "\n";
+    << "pqcea_attest_queue " << queued.load() << "\n"
+    << "# HELP pqcea_http_rejected_total Requests refused before their body was read, by status and reason.\n"
+       "# TYPE pqcea_http_rejected_total counter\n"
+    << "pqcea_http_rejected_total{code=\"413\",reason=\"body_too_large\"} " << refused_body_too_large.load() << "\n"
+    << "pqcea_http_rejected_total{code=\"429\",reason=\"rate\"} " << refused_rate.load() << "\n"
+    << "pqcea_http_rejected_total{code=\"429\",reason=\"source_bytes\"} " << refused_source_bytes.load() << "\n"
+    << "pqcea_http_rejected_total{code=\"503\",reason=\"inflight_bytes\"} " << refused_inflight_bytes.load() << "\n"
+    << "pqcea_http_rejected_total{code=\"503\",reason=\"queue_full\"} " << refused_queue_full.load() << "\n"
+    << "# HELP pqcea_inflight_body_bytes Request body bytes held for requests not yet answered.\n"
+       "# TYPE pqcea_inflight_body_bytes gauge\n"
+    << "pqcea_inflight_body_bytes " << inflight_bytes.load() << "\n";
   // The standard process metric: on a shared machine, work per CPU-second is the figure that
   // does not depend on what else runs.
   rusage ru{};

@@ -22,6 +22,11 @@ class Metrics {
   void batch(std::size_t size);                // one signed batch of results
   std::atomic<std::int64_t> open_connections{0};
   std::atomic<std::int64_t> queued{0};
+  // Requests the transport refused at the end of their header, before reading the body
+  // (http_server.cpp), and the body bytes it holds for requests not yet answered.
+  std::atomic<std::uint64_t> refused_body_too_large{0}, refused_rate{0}, refused_source_bytes{0},
+      refused_inflight_bytes{0}, refused_queue_full{0};
+  std::atomic<std::int64_t> inflight_bytes{0};
   std::string render() const;
 
  private:
