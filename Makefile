@@ -1,9 +1,8 @@
 # The README's two commands: `make demo` and `make test`. Both install what is missing first.
 JOBS ?= $(shell nproc)
-CTEST_FLAGS ?= --output-on-failure -j $(JOBS)
 
-.PHONY: all bootstrap build build-host build-m33 build-m4 build-ct build-debug test test-host test-m33 test-ct \
-        test-debug test-long demo bench clean
+.PHONY: all bootstrap build build-host build-m33 build-m4 build-ct build-debug test test-host test-m33 test-m4 \
+        test-ct test-debug test-long demo bench clean
 
 all: build
 
@@ -33,25 +32,31 @@ build-debug: bootstrap
 	@cmake --preset host-debug >/dev/null
 	@cmake --build --preset host-debug -j $(JOBS)
 
-# The whole suite: host unit + vector tests, on-target tests under QEMU (M33 and M4), and the
-# valgrind constant-time check. Tests labelled "long" run only in `make test-long`.
-test: build-host build-m33 build-m4 build-ct
-	@scripts/run-tests
+# The whole suite: host unit + vector tests, on-target tests under QEMU (M33 and M4), the
+# valgrind constant-time check and the host suite again under ASan + UBSan (build-debug). Tests
+# labelled "long" run only in `make test-long`. Ends with "make test: N passed, N failed,
+# N skipped"; with CI=true a skipped test fails the run (docs/building.md, "The test suite").
+test: build-host build-m33 build-m4 build-ct build-debug
+	@JOBS=$(JOBS) scripts/run-tests
 
+# One suite each, counted and judged like `make test` (scripts/run-tests).
 test-host: build-host
-	cd build && ctest $(CTEST_FLAGS) -LE '^long$$'
+	@JOBS=$(JOBS) scripts/run-tests host
 
 test-m33: build-m33
-	cd build-m33 && ctest $(CTEST_FLAGS)
+	@JOBS=$(JOBS) scripts/run-tests m33
+
+test-m4: build-m4
+	@JOBS=$(JOBS) scripts/run-tests m4
 
 test-ct: build-ct
-	cd build-ct && ctest $(CTEST_FLAGS) -L '^ct$$'
+	@JOBS=$(JOBS) scripts/run-tests ct
 
 test-debug: build-debug
-	cd build-debug && ctest $(CTEST_FLAGS) -LE '^(long|ct)$$'
+	@JOBS=$(JOBS) scripts/run-tests asan
 
 test-long: build-host
-	cd build && ctest $(CTEST_FLAGS) -L '^long$$'
+	@JOBS=$(JOBS) scripts/run-tests long
 
 demo: build-host
 	build/bin/pqcea demo

@@ -4,15 +4,15 @@
 #   their key + their signature   -> our verify accepts; a flipped byte / other message rejected
 #   our key + our signature       -> their verify accepts
 #   our private key, their signer -> our verify accepts (the private-key encoding agrees)
-# Skips (exit 77) when node or the package is not installed: scripts/bootstrap installs it into
-# ${PQCEA_NODE_DIR:-$HOME/.cache/pqcea/node} when the npm registry is reachable.
+# Exit 77 (CTest "skipped"; a failure under CI=true, see scripts/run-tests) when node or the
+# package is missing: scripts/bootstrap installs both, the package pinned by tests/peers.
 set -u
 bin=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-nodedir=${PQCEA_NODE_DIR:-$HOME/.cache/pqcea/node}
-command -v node > /dev/null || { echo "SKIP: node not installed"; exit 77; }
-[ -d "$nodedir/node_modules/falcon-crypto" ] || { echo "SKIP: falcon-crypto not in $nodedir (run scripts/bootstrap)"; exit 77; }
-export NODE_PATH=$nodedir/node_modules
+peers=$("$here/../../scripts/peers-dir")
+command -v node > /dev/null || { echo "SKIP: node not installed (run scripts/bootstrap)"; exit 77; }
+[ -d "$peers/node_modules/falcon-crypto" ] || { echo "SKIP: falcon-crypto not in $peers (run scripts/bootstrap)"; exit 77; }
+export NODE_PATH=$peers/node_modules
 js() { node "$here/falcon_crypto_vectors.mjs" "$@"; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT

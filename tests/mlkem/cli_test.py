@@ -2,8 +2,8 @@
 """Tests `pqcea kem keygen|encaps|decaps` on raw files, for all three parameter sets.
 
 Usage: cli_test.py PQCEA_BINARY [VECTORS_DIR]
-Self-contained checks always run; when VECTORS_DIR holds the ACVP ML-KEM files, the CLI outputs
-are also compared byte for byte with official keyGen and encapsulation answers."""
+Self-contained checks always run; then the CLI outputs are compared byte for byte with official
+keyGen and encapsulation answers from VECTORS_DIR's ACVP ML-KEM files (exit 77 if they are absent)."""
 import json
 import os
 import subprocess
@@ -14,6 +14,7 @@ BIN = sys.argv[1]
 VECTORS = sys.argv[2] if len(sys.argv) > 2 else ""
 SIZES = {"ML-KEM-512": (800, 1632, 768), "ML-KEM-768": (1184, 2400, 1088), "ML-KEM-1024": (1568, 3168, 1568)}
 failures = []
+vectors_absent = False
 
 
 def run(*args, ok=True):
@@ -135,9 +136,13 @@ with tempfile.TemporaryDirectory() as tmp:
                 n += 1
         print(f"cross-checked {n} official ACVP answers")
     else:
-        print("note: vector folder absent; official-answer cross-check not run (self-contained checks ran)")
+        vectors_absent = True
 
 if failures:
     print(f"{len(failures)} check(s) failed")
     sys.exit(1)
+if vectors_absent:
+    # Half a test is not a pass: exit 77, counted as skipped (a failure under CI=true).
+    print("SKIP: vector folder absent; official-answer cross-check not run (self-contained checks passed)")
+    sys.exit(77)
 print("pqcea kem CLI: all checks passed")
