@@ -20,6 +20,9 @@ class Sha256Family {
   void update(const std::uint8_t* in, std::size_t n);
   void update(std::span<const std::uint8_t> in) { update(in.data(), in.size()); }
   void final(std::uint8_t* out);
+  // Bit-oriented messages (FIPS 180-4 allows any bit length; ACVP tests them): the message ends
+  // with the `nbits` (< 8) most significant bits of `last`, FIPS 180-4's big-endian bit order.
+  void final_bits(std::uint8_t last, unsigned nbits, std::uint8_t* out);
   static void hash(std::uint8_t* out, const std::uint8_t* in, std::size_t n) {
     Sha256Family h;
     h.update(in, n);
@@ -27,6 +30,8 @@ class Sha256Family {
   }
 
  private:
+  // Padding and output from the byte that follows the whole message bytes (it holds the pad's 1 bit).
+  void finish(std::uint8_t pad_byte, std::uint64_t bits, std::uint8_t* out);
   std::uint32_t h_[8];
   std::uint8_t buf_[64];
   std::uint64_t total_ = 0;
@@ -48,6 +53,8 @@ class Sha512Family {
   void update(const std::uint8_t* in, std::size_t n);
   void update(std::span<const std::uint8_t> in) { update(in.data(), in.size()); }
   void final(std::uint8_t* out);
+  // As Sha256Family::final_bits: the message ends with the top `nbits` (< 8) bits of `last`.
+  void final_bits(std::uint8_t last, unsigned nbits, std::uint8_t* out);
   static void hash(std::uint8_t* out, const std::uint8_t* in, std::size_t n) {
     Sha512Family h;
     h.update(in, n);
@@ -55,6 +62,7 @@ class Sha512Family {
   }
 
  private:
+  void finish(std::uint8_t pad_byte, std::uint64_t bits, std::uint8_t* out);  // as Sha256Family
   std::uint64_t h_[8];
   std::uint8_t buf_[128];
   std::uint64_t total_ = 0;  // bytes; messages beyond 2^61 bytes are out of scope

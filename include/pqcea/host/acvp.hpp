@@ -49,6 +49,7 @@ inline std::vector<std::uint8_t> bytes_field(const json& test, const char* name)
 }
 
 // Family runners (one file each under src/host/acvp/).
+void run_sha2(const json& vs, Tally& tally);
 void run_sha3(const json& vs, Tally& tally);
 void run_shake(const json& vs, Tally& tally);
 void run_mlkem(const json& vs, Tally& tally);

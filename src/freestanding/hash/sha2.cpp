@@ -125,6 +125,14 @@ void sha256_blocks(std::uint32_t st[8], const std::uint8_t* p, std::size_t nbloc
   sha256_blocks_portable(st, p, nblocks);
 }
 
+namespace {
+// The final partial byte: the top `nbits` bits of `last`, then the padding's 1 bit.
+std::uint8_t last_byte_with_pad(std::uint8_t last, unsigned nbits) {
+  const unsigned keep = (0xFF00u >> nbits) & 0xFFu;
+  return static_cast<std::uint8_t>((last & keep) | (0x80u >> nbits));
+}
+}  // namespace
+
 // ---- SHA-256 family -----------------------------------------------------------------------
 
 template <std::size_t D>
@@ -159,9 +167,19 @@ void Sha256Family<D>::update(const std::uint8_t* in, std::size_t n) {
 
 template <std::size_t D>
 void Sha256Family<D>::final(std::uint8_t* out) {
-  // FIPS 180-4 §5.1.1: append 1, zeros, 64-bit bit length.
-  const std::uint64_t bits = total_ * 8;
-  buf_[used_++] = 0x80;
+  finish(0x80, total_ * 8, out);
+}
+
+template <std::size_t D>
+void Sha256Family<D>::final_bits(std::uint8_t last, unsigned nbits, std::uint8_t* out) {
+  nbits &= 7u;
+  finish(last_byte_with_pad(last, nbits), total_ * 8 + nbits, out);
+}
+
+template <std::size_t D>
+void Sha256Family<D>::finish(std::uint8_t pad_byte, std::uint64_t bits, std::uint8_t* out) {
+  // FIPS 180-4 §5.1.1: the message bits, a 1 bit, zeros, 64-bit bit length.
+  buf_[used_++] = pad_byte;
   if (used_ > 56) {
     while (used_ < 64) buf_[used_++] = 0;
     sha256_blocks(h_, buf_, 1);
@@ -207,9 +225,19 @@ void Sha512Family<D, V>::update(const std::uint8_t* in, std::size_t n) {
 
 template <std::size_t D, int V>
 void Sha512Family<D, V>::final(std::uint8_t* out) {
-  // FIPS 180-4 §5.1.2: append 1, zeros, 128-bit bit length (high half zero here).
-  const std::uint64_t bits = total_ * 8;
-  buf_[used_++] = 0x80;
+  finish(0x80, total_ * 8, out);
+}
+
+template <std::size_t D, int V>
+void Sha512Family<D, V>::final_bits(std::uint8_t last, unsigned nbits, std::uint8_t* out) {
+  nbits &= 7u;
+  finish(last_byte_with_pad(last, nbits), total_ * 8 + nbits, out);
+}
+
+template <std::size_t D, int V>
+void Sha512Family<D, V>::finish(std::uint8_t pad_byte, std::uint64_t bits, std::uint8_t* out) {
+  // FIPS 180-4 §5.1.2: the message bits, a 1 bit, zeros, 128-bit bit length (high half zero here).
+  buf_[used_++] = pad_byte;
   if (used_ > 112) {
     while (used_ < 128) buf_[used_++] = 0;
     sha512_blocks(h_, buf_, 1);

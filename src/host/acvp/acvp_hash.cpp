@@ -1,9 +1,15 @@
-// ACVP runners for SHA-3 and SHAKE (FIPS 202): AFT, MCT, LDT, VOT.
+// ACVP runners for SHA-2 (FIPS 180-4) and SHA-3 / SHAKE (FIPS 202): AFT, MCT, LDT, VOT.
 // Bit-oriented inputs: the hex string is left-aligned, so the last len%8 bits are the high bits of
-// the final byte; Keccak absorbs bits LSB first, hence the shift (README of the vector folder).
+// the final byte; Keccak absorbs bits LSB first, hence the shift (README of the vector folder),
+// while SHA-2 takes them as they are (big-endian bit order).
+// PQCEA_HASH_BACKEND=portable reruns every vector with the native backends (SHA-NI) switched off.
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
+#include "pqcea/hash/backend.hpp"
 #include "pqcea/hash/keccak.hpp"
+#include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/acvp.hpp"
 
 namespace pqcea::acvp {
@@ -28,6 +34,93 @@ BitMessage bit_message(const json& test) {
   }
   m.whole = std::move(bytes);
   return m;
+}
+
+void use_backend_from_env() {
+  const char* backend = std::getenv("PQCEA_HASH_BACKEND");
+  hash::set_native_backends(backend == nullptr || std::string(backend) != "portable");
+}
+
+// LDT: the content repeated up to fullLength bits, streamed in 1 MiB chunks (the largest ACVP
+// message is 8 GiB). Same form for SHA-2 and SHA-3.
+template <class H, std::size_t D>
+void large_data_test(const json& g, const json& test, Tally& t) {
+  const auto& lm = test.at("largeMsg");
+  auto content = unhex(lm.at("content").get<std::string>());
+  std::uint64_t content_bits = lm.at("contentLength").get<std::uint64_t>();
+  std::uint64_t full_bits = lm.at("fullLength").get<std::uint64_t>();
+  if (lm.value("expansionTechnique", "") != "repeating" || content_bits % 8 != 0 || full_bits % 8 != 0 ||
+      content_bits == 0 || content_bits != content.size() * 8) {
+    t.fail(g, test, "unsupported LDT form");
+    return;
+  }
+  std::vector<std::uint8_t> chunk;
+  while (chunk.size() < (1u << 20)) chunk.insert(chunk.end(), content.begin(), content.end());
+  std::uint64_t remaining = full_bits / 8;
+  H h;
+  while (remaining > 0) {
+    std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, chunk.size()));
+    h.update(chunk.data(), n);
+    remaining -= n;
+  }
+  std::uint8_t md[D];
+  h.final(md);
+  t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "LDT digest mismatch");
+}
+
+// SHA-2 Monte Carlo (ACVP SHA specification). "standard": the seed is one digest and every
+// message is the last three digests. "alternate" (the seed is not one digest long): every message
+// is the last three digests cut to, or zero-padded up to, the seed's length.
+template <class H>
+void sha2_mct(const json& g, const json& test, Tally& t) {
+  auto seed = bytes_field(test, "msg");
+  if (test.at("len").get<std::size_t>() != seed.size() * 8) {
+    t.fail(g, test, "MCT seed not byte aligned");
+    return;
+  }
+  const bool alternate = g.value("mctVersion", "standard") == "alternate";
+  const std::size_t seed_len = seed.size();
+  std::vector<std::uint8_t> a, b, c, msg, md(H::digest_size);
+  bool ok = true;
+  for (const auto& r : test.at("resultsArray")) {
+    a = b = c = seed;
+    for (int i = 0; i < 1000; ++i) {
+      msg = a;
+      msg.insert(msg.end(), b.begin(), b.end());
+      msg.insert(msg.end(), c.begin(), c.end());
+      if (alternate) msg.resize(seed_len, 0);
+      H::hash(md.data(), msg.data(), msg.size());
+      a = std::move(b);
+      b = std::move(c);
+      c = md;
+    }
+    ok = ok && to_hex(md) == r.at("md").get<std::string>();
+    seed = md;
+  }
+  t.check(g, test, ok, "MCT chain mismatch");
+}
+
+template <class H>
+void sha2_group(const json& g, Tally& t) {
+  constexpr std::size_t D = H::digest_size;
+  const std::string type = g.value("testType", "");
+  if (type == "AFT") {
+    for (const auto& test : g.at("tests")) {
+      BitMessage m = bit_message(test);
+      H h;
+      h.update(m.whole.data(), m.whole.size());
+      std::uint8_t md[D];
+      // bit_message() keeps the partial byte's bits low (Keccak order); SHA-2 wants them high.
+      h.final_bits(static_cast<std::uint8_t>(m.last << ((8 - m.nbits) & 7u)), m.nbits, md);
+      t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "digest mismatch");
+    }
+  } else if (type == "MCT") {
+    for (const auto& test : g.at("tests")) sha2_mct<H>(g, test, t);
+  } else if (type == "LDT") {
+    for (const auto& test : g.at("tests")) large_data_test<H, D>(g, test, t);
+  } else {
+    t.unsupported_group(g, "test type " + type);
+  }
 }
 
 template <std::size_t D>
@@ -63,30 +156,7 @@ void sha3_group(const json& g, Tally& t) {
       t.check(g, test, ok, "MCT chain mismatch");
     }
   } else if (type == "LDT") {
-    for (const auto& test : g.at("tests")) {
-      const auto& lm = test.at("largeMsg");
-      auto content = unhex(lm.at("content").get<std::string>());
-      std::uint64_t content_bits = lm.at("contentLength").get<std::uint64_t>();
-      std::uint64_t full_bits = lm.at("fullLength").get<std::uint64_t>();
-      if (lm.value("expansionTechnique", "") != "repeating" || content_bits % 8 != 0 || full_bits % 8 != 0 ||
-          content_bits == 0 || content_bits != content.size() * 8) {
-        t.fail(g, test, "unsupported LDT form");
-        continue;
-      }
-      // Stream the repeated content in 1 MiB chunks.
-      std::vector<std::uint8_t> chunk;
-      while (chunk.size() < (1u << 20)) chunk.insert(chunk.end(), content.begin(), content.end());
-      std::uint64_t remaining = full_bits / 8;
-      H h;
-      while (remaining > 0) {
-        std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, chunk.size()));
-        h.update(chunk.data(), n);
-        remaining -= n;
-      }
-      std::uint8_t md[D];
-      h.final(md);
-      t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "LDT digest mismatch");
-    }
+    for (const auto& test : g.at("tests")) large_data_test<H, D>(g, test, t);
   } else {
     t.unsupported_group(g, "test type " + type);
   }
@@ -145,7 +215,22 @@ void shake_group(const json& g, Tally& t, bool left_aligned) {
 
 }  // namespace
 
+void run_sha2(const json& vs, Tally& t) {
+  use_backend_from_env();
+  const std::string alg = vs.at("algorithm").get<std::string>();
+  for (const auto& g : vs.at("testGroups")) {
+    if (alg == "SHA2-224") sha2_group<hash::Sha224>(g, t);
+    else if (alg == "SHA2-256") sha2_group<hash::Sha256>(g, t);
+    else if (alg == "SHA2-384") sha2_group<hash::Sha384>(g, t);
+    else if (alg == "SHA2-512") sha2_group<hash::Sha512>(g, t);
+    else if (alg == "SHA2-512/224") sha2_group<hash::Sha512_224>(g, t);
+    else if (alg == "SHA2-512/256") sha2_group<hash::Sha512_256>(g, t);
+    else t.unsupported_group(g, alg);
+  }
+}
+
 void run_sha3(const json& vs, Tally& t) {
+  use_backend_from_env();
   const std::string alg = vs.at("algorithm").get<std::string>();
   for (const auto& g : vs.at("testGroups")) {
     if (alg == "SHA3-224") sha3_group<28>(g, t);
@@ -157,6 +242,7 @@ void run_sha3(const json& vs, Tally& t) {
 }
 
 void run_shake(const json& vs, Tally& t) {
+  use_backend_from_env();
   const std::string alg = vs.at("algorithm").get<std::string>();
   for (const auto& g : vs.at("testGroups")) {
     const bool left_aligned = vs.value("revision", "") == "FIPS202";
