@@ -1,4 +1,5 @@
 // Byte encodings of the JSON bodies (RFC 4648 base64, lower-case hex) and JSON error bodies.
+#include <cctype>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -6,6 +7,16 @@
 #include "internal.hpp"
 
 namespace pqcea::service::detail {
+
+std::string media_type(std::string_view v) {
+  std::string s(v.substr(0, v.find(';')));
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+  s = s.substr(b);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
 
 Response json_error(int status, std::string_view code, std::string_view message) {
   Response r;
