@@ -65,4 +65,4 @@ bench: build-host
 	build/bin/pqcea-bench --benchmark_min_time=0.2
 
 clean:
-	rm -rf build build-debug build-ct build-m33 build-m4
+	rm -rf build build-debug build-ct build-m33 build-m4 build-fuzz

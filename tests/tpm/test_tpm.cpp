@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/tpm.hpp"
@@ -29,6 +31,26 @@ tpm::Digest digest_of(const char* s) {
 }
 
 }  // namespace
+
+// Regression (fuzz_tpm_quote): empty fields were handed to tss2-mu as null buffers, which logs an
+// ERROR line per call, so a client could fill the verifier's log. Needs no TPM.
+TEST(QuoteVerify, EmptyFieldsAreRejectedWithoutLogging) {
+  const std::vector<std::uint8_t> point(65, 0x04);
+  const std::vector<std::uint8_t> nonce(32, 0x01);
+  const tpm::PcrValues pcrs{};
+  tpm::Quote no_signature;
+  no_signature.attest = {0xFF, 0x54, 0x43, 0x47};
+  tpm::Quote no_attest;
+  no_attest.signature = {0x00, 0x18};
+  testing::internal::CaptureStderr();
+  const std::string a = tpm::verify_quote(point, no_signature, nonce, pcrs);
+  const std::string b = tpm::verify_quote(point, no_attest, nonce, pcrs);
+  const std::string c = tpm::verify_quote(point, tpm::Quote{}, nonce, pcrs);
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(a, "malformed TPM signature");
+  EXPECT_EQ(b, "malformed TPMS_ATTEST");
+  EXPECT_EQ(c, "malformed TPM signature");
+}
 
 TEST_F(TpmTest, ExtendFollowsTheHashChain) {
   tpm::PcrValues before = dev_->read_pcrs();

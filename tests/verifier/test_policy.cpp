@@ -50,6 +50,18 @@ TEST(Policy, RejectsMalformedDocuments) {
   EXPECT_THROW(parse_policy(with("\"allow_debug\": false", "\"allow_debug\": 0")), PolicyError);  // wrong type
 }
 
+// Regression (fuzz_policy, fuzz/corpus/fuzz_policy/crash-missing-digest): a missing required
+// member escaped as json::out_of_range instead of PolicyError.
+TEST(Policy, MissingMembersArePolicyErrors) {
+  const std::string head = R"({"version":1,"models":{"m":{"min_swversion":"1","firmware":{"1":{"components":{"c":)";
+  const std::string tail = "}}}}}}";
+  EXPECT_THROW(parse_policy(head + R"({"alg":"sha-256"})" + tail), PolicyError);  // no digest
+  EXPECT_THROW(parse_policy(R"({"version":1})"), PolicyError);                     // no models
+  EXPECT_THROW(parse_policy(R"({"version":1,"models":{"m":{"min_swversion":"1"}}})"), PolicyError);  // no firmware
+  EXPECT_THROW(parse_policy(R"({"version":1,"models":{"m":{"min_swversion":"1","firmware":{"1":{}}}}})"),
+               PolicyError);  // no components
+}
+
 TEST(Policy, SignatureIsCheckedBeforeUse) {
   bool called = false;
   auto accept = [&](std::span<const std::uint8_t> m, std::span<const std::uint8_t>) {

@@ -16,7 +16,7 @@ using Clock = std::chrono::steady_clock;
 Response json_ok(int status, const json& body) {
   Response r;
   r.status = status;
-  r.body = body.dump();
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);  // client strings may be bad UTF-8
   return r;
 }
 

@@ -1,4 +1,5 @@
 // Byte encodings of the JSON bodies (RFC 4648 base64, lower-case hex) and JSON error bodies.
+#include <cctype>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
@@ -7,10 +8,24 @@
 
 namespace pqcea::service::detail {
 
+std::string media_type(std::string_view v) {
+  std::string s(v.substr(0, v.find(';')));
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  std::size_t b = 0;
+  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
+  s = s.substr(b);
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 Response json_error(int status, std::string_view code, std::string_view message) {
   Response r;
   r.status = status;
-  r.body = nlohmann::json{{"error", code}, {"message", message}}.dump();
+  // Messages quote client bytes (paths, fields) that need not be UTF-8: replace bad sequences
+  // instead of letting dump() throw out of the request handler (found by fuzz_http_api: one
+  // request with a 0xFF in its path took the server down).
+  r.body = nlohmann::json{{"error", code}, {"message", message}}.dump(-1, ' ', false,
+                                                                     nlohmann::json::error_handler_t::replace);
   return r;
 }
 

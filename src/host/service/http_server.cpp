@@ -220,16 +220,6 @@ beast::tcp_stream& tcp_of(beast::ssl_stream<beast::tcp_stream>& s) { return s.ne
 
 std::string_view sv(beast::string_view v) { return {v.data(), v.size()}; }
 
-std::string media_type(std::string_view v) {
-  std::string s(v.substr(0, v.find(';')));
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  std::size_t b = 0;
-  while (b < s.size() && (s[b] == ' ' || s[b] == '\t')) ++b;
-  s = s.substr(b);
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
@@ -402,7 +392,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     detail::Request req;
     req.method = std::string(msg.method_string());
     req.target = std::string(msg.target());
-    req.content_type = media_type(sv(msg[http::field::content_type]));
+    req.content_type = detail::media_type(sv(msg[http::field::content_type]));
     req.authorization = std::string(sv(msg[http::field::authorization]));
     req.body = std::move(msg.body());
     keep_alive_ = msg.keep_alive();

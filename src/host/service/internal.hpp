@@ -32,6 +32,10 @@ struct Response {
 // Called exactly once per request, from any thread.
 using Reply = std::function<void(Response)>;
 
+// The media type of a Content-Type header value: parameters dropped, trimmed, lower case (what
+// Request::content_type holds; the transport and the HTTP fuzz target both build requests).
+std::string media_type(std::string_view header_value);
+
 Response json_error(int status, std::string_view code, std::string_view message);
 
 // Encodings used in the JSON bodies.

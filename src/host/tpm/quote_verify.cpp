@@ -63,6 +63,10 @@ bool ecdsa_verify(EVP_PKEY* key, std::span<const std::uint8_t> msg, const TPMS_S
 
 std::string verify_quote(std::span<const std::uint8_t> ak_point, const Quote& quote, std::span<const std::uint8_t> nonce,
                          const PcrValues& claimed) {
+  // tss2-mu writes an ERROR line to stderr for a null buffer (what an empty vector's data() is),
+  // so empty fields would let any client write to the verifier's log (found by fuzz_tpm_quote).
+  if (quote.signature.empty()) return "malformed TPM signature";
+  if (quote.attest.empty()) return "malformed TPMS_ATTEST";
   Pkey key = p256_public_key(ak_point);
   if (!key) return "attestation key is not a valid P-256 point";
 

@@ -36,6 +36,14 @@ std::size_t digest_size(const std::string& alg) {
   return 0;
 }
 
+// A required member. json::at would throw json::out_of_range, which callers do not expect from
+// a malformed document (the service answered 500; found by fuzz_policy).
+const json& member(const json& obj, const char* key, const std::string& where) {
+  auto it = obj.find(key);
+  if (it == obj.end()) throw PolicyError(where + ": missing '" + key + "'");
+  return *it;
+}
+
 template <typename T>
 T typed(const json& obj, const char* key, const std::string& where) {
   if (!obj.contains(key)) throw PolicyError(where + ": missing '" + key + "'");
@@ -82,7 +90,7 @@ Policy parse_policy(const std::string& text) {
   Policy p;
   p.version = typed<int>(doc, "version", "policy");
   if (p.version != 1) throw PolicyError("policy: unsupported version");
-  const json& models = doc.at("models");
+  const json& models = member(doc, "models", "policy");
   if (!models.is_object() || models.empty()) throw PolicyError("policy: 'models' must be a non-empty object");
   for (const auto& [name, m] : models.items()) {
     const std::string where = "models." + name;
@@ -92,20 +100,20 @@ Policy parse_policy(const std::string& text) {
     compare_versions(mp.min_swversion, mp.min_swversion);  // validates the form
     if (m.contains("allow_debug")) mp.allow_debug = typed<bool>(m, "allow_debug", where);
     if (m.contains("require_tpm")) mp.require_tpm = typed<bool>(m, "require_tpm", where);
-    const json& fw = m.at("firmware");
+    const json& fw = member(m, "firmware", where);
     if (!fw.is_object() || fw.empty()) throw PolicyError(where + ".firmware must be a non-empty object");
     for (const auto& [ver, ref] : fw.items()) {
       const std::string fw_where = where + ".firmware." + ver;
       compare_versions(ver, ver);
       only_fields(ref, {"components", "pcrs"}, fw_where);
       FirmwareReference fr;
-      const json& comps = ref.at("components");
+      const json& comps = member(ref, "components", fw_where);
       if (!comps.is_object() || comps.empty()) throw PolicyError(fw_where + ".components must be a non-empty object");
       for (const auto& [cname, c] : comps.items()) {
         only_fields(c, {"alg", "digest"}, fw_where + "." + cname);
         FirmwareReference::Digest d;
         d.alg = typed<std::string>(c, "alg", fw_where + "." + cname);
-        d.value = hex_bytes(c.at("digest"), fw_where + "." + cname + ".digest");
+        d.value = hex_bytes(member(c, "digest", fw_where + "." + cname), fw_where + "." + cname + ".digest");
         if (digest_size(d.alg) == 0 || d.value.size() != digest_size(d.alg))
           throw PolicyError(fw_where + "." + cname + ": unknown digest algorithm or wrong digest length");
         fr.components.emplace(cname, std::move(d));

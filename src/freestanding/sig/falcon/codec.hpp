@@ -85,7 +85,7 @@ template <class P>
   const std::size_t a = trim_i8_encode(sk.subspan(1, fg), f, P::fg_bits);
   const std::size_t b = trim_i8_encode(sk.subspan(1 + fg, fg), g, P::fg_bits);
   const std::size_t c = trim_i8_encode(sk.subspan(1 + 2 * fg, P::n), F, 8);
-  return (a == fg) & (b == fg) & (c == P::n) ? Status::ok : Status::invalid_argument;
+  return ((a == fg) & (b == fg) & (c == P::n)) ? Status::ok : Status::invalid_argument;
 }
 
 // Status::invalid_key on a wrong header or a forbidden value. G is not stored: the signer
@@ -98,7 +98,7 @@ template <class P>
   const std::size_t a = trim_i8_decode(f, sk.subspan(1, fg), P::fg_bits);
   const std::size_t b = trim_i8_decode(g, sk.subspan(1 + fg, fg), P::fg_bits);
   const std::size_t c = trim_i8_decode(F, sk.subspan(1 + 2 * fg, P::n), 8);
-  return (a == fg) & (b == fg) & (c == P::n) ? Status::ok : Status::invalid_key;
+  return ((a == fg) & (b == fg) & (c == P::n)) ? Status::ok : Status::invalid_key;
 }
 
 // header || nonce || compressed s2, zero-padded to sig_padded_bytes for Format::padded.
