@@ -489,7 +489,7 @@ TEST(Hss, CorruptOrForeignKeyFilesAreRefused) {
   const auto levels = parse_hss_levels("LMS_SHA256_M32_H5/LMOTS_SHA256_N32_W8");
   HssSigner::generate_from_seed(dir.file("k"), levels, pattern(32, 100), id16(pattern(16, 101)));
   EXPECT_THROW(HssSigner::generate_from_seed(dir.file("k"), levels, pattern(32, 100), id16(pattern(16, 101))),
-               StatefulError);  // never overwrites
+               pqcea::host::SecretFileExists);  // never overwrites without Replace::yes
   const auto good = read_all(dir.file("k"));
   for (std::size_t i = 0; i < good.size(); i += 7) {
     auto bad = good;
