@@ -190,22 +190,19 @@ TEST(SecretFile, AMissingFolderFailsCleanly) {
 
 // ---- read_secret_file ----------------------------------------------------------------------------
 
+std::string text_of(const SecretBytes& s) { return {s.span().begin(), s.span().end()}; }
+
 TEST(SecretFile, ReadsWithABound) {
   TempDir d;
   pqcea::host::write_secret_file(d.file("k"), bytes_of("0123456789"), Replace::no);
-  const SecretBytes s = pqcea::host::read_secret_file(d.file("k"), 10);
-  EXPECT_EQ(std::string(s.span().begin(), s.span().end()), "0123456789");
+  EXPECT_EQ(text_of(pqcea::host::read_secret_file(d.file("k"), 10)), "0123456789");
   EXPECT_THROW(pqcea::host::read_secret_file(d.file("k"), 9), pqcea::host::SecretFileError);
   EXPECT_THROW(pqcea::host::read_secret_file(d.file("missing"), 9), pqcea::host::SecretFileError);
   std::ofstream(d.file("empty")).flush();
   EXPECT_THROW(pqcea::host::read_secret_file(d.file("empty"), 9), pqcea::host::SecretFileError);
-}
-
-TEST(SecretFile, TextSecretsLoseTheirTrailingNewline) {
-  TempDir d;
+  // A text secret (a token, a hex seed) loses the newline an editor or `echo` added.
   pqcea::host::write_secret_file(d.file("t"), bytes_of("token\r\n"), Replace::no);
-  const SecretBytes t = pqcea::host::read_secret_text(d.file("t"), 5);
-  EXPECT_EQ(std::string(t.span().begin(), t.span().end()), "token");
+  EXPECT_EQ(text_of(pqcea::host::read_secret_text(d.file("t"), 5)), "token");
   EXPECT_THROW(pqcea::host::read_secret_text(d.file("t"), 4), pqcea::host::SecretFileError);
 }
 

@@ -11,6 +11,7 @@
 
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/stateful.hpp"
 #include "pqcea/lms.hpp"
 
@@ -20,20 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::uint8_t> hex(const std::string& s) {
-  std::vector<std::uint8_t> v;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) v.push_back(static_cast<std::uint8_t>(std::stoul(s.substr(i, 2), nullptr, 16)));
-  return v;
-}
-std::string to_hex(std::span<const std::uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto x : b) {
-    s += d[x >> 4];
-    s += d[x & 15];
-  }
-  return s;
-}
+std::vector<std::uint8_t> hex(const std::string& s) { return host::hex_decode_or_throw(s, "test vector"); }
+std::string to_hex(std::span<const std::uint8_t> b) { return host::hex_encode(b); }
 std::string sha256_hex(std::span<const std::uint8_t> b) {
   std::uint8_t d[32];
   hash::Sha256::hash(d, b.data(), b.size());

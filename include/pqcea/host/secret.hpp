@@ -13,6 +13,8 @@ namespace pqcea::host {
 // reallocates (a growing std::vector leaves unwiped copies of earlier contents on the heap).
 // Not copyable (a copy is a second place to forget); movable, and the moved-from object is left
 // empty. Wiped with the core secure_wipe on destruction and before any move-assignment overwrite.
+// The buffer comes from operator new[], so it is aligned for any fundamental type (the Falcon
+// workspaces held in a SecretBytes need 8-byte alignment).
 class SecretBytes {
  public:
   SecretBytes() = default;
