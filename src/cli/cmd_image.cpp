@@ -1,7 +1,7 @@
 // `pqcea image`: signed firmware images for the secure bootloader (docs/secure-boot.md), like
 // MCUboot's imgtool.
 //
-//   pqcea image keygen [--alg ALG] --out KEY [--pub KEY.pub] [--seed-hex HEX]
+//   pqcea image keygen [--alg ALG] --out KEY [--pub KEY.pub] [--seed-file FILE|-] [--force]
 //   pqcea image sign --key KEY [--alg ALG] --version 1.2.3[+B] --counter C [--load-address A]
 //                    [--digest sha-256|sha3-256] [--pad-to N] in.bin out.img
 //   pqcea image verify (--pub KEY.pub | --key KEY | --key-id HEX) [--counter C] img
@@ -17,9 +17,7 @@
 // placed at the load address it names.
 #include <array>
 #include <cstdio>
-#include <iomanip>
 #include <iostream>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -28,39 +26,17 @@
 #include "pqcea/boot/bootloader.hpp"
 #include "pqcea/boot/image.hpp"
 #include "pqcea/boot/manifest.hpp"
-#include "pqcea/core/secret.hpp"
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/host/boot_image.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/stateful.hpp"
 
 namespace pqcea::cli {
 namespace {
 
-
 // The execution region of the QEMU mps2-an505 reference board (firmware/board/mps2-an505/boot.cmake).
 constexpr std::uint32_t kDefaultLoadAddress = 0x10300000;
-
-std::string hex(std::span<const std::uint8_t> b) {
-  std::ostringstream os;
-  for (auto x : b) os << std::hex << std::setw(2) << std::setfill('0') << static_cast<unsigned>(x);
-  return os.str();
-}
-
-std::vector<std::uint8_t> from_hex(const std::string& s, const char* what) {
-  if (s.size() % 2 != 0) throw std::runtime_error(std::string(what) + ": odd number of hex digits");
-  std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i < s.size(); i += 2) {
-    auto nib = [&](char c) -> int {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      throw std::runtime_error(std::string(what) + ": not hex");
-    };
-    out.push_back(static_cast<std::uint8_t>(nib(s[i]) << 4 | nib(s[i + 1])));
-  }
-  return out;
-}
 
 boot::KeyId key_id_of(std::span<const std::uint8_t> pk) {
   boot::KeyId id;
@@ -108,108 +84,145 @@ const char* digest_name(std::uint16_t alg) { return alg == boot::kDigestSha3_256
 
 }  // namespace
 
-void add_image(CLI::App& app) {
-  auto* image = app.add_subcommand(
-      "image", "Signed firmware images for the secure bootloader (ML-DSA-87, SLH-DSA, HSS/LMS)");
-  image->require_subcommand(1);
-  static std::string key_path, pub_path, out_path, in_path, seed_hex, version, digest = "sha-256", key_id_hex, alg;
-  static std::uint32_t counter = 0, load_address = kDefaultLoadAddress, min_counter = 0;
-  static std::size_t pad_to = 0;
-  static bool json = false;
+namespace {
 
+// The options of every `image` subcommand (CLI11 binds to them; one set per process run).
+struct ImageOptions {
+  std::string key_path, pub_path, out_path, in_path, seed_file, version, digest = "sha-256", key_id_hex, alg;
+  std::uint32_t counter = 0, load_address = kDefaultLoadAddress, min_counter = 0;
+  std::size_t pad_to = 0;
+  bool json = false, force = false;
+};
+
+// --seed-file: the 32-byte ML-DSA-87 seed, raw or as 64 hex digits (a trailing newline allowed),
+// from a file or "-" (standard input) so that it never appears on the command line.
+host::SecretBytes read_seed_file(const std::string& path) {
+  constexpr std::size_t kSeed = 32, kMaxText = 2 * kSeed + 2;  // hex digits and "\r\n"
+  host::SecretBytes raw = host::read_secret_file(path, kMaxText);
+  if (raw.size() == kSeed) return raw;
+  std::size_t n = raw.size();
+  while (n > 0 && (raw.data()[n - 1] == '\n' || raw.data()[n - 1] == '\r')) --n;
+  host::SecretBytes seed(kSeed);
+  if (!host::hex_decode_into(std::string_view(reinterpret_cast<const char*>(raw.data()), n), seed.span()))
+    throw std::runtime_error("--seed-file: 32 raw bytes or 64 hex digits expected");
+  return seed;
+}
+
+void add_keygen(CLI::App* image, ImageOptions& o) {
   auto* keygen = image->add_subcommand("keygen", "Generate an image signing key");
-  keygen->add_option("--alg", alg,
+  keygen->add_option("--alg", o.alg,
                      "ML-DSA-87 (default), SLH-DSA-SHA2-128s (or any SLH-DSA set), HSS-LMS, or HSS levels "
                      "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]");
-  keygen->add_option("--out", out_path, "output: the private key file (keep it secret)")->required();
-  keygen->add_option("--pub", pub_path, "output: the public key");
-  keygen->add_option("--seed-hex", seed_hex, "ML-DSA-87: use this seed (64 hex digits) instead of a random one");
-  keygen->callback([] {
-    const auto choice = host::boot_image::parse_algorithm(alg.empty() ? "ML-DSA-87" : alg);
-    std::vector<std::uint8_t> seed;
-    if (!seed_hex.empty()) {
-      seed = from_hex(seed_hex, "--seed-hex");
-      if (seed.size() != 32) throw std::runtime_error("--seed-hex: 32 bytes (64 hex digits) expected");
-    }
-    const auto pk = host::boot_image::keygen(choice, out_path, host::system_rng(), seed);
-    secure_wipe(seed.data(), seed.size());
-    if (!pub_path.empty()) write_file(pub_path, pk.data(), pk.size());
+  keygen->add_option("--out", o.out_path, "output: the private key file (mode 0600, keep it secret)")->required();
+  keygen->add_option("--pub", o.pub_path, "output: the public key");
+  keygen->add_option("--seed-file", o.seed_file,
+                     "ML-DSA-87: use the seed in this file (32 bytes or 64 hex digits; \"-\": standard input)");
+  add_force_flag(keygen, o.force);
+  keygen->callback([&o] {
+    const auto choice = host::boot_image::parse_algorithm(o.alg.empty() ? "ML-DSA-87" : o.alg);
+    refuse_existing({o.out_path}, o.force);
+    const host::SecretBytes seed = o.seed_file.empty() ? host::SecretBytes() : read_seed_file(o.seed_file);
+    const auto pk = host::boot_image::keygen(choice, o.out_path, host::system_rng(), seed.span(),
+                                             o.force ? host::Replace::yes : host::Replace::no);
+    if (!o.pub_path.empty()) write_file(o.pub_path, pk.data(), pk.size());
     std::cout << choice.alg->name << (choice.hss_levels.empty() ? "" : " " + choice.hss_levels)
-              << " key, key id (SHA-256 of the public key): " << hex(key_id_of(pk)) << "\n";
+              << " key, key id (SHA-256 of the public key): " << host::hex_encode(key_id_of(pk)) << "\n";
   });
+}
 
+// The payload as it is signed: read, padded with 0xFF to --pad-to, within the format's bound.
+std::vector<std::uint8_t> payload_to_sign(const ImageOptions& o) {
+  auto payload = read_file(o.in_path);
+  if (o.pad_to != 0) {
+    if (o.pad_to < payload.size())
+      throw std::runtime_error("--pad-to " + std::to_string(o.pad_to) + " is below the payload size " +
+                               std::to_string(payload.size()));
+    payload.resize(o.pad_to, 0xFF);
+  }
+  if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
+  return payload;
+}
+
+void add_sign(CLI::App* image, ImageOptions& o) {
   auto* sign = image->add_subcommand("sign", "Build a signed image from a raw binary payload");
-  sign->add_option("--key", key_path, "signing key file (from `pqcea image keygen`)")->required();
-  sign->add_option("--alg", alg, "expected algorithm of the key (the key file names it)");
-  sign->add_option("--version", version, "image version MAJOR.MINOR.PATCH[+BUILD]")->required();
-  sign->add_option("--counter", counter, "security counter (anti-rollback), 0..65535")->required();
-  sign->add_option("--load-address", load_address, "where the bootloader copies and runs the payload")
+  sign->add_option("--key", o.key_path, "signing key file (from `pqcea image keygen`)")->required();
+  sign->add_option("--alg", o.alg, "expected algorithm of the key (the key file names it)");
+  sign->add_option("--version", o.version, "image version MAJOR.MINOR.PATCH[+BUILD]")->required();
+  sign->add_option("--counter", o.counter, "security counter (anti-rollback), 0..65535")->required();
+  sign->add_option("--load-address", o.load_address, "where the bootloader copies and runs the payload")
       ->default_str("0x10300000");
-  sign->add_option("--digest", digest, "payload digest")->check(CLI::IsMember({"sha-256", "sha3-256"}));
-  sign->add_option("--pad-to", pad_to, "pad the payload with 0xFF up to this many bytes");
-  sign->add_option("in", in_path, "payload (raw binary, e.g. objcopy -O binary)")->required();
-  sign->add_option("out", out_path, "signed image")->required();
-  sign->callback([] {
-    if (!alg.empty()) {
-      const auto want = host::boot_image::parse_algorithm(alg);
-      const auto have = host::boot_image::load_key(key_path);
+  sign->add_option("--digest", o.digest, "payload digest")->check(CLI::IsMember({"sha-256", "sha3-256"}));
+  sign->add_option("--pad-to", o.pad_to, "pad the payload with 0xFF up to this many bytes");
+  sign->add_option("in", o.in_path, "payload (raw binary, e.g. objcopy -O binary)")->required();
+  sign->add_option("out", o.out_path, "signed image")->required();
+  sign->callback([&o] {
+    if (!o.alg.empty()) {
+      const auto want = host::boot_image::parse_algorithm(o.alg);
+      const auto have = host::boot_image::load_key(o.key_path);
       if (want.alg != have.alg)
-        throw std::runtime_error(key_path + " is a " + have.alg->name + " key, not " + want.alg->name);
+        throw std::runtime_error(o.key_path + " is a " + have.alg->name + " key, not " + want.alg->name);
     }
-    auto payload = read_file(in_path);
-    if (pad_to != 0) {
-      if (pad_to < payload.size())
-        throw std::runtime_error("--pad-to " + std::to_string(pad_to) + " is below the payload size " +
-                                 std::to_string(payload.size()));
-      payload.resize(pad_to, 0xFF);
-    }
-    if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
+    const auto payload = payload_to_sign(o);
     boot::ImageParams p;
-    p.load_address = load_address;
-    p.version = parse_version(version);
-    p.security_counter = counter;
-    p.digest_alg = digest == "sha3-256" ? boot::kDigestSha3_256 : boot::kDigestSha256;
+    p.load_address = o.load_address;
+    p.version = parse_version(o.version);
+    p.security_counter = o.counter;
+    p.digest_alg = o.digest == "sha3-256" ? boot::kDigestSha3_256 : boot::kDigestSha256;
     std::vector<std::uint8_t> out;
     try {
-      out = host::boot_image::sign_image(key_path, p, payload);
+      out = host::boot_image::sign_image(o.key_path, p, payload);
     } catch (const host::stateful::KeyExhausted& e) {
       // As `pqcea sig sign`: exit status 3, the key can never sign again.
-      std::cerr << "image sign: " << key_path << ": " << e.what() << "\n";
+      std::cerr << "image sign: " << o.key_path << ": " << e.what() << "\n";
       throw CLI::RuntimeError(3);
     }
     boot::Manifest m;
     if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
-    write_file(out_path, out.data(), out.size());
-    std::cout << out_path << ": " << out.size() << " bytes, payload " << payload.size() << " bytes, "
+    write_file(o.out_path, out.data(), out.size());
+    std::cout << o.out_path << ": " << out.size() << " bytes, payload " << payload.size() << " bytes, "
               << sig_alg_name(m.sig_alg) << " signature " << m.signature_size << " bytes, version "
-              << version_string(p.version) << ", security counter " << counter << "\n";
+              << version_string(p.version) << ", security counter " << o.counter << "\n";
   });
+}
 
+// The key id `image verify` trusts, from whichever of --pub, --key, --key-id was given.
+boot::KeyId trusted_key_id(const ImageOptions& o) {
+  boot::KeyId trusted{};
+  if (!o.pub_path.empty()) {
+    const auto pk = read_file(o.pub_path);
+    if (pk.empty() || pk.size() > boot::kMaxPublicKeyBytes)
+      throw std::runtime_error(o.pub_path + ": not a public key of an image algorithm");
+    return key_id_of(pk);
+  }
+  if (!o.key_path.empty()) return key_id_of(host::boot_image::load_key(o.key_path).public_key);
+  if (o.key_id_hex.empty()) throw std::runtime_error("image verify: give --pub, --key or --key-id");
+  const auto id = host::hex_decode_or_throw(o.key_id_hex, "--key-id");
+  if (id.size() != trusted.size()) throw std::runtime_error("--key-id: 32 bytes expected");
+  std::copy(id.begin(), id.end(), trusted.begin());
+  return trusted;
+}
+
+// Why the bootloader refused an image, in words.
+std::string rejection_text(const boot::Rejection& why) {
+  std::string reason = boot::to_string(why.reason);
+  if (why.reason == boot::Reject::manifest) reason += std::string(": ") + boot::to_string(why.manifest_error);
+  if (why.reason == boot::Reject::rollback)
+    reason += ": image " + std::to_string(why.image_counter) + " < stored " + std::to_string(why.stored_counter);
+  return reason;
+}
+
+void add_verify(CLI::App* image, ImageOptions& o) {
   auto* verify = image->add_subcommand("verify", "Check an image as the bootloader does");
-  auto* o_pub = verify->add_option("--pub", pub_path, "trusted public key");
-  auto* o_key = verify->add_option("--key", key_path, "trusted key, given by its seed");
-  auto* o_id = verify->add_option("--key-id", key_id_hex, "trusted key id (64 hex digits, as in OTP)");
+  auto* o_pub = verify->add_option("--pub", o.pub_path, "trusted public key");
+  auto* o_key = verify->add_option("--key", o.key_path, "trusted key, given by its private key file");
+  auto* o_id = verify->add_option("--key-id", o.key_id_hex, "trusted key id (64 hex digits, as in OTP)");
   o_pub->excludes(o_key, o_id);
   o_key->excludes(o_id);
-  verify->add_option("--counter", min_counter, "the device's stored security counter");
-  verify->add_option("image", in_path, "signed image")->required();
-  verify->callback([] {
-    boot::KeyId trusted{};
-    if (!pub_path.empty()) {
-      const auto pk = read_file(pub_path);
-      if (pk.empty() || pk.size() > boot::kMaxPublicKeyBytes)
-        throw std::runtime_error(pub_path + ": not a public key of an image algorithm");
-      trusted = key_id_of(pk);
-    } else if (!key_path.empty()) {
-      trusted = key_id_of(host::boot_image::load_key(key_path).public_key);
-    } else if (!key_id_hex.empty()) {
-      const auto id = from_hex(key_id_hex, "--key-id");
-      if (id.size() != trusted.size()) throw std::runtime_error("--key-id: 32 bytes expected");
-      std::copy(id.begin(), id.end(), trusted.begin());
-    } else {
-      throw std::runtime_error("image verify: give --pub, --key or --key-id");
-    }
-    const auto img = read_file(in_path);
+  verify->add_option("--counter", o.min_counter, "the device's stored security counter");
+  verify->add_option("image", o.in_path, "signed image")->required();
+  verify->callback([&o] {
+    const boot::KeyId trusted = trusted_key_id(o);
+    const auto img = read_file(o.in_path);
     boot::MemoryArea area(img);
     // The payload goes to the load address the manifest names (if it parses; the validation
     // reports the manifest error otherwise).
@@ -220,7 +233,7 @@ void add_image(CLI::App& app) {
       // A file is exactly one image: a cut or an extended file is named as such (in a flash slot
       // the bootloader sees the same cut as a missing end marker).
       if (img.size() != boot::image_size(m)) {
-        std::cout << in_path << ": REJECTED: file has " << img.size() << " bytes, the manifest describes an image of "
+        std::cout << o.in_path << ": REJECTED: file has " << img.size() << " bytes, the manifest describes an image of "
                   << boot::image_size(m) << (img.size() < boot::image_size(m) ? " (truncated)" : " (trailing bytes)")
                   << "\n";
         throw CLI::RuntimeError(1);
@@ -233,61 +246,78 @@ void add_image(CLI::App& app) {
     boot::ValidatedImage out;
     boot::Rejection why;
     boot::fih::FlowCounter flow;
-    const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), min_counter,
+    const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), o.min_counter,
                                         boot::ExecRegion{base, exec}, ws, out, why, flow, mldsa::Memory::fast,
                                         boot::all_verifiers());
     if (v != boot::Verdict::accept || flow.value() != boot::flow::kImageValid) {
-      std::string reason = boot::to_string(why.reason);
-      if (why.reason == boot::Reject::manifest) reason += std::string(": ") + boot::to_string(why.manifest_error);
-      if (why.reason == boot::Reject::rollback)
-        reason += ": image " + std::to_string(why.image_counter) + " < stored " + std::to_string(why.stored_counter);
-      std::cout << in_path << ": REJECTED: " << reason << "\n";
+      std::cout << o.in_path << ": REJECTED: " << rejection_text(why) << "\n";
       throw CLI::RuntimeError(1);
     }
-    std::cout << in_path << ": OK: " << sig_alg_name(out.manifest.sig_alg) << " signature by key "
-              << hex(out.manifest.key_id) << ", version "
-              << version_string(out.manifest.version) << ", security counter " << out.manifest.security_counter
-              << ", " << digest_name(out.manifest.digest_alg) << " " << hex(out.manifest.digest) << "\n";
+    std::cout << o.in_path << ": OK: " << sig_alg_name(out.manifest.sig_alg) << " signature by key "
+              << host::hex_encode(out.manifest.key_id) << ", version " << version_string(out.manifest.version)
+              << ", security counter " << out.manifest.security_counter << ", " << digest_name(out.manifest.digest_alg)
+              << " " << host::hex_encode(out.manifest.digest) << "\n";
   });
+}
 
+void print_manifest_json(const boot::Manifest& m, std::span<const std::uint8_t> manifest_hash, std::size_t file_size) {
+  std::cout << "{\"format_version\": " << m.format_version << ", \"sig_alg\": \"" << sig_alg_name(m.sig_alg)
+            << "\", \"sig_alg_id\": " << m.sig_alg << ", \"public_key_size\": " << m.public_key_size
+            << ", \"signature_size\": " << m.signature_size << ", \"payload_size\": " << m.payload_size
+            << ", \"load_address\": " << m.load_address << ", \"version\": \"" << version_string(m.version)
+            << "\", \"security_counter\": " << m.security_counter << ", \"digest_alg\": \""
+            << digest_name(m.digest_alg) << "\", \"digest\": \"" << host::hex_encode(m.digest) << "\", \"key_id\": \""
+            << host::hex_encode(m.key_id) << "\", \"manifest_sha3_256\": \"" << host::hex_encode(manifest_hash)
+            << "\", \"image_size\": " << boot::image_size(m) << ", \"file_size\": " << file_size << "}\n";
+}
+
+void print_manifest_text(const boot::Manifest& m, std::span<const std::uint8_t> manifest_hash, bool complete) {
+  char load[16];
+  std::snprintf(load, sizeof load, "0x%08x", m.load_address);
+  std::cout << "format version    " << m.format_version << "\n"
+            << "payload size      " << m.payload_size << "\n"
+            << "load address      " << load << "\n"
+            << "version           " << version_string(m.version) << "\n"
+            << "security counter  " << m.security_counter << "\n"
+            << "digest            " << digest_name(m.digest_alg) << " " << host::hex_encode(m.digest) << "\n"
+            << "signer key id     " << host::hex_encode(m.key_id) << "\n"
+            << "signature         " << sig_alg_name(m.sig_alg) << " (COSE alg " << m.sig_alg << "), public key "
+            << m.public_key_size << " bytes, signature " << m.signature_size << " bytes, over the manifest (SHA3-256 "
+            << host::hex_encode(manifest_hash) << ")\n"
+            << "image size        " << boot::image_size(m) << (complete ? "" : "  (file size differs!)") << "\n";
+}
+
+void add_inspect(CLI::App* image, ImageOptions& o) {
   auto* inspect = image->add_subcommand("inspect", "Show the manifest of an image (no verification)");
   inspect->alias("info");
-  inspect->add_flag("--json", json, "JSON output");
-  inspect->add_option("image", in_path, "signed image")->required();
-  inspect->callback([] {
-    const auto img = read_file(in_path);
+  inspect->add_flag("--json", o.json, "JSON output");
+  inspect->add_option("image", o.in_path, "signed image")->required();
+  inspect->callback([&o] {
+    const auto img = read_file(o.in_path);
     boot::Manifest m;
     boot::ManifestError err;
     if (boot::parse_manifest(img, m, &err) != Status::ok)
-      throw std::runtime_error(in_path + ": malformed manifest: " + boot::to_string(err));
-    const bool complete = img.size() == boot::image_size(m);
+      throw std::runtime_error(o.in_path + ": malformed manifest: " + boot::to_string(err));
     std::array<std::uint8_t, 32> manifest_hash;
     hash::Sha3_256::hash(manifest_hash.data(), img.data(), boot::kManifestSize);
-    if (json) {
-      std::cout << "{\"format_version\": " << m.format_version << ", \"sig_alg\": \"" << sig_alg_name(m.sig_alg)
-                << "\", \"sig_alg_id\": " << m.sig_alg << ", \"public_key_size\": " << m.public_key_size
-                << ", \"signature_size\": " << m.signature_size << ", \"payload_size\": " << m.payload_size
-                << ", \"load_address\": " << m.load_address << ", \"version\": \"" << version_string(m.version)
-                << "\", \"security_counter\": " << m.security_counter << ", \"digest_alg\": \""
-                << digest_name(m.digest_alg) << "\", \"digest\": \"" << hex(m.digest) << "\", \"key_id\": \""
-                << hex(m.key_id) << "\", \"manifest_sha3_256\": \"" << hex(manifest_hash)
-                << "\", \"image_size\": " << boot::image_size(m) << ", \"file_size\": " << img.size() << "}\n";
-      return;
-    }
-    char load[16];
-    std::snprintf(load, sizeof load, "0x%08x", m.load_address);
-    std::cout << "format version    " << m.format_version << "\n"
-              << "payload size      " << m.payload_size << "\n"
-              << "load address      " << load << "\n"
-              << "version           " << version_string(m.version) << "\n"
-              << "security counter  " << m.security_counter << "\n"
-              << "digest            " << digest_name(m.digest_alg) << " " << hex(m.digest) << "\n"
-              << "signer key id     " << hex(m.key_id) << "\n"
-              << "signature         " << sig_alg_name(m.sig_alg) << " (COSE alg " << m.sig_alg << "), public key "
-              << m.public_key_size << " bytes, signature " << m.signature_size
-              << " bytes, over the manifest (SHA3-256 " << hex(manifest_hash) << ")\n"
-              << "image size        " << boot::image_size(m) << (complete ? "" : "  (file size differs!)") << "\n";
+    if (o.json)
+      print_manifest_json(m, manifest_hash, img.size());
+    else
+      print_manifest_text(m, manifest_hash, img.size() == boot::image_size(m));
   });
+}
+
+}  // namespace
+
+void add_image(CLI::App& app) {
+  auto* image = app.add_subcommand(
+      "image", "Signed firmware images for the secure bootloader (ML-DSA-87, SLH-DSA, HSS/LMS)");
+  image->require_subcommand(1);
+  static ImageOptions options;
+  add_keygen(image, options);
+  add_sign(image, options);
+  add_verify(image, options);
+  add_inspect(image, options);
 }
 
 }  // namespace pqcea::cli

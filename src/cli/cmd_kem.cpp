@@ -1,20 +1,23 @@
 // `pqcea kem keygen|encaps|decaps --alg ML-KEM-512|768|1024`: ML-KEM on raw binary files, so any
 // other implementation can be cross-checked byte for byte.
 //
-//   pqcea kem keygen --alg ML-KEM-768 --ek ek.bin --dk dk.bin [--seed seed.bin | --seed-out seed.bin]
-//   pqcea kem encaps --alg ML-KEM-768 --ek ek.bin --ct ct.bin --key ss.bin [--m m.bin]
-//   pqcea kem decaps --alg ML-KEM-768 --dk dk.bin --ct ct.bin --key ss.bin
+//   pqcea kem keygen --alg ML-KEM-768 --ek ek.bin --dk dk.bin [--seed seed.bin | --seed-out seed.bin] [--force]
+//   pqcea kem encaps --alg ML-KEM-768 --ek ek.bin --ct ct.bin --key ss.bin [--m m.bin] [--force]
+//   pqcea kem decaps --alg ML-KEM-768 --dk dk.bin --ct ct.bin --key ss.bin [--force]
+//
+// Secret outputs (--dk, --seed-out, --key) are written mode 0600 and never replace an existing file
+// without --force (docs/key-files.md); secret inputs (--seed, --dk, --m) may be "-" for stdin.
 //
 // --seed takes the 64-byte private-key seed d || z (deterministic key generation); without it the
 // seed comes from the system DRBG and --seed-out keeps it. decaps accepts either key form in
 // --dk: the expanded decapsulation key or the 64-byte seed (told apart by length). --m fixes the
 // 32-byte encapsulation randomness (Encaps_internal), for known-answer cross-checks.
+#include <algorithm>
 #include <iostream>
 #include <stdexcept>
 #include <string>
 
 #include "commands.hpp"
-#include "pqcea/core/secret.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/mlkem.hpp"
 
@@ -27,13 +30,22 @@ mlkem::Alg alg_of(const std::string& s) {
   return a;
 }
 
-std::vector<std::uint8_t> read_sized(const std::string& path, const char* what, std::size_t want,
-                                     std::size_t alt = 0) {
+void check_size(const std::string& path, std::size_t have, const char* what, std::size_t want, std::size_t alt) {
+  if (have == want || (alt != 0 && have == alt)) return;
+  std::string need = std::to_string(want) + (alt != 0 ? " or " + std::to_string(alt) : "");
+  throw std::runtime_error(path + ": " + std::to_string(have) + " bytes, but the " + what + " needs " + need);
+}
+
+std::vector<std::uint8_t> read_sized(const std::string& path, const char* what, std::size_t want) {
   auto v = read_file(path);
-  if (v.size() != want && (alt == 0 || v.size() != alt)) {
-    std::string need = std::to_string(want) + (alt != 0 ? " or " + std::to_string(alt) : "");
-    throw std::runtime_error(path + ": " + std::to_string(v.size()) + " bytes, but the " + what + " needs " + need);
-  }
+  check_size(path, v.size(), what, want, 0);
+  return v;
+}
+
+// A secret input (file or "-"), read with a bound just above its largest valid size.
+host::SecretBytes read_secret_sized(const std::string& path, const char* what, std::size_t want, std::size_t alt = 0) {
+  auto v = host::read_secret_file(path, std::max(want, alt) + 1);
+  check_size(path, v.size(), what, want, alt);
   return v;
 }
 
@@ -46,12 +58,6 @@ void check(Status s, const char* op) {
   throw std::runtime_error(std::string("kem ") + op + ": " + why);
 }
 
-// Secret byte buffers from files are wiped when done.
-struct Wiped {
-  std::vector<std::uint8_t> v;
-  ~Wiped() { secure_wipe(v.data(), v.size()); }
-};
-
 }  // namespace
 
 void add_kem(CLI::App& app) {
@@ -59,6 +65,7 @@ void add_kem(CLI::App& app) {
   kem->require_subcommand(1);
   static std::string alg;
   static std::string ek_path, dk_path, ct_path, key_path, seed_path, seed_out, m_path;
+  static bool force = false;
   const auto alg_names = CLI::IsMember({"ML-KEM-512", "ML-KEM-768", "ML-KEM-1024"});
 
   auto* keygen = kem->add_subcommand("keygen", "Generate a key pair (ek, expanded dk)");
@@ -68,23 +75,26 @@ void add_kem(CLI::App& app) {
   auto* seed_opt = keygen->add_option("--seed", seed_path, "input: 64-byte seed d||z (deterministic)");
   keygen->add_option("--seed-out", seed_out, "output: the 64-byte seed d||z (seed-form private key)")
       ->excludes(seed_opt);
+  add_force_flag(keygen, force);
   keygen->callback([] {
     const auto a = alg_of(alg);
     const auto sz = mlkem::sizes(a);
     if (dk_path.empty() && seed_out.empty()) throw std::runtime_error("kem keygen: give --dk and/or --seed-out");
-    Wiped seed;
+    refuse_existing({dk_path, seed_out}, force);
+    host::SecretBytes seed;
     if (!seed_path.empty()) {
-      seed.v = read_sized(seed_path, "seed d||z", mlkem::seed_bytes);
+      seed = read_secret_sized(seed_path, "seed d||z", mlkem::seed_bytes);
     } else {
-      seed.v.resize(mlkem::seed_bytes);
-      check(host::system_rng().generate(seed.v), "keygen");
+      seed = host::SecretBytes(mlkem::seed_bytes);
+      check(host::system_rng().generate(seed.span()), "keygen");
     }
     std::vector<std::uint8_t> ek(sz.ek);
-    Wiped dk{std::vector<std::uint8_t>(sz.dk)};
-    check(mlkem::keygen_from_seed(a, ek, dk.v, seed.v), "keygen");
+    host::SecretBytes dk(sz.dk);
+    check(mlkem::keygen_from_seed(a, ek, dk.span(), seed.span()), "keygen");
+    // Secrets first: a refused or failed secret write leaves the public output untouched too.
+    if (!dk_path.empty()) write_secret(dk_path, dk.span(), force);
+    if (!seed_out.empty()) write_secret(seed_out, seed.span(), force);
     write_file(ek_path, ek.data(), ek.size());
-    if (!dk_path.empty()) write_file(dk_path, dk.v.data(), dk.v.size());
-    if (!seed_out.empty()) write_file(seed_out, seed.v.data(), seed.v.size());
   });
 
   auto* encaps = kem->add_subcommand("encaps", "Encapsulate to an encapsulation key");
@@ -93,20 +103,22 @@ void add_kem(CLI::App& app) {
   encaps->add_option("--ct", ct_path, "output: ciphertext")->required();
   encaps->add_option("--key", key_path, "output: 32-byte shared key")->required();
   encaps->add_option("--m", m_path, "input: 32-byte randomness m (deterministic Encaps_internal)");
+  add_force_flag(encaps, force);
   encaps->callback([] {
     const auto a = alg_of(alg);
     const auto sz = mlkem::sizes(a);
+    refuse_existing({key_path}, force);
     auto ek = read_sized(ek_path, "encapsulation key", sz.ek);
     std::vector<std::uint8_t> ct(sz.ct);
-    Wiped key{std::vector<std::uint8_t>(mlkem::shared_key_bytes)};
+    host::SecretBytes key(mlkem::shared_key_bytes);
     if (!m_path.empty()) {
-      Wiped m{read_sized(m_path, "message m", mlkem::message_bytes)};
-      check(mlkem::encaps_internal(a, key.v, ct, ek, m.v), "encaps");
+      const auto m = read_secret_sized(m_path, "message m", mlkem::message_bytes);
+      check(mlkem::encaps_internal(a, key.span(), ct, ek, m.span()), "encaps");
     } else {
-      check(mlkem::encaps(a, key.v, ct, ek, host::system_rng()), "encaps");
+      check(mlkem::encaps(a, key.span(), ct, ek, host::system_rng()), "encaps");
     }
+    write_secret(key_path, key.span(), force);
     write_file(ct_path, ct.data(), ct.size());
-    write_file(key_path, key.v.data(), key.v.size());
   });
 
   auto* decaps = kem->add_subcommand("decaps", "Decapsulate a ciphertext (implicit rejection)");
@@ -114,14 +126,16 @@ void add_kem(CLI::App& app) {
   decaps->add_option("--dk", dk_path, "input: expanded decapsulation key or 64-byte seed d||z")->required();
   decaps->add_option("--ct", ct_path, "input: ciphertext")->required();
   decaps->add_option("--key", key_path, "output: 32-byte shared key")->required();
+  add_force_flag(decaps, force);
   decaps->callback([] {
     const auto a = alg_of(alg);
     const auto sz = mlkem::sizes(a);
-    Wiped dk{read_sized(dk_path, "decapsulation key", sz.dk, mlkem::seed_bytes)};
+    refuse_existing({key_path}, force);
+    const auto dk = read_secret_sized(dk_path, "decapsulation key", sz.dk, mlkem::seed_bytes);
     auto ct = read_sized(ct_path, "ciphertext", sz.ct);
-    Wiped key{std::vector<std::uint8_t>(mlkem::shared_key_bytes)};
-    check(mlkem::decaps(a, key.v, ct, dk.v), "decaps");
-    write_file(key_path, key.v.data(), key.v.size());
+    host::SecretBytes key(mlkem::shared_key_bytes);
+    check(mlkem::decaps(a, key.span(), ct, dk.span()), "decaps");
+    write_secret(key_path, key.span(), force);
   });
 }
 

@@ -98,12 +98,13 @@ void add_serve(CLI::App& app) {
   });
 
   static std::string out_dir;
-  static bool with_tls = false;
+  static bool with_tls = false, force_init = false;
   auto* init = app.add_subcommand("fleet-init", "Create a fleet's keys: CA, operator, verifier (ML-DSA-87), admin token");
   init->add_option("--out", out_dir, "folder to create")->required();
   init->add_flag("--tls", with_tls, "also a self-signed TLS certificate for 127.0.0.1 / localhost");
+  add_force_flag(init, force_init);
   init->callback([] {
-    service::init_fleet(out_dir, with_tls);
+    service::init_fleet(out_dir, with_tls, force_init);
     std::cout << "fleet keys written to " << out_dir << "\n";
   });
 

@@ -1,6 +1,8 @@
 // `pqcea sig keygen|sign|verify --alg NAME`: signatures on raw binary files.
 // Algorithms plug in through the SigAlgorithm table below (ML-DSA-44/65/87 now; SLH-DSA, LMS,
 // XMSS and Falcon add their rows). verify prints a verdict and exits 1 on a bad signature.
+// keygen writes the private key mode 0600 and never replaces an existing --sk without --force
+// (exit 2; docs/key-files.md); sign reads --sk from a file or "-" (standard input).
 #include <array>
 #include <functional>
 #include <iostream>
@@ -8,7 +10,6 @@
 #include <stdexcept>
 
 #include "commands.hpp"
-#include "pqcea/core/secret.hpp"
 #include "pqcea/falcon.hpp"
 #include "pqcea/host/acvp.hpp"
 #include "pqcea/host/entropy_linux.hpp"
@@ -18,6 +19,9 @@
 
 namespace pqcea::cli {
 namespace {
+
+// Above every stateless private key (ML-DSA-87 expanded: 4896 bytes); the bound on reading --sk.
+constexpr std::size_t kMaxPrivateKeyBytes = 1 << 16;
 
 struct SignOptions {
   std::vector<std::uint8_t> context;
@@ -32,8 +36,8 @@ struct SignOptions {
 // One signature algorithm as the CLI sees it. Byte strings in and out; Status out.
 struct SigAlgorithm {
   const char* name;
-  std::function<Status(std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions&)> keygen;
-  std::function<Status(std::vector<std::uint8_t>& sig, const std::vector<std::uint8_t>& sk,
+  std::function<Status(std::vector<std::uint8_t>& pk, host::SecretBytes& sk, const SignOptions&)> keygen;
+  std::function<Status(std::vector<std::uint8_t>& sig, std::span<const std::uint8_t> sk,
                        const std::vector<std::uint8_t>& msg, const SignOptions&)>
       sign;
   std::function<Status(const std::vector<std::uint8_t>& pk, const std::vector<std::uint8_t>& msg,
@@ -52,18 +56,18 @@ template <class P>
 SigAlgorithm mldsa_algorithm() {
   SigAlgorithm a;
   a.name = P::name;
-  a.keygen = [](std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions& o) {
+  a.keygen = [](std::vector<std::uint8_t>& pk, host::SecretBytes& sk, const SignOptions& o) {
     pk.assign(P::pk_bytes, 0);
     auto& rng = host::system_rng();
     const std::span<std::uint8_t, P::pk_bytes> pks(pk.data(), P::pk_bytes);
     if (o.seed_key) {
-      sk.assign(mldsa::kSeedBytes, 0);
-      return mldsa::keygen_seed<P>(pks, std::span<std::uint8_t, mldsa::kSeedBytes>(sk.data(), mldsa::kSeedBytes), rng);
+      sk = host::SecretBytes(mldsa::kSeedBytes);
+      return mldsa::keygen_seed<P>(pks, sk.first<mldsa::kSeedBytes>(), rng);
     }
-    sk.assign(P::sk_bytes, 0);
-    return mldsa::keygen<P>(pks, std::span<std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), rng);
+    sk = host::SecretBytes(P::sk_bytes);
+    return mldsa::keygen<P>(pks, sk.first<P::sk_bytes>(), rng);
   };
-  a.sign = [](std::vector<std::uint8_t>& sig, const std::vector<std::uint8_t>& sk, const std::vector<std::uint8_t>& msg,
+  a.sign = [](std::vector<std::uint8_t>& sig, std::span<const std::uint8_t> sk, const std::vector<std::uint8_t>& msg,
               const SignOptions& o) {
     std::optional<mldsa::PrivateKey<P>> key;
     if (sk.size() == mldsa::kSeedBytes)
@@ -106,13 +110,13 @@ template <class P>
 SigAlgorithm slhdsa_algorithm() {
   SigAlgorithm a;
   a.name = P::name;
-  a.keygen = [](std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions&) {
+  a.keygen = [](std::vector<std::uint8_t>& pk, host::SecretBytes& sk, const SignOptions&) {
     pk.assign(P::pk_bytes, 0);
-    sk.assign(P::sk_bytes, 0);
-    return slhdsa::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes),
-                             std::span<std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), host::system_rng());
+    sk = host::SecretBytes(P::sk_bytes);
+    return slhdsa::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes), sk.first<P::sk_bytes>(),
+                             host::system_rng());
   };
-  a.sign = [](std::vector<std::uint8_t>& sig, const std::vector<std::uint8_t>& sk, const std::vector<std::uint8_t>& msg,
+  a.sign = [](std::vector<std::uint8_t>& sig, std::span<const std::uint8_t> sk, const std::vector<std::uint8_t>& msg,
               const SignOptions& o) {
     if (sk.size() != P::sk_bytes) return Status::invalid_key;
     const std::span<const std::uint8_t, P::sk_bytes> k(sk.data(), P::sk_bytes);
@@ -137,29 +141,23 @@ SigAlgorithm falcon_algorithm(const char* name, bool padded_name) {
   auto format = [padded_name](const SignOptions& o) {
     return padded_name || o.padded ? falcon::Format::padded : falcon::Format::compressed;
   };
-  a.keygen = [](std::vector<std::uint8_t>& pk, std::vector<std::uint8_t>& sk, const SignOptions&) {
+  a.keygen = [](std::vector<std::uint8_t>& pk, host::SecretBytes& sk, const SignOptions&) {
     pk.assign(P::pk_bytes, 0);
-    sk.assign(P::sk_bytes, 0);
-    // 8-byte aligned workspace of the published size (falcon::Budget).
-    std::vector<std::uint64_t> ws((falcon::Budget<P>::keygen_workspace_bytes + 7) / 8);
-    const Status st = falcon::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes),
-                                        std::span<std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), host::system_rng(),
-                                        std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()), ws.size() * 8));
-    secure_wipe(ws.data(), ws.size() * 8);
-    return st;
+    sk = host::SecretBytes(P::sk_bytes);
+    // Workspace of the published size (falcon::Budget); it holds key material, so it is wiped.
+    host::SecretBytes ws(falcon::Budget<P>::keygen_workspace_bytes);
+    return falcon::keygen<P>(std::span<std::uint8_t, P::pk_bytes>(pk.data(), P::pk_bytes), sk.first<P::sk_bytes>(),
+                             host::system_rng(), ws.span());
   };
-  a.sign = [format](std::vector<std::uint8_t>& sig, const std::vector<std::uint8_t>& sk,
+  a.sign = [format](std::vector<std::uint8_t>& sig, std::span<const std::uint8_t> sk,
                     const std::vector<std::uint8_t>& msg, const SignOptions& o) {
     if (sk.size() != P::sk_bytes) return Status::invalid_key;
     if (o.deterministic || !o.context.empty() || o.prehash) return Status::unsupported;  // not defined for Falcon
     const auto f = format(o);
     sig.assign(f == falcon::Format::padded ? P::sig_padded_bytes : P::sig_max_bytes, 0);
-    std::vector<std::uint64_t> ws((falcon::Budget<P>::sign_workspace_bytes + 7) / 8);
+    host::SecretBytes ws(falcon::Budget<P>::sign_workspace_bytes);
     std::size_t len = 0;
-    const Status st = falcon::sign<P>(sig, len, std::span<const std::uint8_t, P::sk_bytes>(sk.data(), P::sk_bytes), msg, f,
-                                      host::system_rng(),
-                                      std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()), ws.size() * 8));
-    secure_wipe(ws.data(), ws.size() * 8);
+    const Status st = falcon::sign<P>(sig, len, sk.first<P::sk_bytes>(), msg, f, host::system_rng(), ws.span());
     sig.resize(st == Status::ok ? len : 0);
     return st;
   };
@@ -239,7 +237,7 @@ struct Args {
   std::string pk, sk, in, sig;
   std::string context, context_hex, prehash, key_format = "seed";
   bool deterministic = false, low_memory = false;
-  bool padded = false;
+  bool padded = false, force = false;
   std::string params;
 };
 
@@ -293,19 +291,22 @@ void add_sig(CLI::App& app) {
       ->capture_default_str();
   kg->add_option("--params", a.params,
                  "HSS-LMS levels, top first: LMS_TYPE/LMOTS_TYPE[,...] (default LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4)");
+  add_force_flag(kg, a.force);
   kg->callback([] {
-    if (find_algorithm(a.alg).stateful) {  // the private key file is created, never overwritten
-      const auto pk = host::stateful::keygen(a.alg, a.params, a.sk, host::system_rng());
+    refuse_existing({a.sk}, a.force);
+    if (find_algorithm(a.alg).stateful) {  // the private key file (and its state) is replaced only with --force
+      const auto pk = host::stateful::keygen(a.alg, a.params, a.sk, host::system_rng(),
+                                             a.force ? host::Replace::yes : host::Replace::no);
       write_file(a.pk, pk.data(), pk.size());
       std::cout << a.alg << " key pair: public key " << a.pk << " (" << pk.size() << " bytes), stateful private key "
                 << a.sk << "\n";
       return;
     }
-    std::vector<std::uint8_t> pk, sk;
+    std::vector<std::uint8_t> pk;
+    host::SecretBytes sk;
     require_ok(find_algorithm(a.alg).keygen(pk, sk, options(a)), "keygen");
+    write_secret(a.sk, sk.span(), a.force);  // first: a refused private key leaves --pk untouched too
     write_file(a.pk, pk.data(), pk.size());
-    write_file(a.sk, sk.data(), sk.size());
-    secure_wipe(sk.data(), sk.size());
     std::cout << a.alg << " key pair: public key " << a.pk << " (" << pk.size() << " bytes), private key " << a.sk
               << " (" << sk.size() << " bytes, " << a.key_format << ")\n";
   });
@@ -313,7 +314,7 @@ void add_sig(CLI::App& app) {
   auto* sg = sig->add_subcommand("sign", "Sign a file (hedged by default)");
   add_common(sg, a);
   add_message_options(sg, a);
-  sg->add_option("--sk", a.sk, "private key file (seed or expanded)")->required();
+  sg->add_option("--sk", a.sk, "private key file (seed or expanded; \"-\": standard input)")->required();
   sg->add_option("--out", a.sig, "signature output file")->required();
   sg->add_flag("--deterministic", a.deterministic, "deterministic signing (rnd = 0^32) instead of hedged");
   sg->callback([] {
@@ -331,11 +332,9 @@ void add_sig(CLI::App& app) {
       return;
     }
     const auto msg = read_file(a.in);
-    auto sk = read_file(a.sk);
+    const auto sk = host::read_secret_file(a.sk, kMaxPrivateKeyBytes);
     std::vector<std::uint8_t> s;
-    const Status st = find_algorithm(a.alg).sign(s, sk, msg, options(a));
-    secure_wipe(sk.data(), sk.size());
-    require_ok(st, "sign");
+    require_ok(find_algorithm(a.alg).sign(s, sk.span(), msg, options(a)), "sign");
     write_file(a.sig, s.data(), s.size());
     std::cout << a.alg << " signature written to " << a.sig << " (" << s.size() << " bytes)\n";
   });

@@ -1,6 +1,13 @@
 // Each subcommand family registers itself on the app; main() calls every add_* below.
 #pragma once
 #include <CLI/CLI.hpp>
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "pqcea/host/secret_file.hpp"
 
 namespace pqcea::cli {
 
@@ -14,8 +21,19 @@ void add_serve(CLI::App& app);    // serve, fleet-init, registry-fill
 void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 
-// Shared file helpers for commands that read and write raw binary files.
+// Shared file helpers for commands that read and write raw binary files. write_file is for public
+// outputs (public keys, signatures, ciphertexts, images).
 std::vector<std::uint8_t> read_file(const std::string& path);
 void write_file(const std::string& path, const std::uint8_t* data, std::size_t n);
+
+// Secret outputs and inputs (docs/key-files.md). Every command that writes a secret takes --force
+// (add_force_flag); without it an existing file is never replaced and the command exits 2 with
+// "FILE exists; use --force to replace it".
+void add_force_flag(CLI::App* cmd, bool& force);
+// Before anything is written: fails as above if any non-empty path exists and !force, so a refused
+// command leaves every output (public ones included) untouched.
+void refuse_existing(std::initializer_list<std::string> secret_paths, bool force);
+void write_secret(const std::string& path, std::span<const std::uint8_t> bytes, bool force);
+// Secret inputs: host::read_secret_file (a file, or "-" for standard input).
 
 }  // namespace pqcea::cli

@@ -42,9 +42,13 @@ with tempfile.TemporaryDirectory() as d:
     check(os.path.getsize(f("k.seed")) == 32, "seed is 32 bytes")
     check(os.path.getsize(f("k.pub")) == 2592, "public key is 2592 bytes")
     # keygen from a given seed is deterministic
-    a = run("keygen", "--out", f("s1"), "--pub", f("p1"), "--seed-hex", "ab" * 32).stdout
-    b = run("keygen", "--out", f("s2"), "--pub", f("p2"), "--seed-hex", "ab" * 32).stdout
-    check(a == b and open(f("p1"), "rb").read() == open(f("p2"), "rb").read(), "keygen --seed-hex deterministic")
+    # keygen from a given seed (a file of 64 hex digits, or the raw 32 bytes on stdin) is deterministic
+    open(f("seed.hex"), "w").write("ab" * 32 + "\n")
+    a = run("keygen", "--out", f("s1"), "--pub", f("p1"), "--seed-file", f("seed.hex")).stdout
+    b = subprocess.run([BIN, "image", "keygen", "--out", f("s2"), "--pub", f("p2"), "--seed-file", "-"],
+                       input=bytes([0xAB] * 32), capture_output=True).stdout.decode()
+    check(a == b and open(f("p1"), "rb").read() == open(f("p2"), "rb").read(), "keygen --seed-file deterministic")
+    check(open(f("s1"), "rb").read() == bytes([0xAB] * 32), "the seed file is the key")
     key_id = hashlib.sha256(open(f("k.pub"), "rb").read()).hexdigest()
 
     payload = bytes((i * 7 + 3) & 0xFF for i in range(10000))
@@ -160,7 +164,8 @@ with tempfile.TemporaryDirectory() as d:
 
     run("keygen", "--alg", "LMS_SHA256_M32_H5/LMOTS_SHA256_N32_W8", "--out", f("lms.key"), "--pub", f("lms.pub"))
     p = run("keygen", "--alg", "HSS-LMS", "--out", f("lms.key"), ok=False)
-    check("lms.key" in p.stderr, "an HSS key file is never overwritten")
+    check(p.returncode == 2 and "lms.key exists; use --force to replace it" in p.stderr,
+          "an HSS key file is never overwritten")
     for i in range(32):
         run("sign", "--key", f("lms.key"), "--version", f"1.0.{i}", "--counter", "1", f("p.bin"), f(f"lms{i}.img"))
     p = run("sign", "--key", f("lms.key"), "--version", "1.0.99", "--counter", "1", f("p.bin"), f("lmsx.img"), ok=None)

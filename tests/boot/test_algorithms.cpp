@@ -524,7 +524,7 @@ TEST(ImageKeys, AlgorithmNamesAndKeyFiles) {
   // An HSS key file is never overwritten by keygen.
   CountingRng r2(4);
   (void)bi::keygen(bi::parse_algorithm("HSS-LMS"), d.file("h"), r2);
-  EXPECT_THROW((void)bi::keygen(bi::parse_algorithm("HSS-LMS"), d.file("h"), r2), std::exception);
+  EXPECT_THROW((void)bi::keygen(bi::parse_algorithm("HSS-LMS"), d.file("h"), r2), pqcea::host::SecretFileExists);
 }
 
 }  // namespace

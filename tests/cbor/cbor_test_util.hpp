@@ -12,21 +12,16 @@
 #include "pqcea/cose.hpp"
 #include "pqcea/hash/hmac.hpp"
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/hex.hpp"
 
 namespace pqcea::test {
 
 inline std::vector<std::uint8_t> from_hex(const std::string& hex) {
   std::vector<std::uint8_t> out;
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
   int hi = -1;
   for (char c : hex) {
-    if (c == ' ' || c == '\n' || c == '_') continue;
-    const int v = nib(c);
+    if (c == ' ' || c == '\n' || c == '_') continue;  // RFC 8949 examples are spaced for reading
+    const int v = host::hex_digit(c);
     if (v < 0) throw std::invalid_argument("bad hex");
     if (hi < 0) {
       hi = v;
@@ -39,15 +34,7 @@ inline std::vector<std::uint8_t> from_hex(const std::string& hex) {
   return out;
 }
 
-inline std::string to_hex(std::span<const std::uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto x : b) {
-    s += d[x >> 4];
-    s += d[x & 15];
-  }
-  return s;
-}
+inline std::string to_hex(std::span<const std::uint8_t> b) { return host::hex_encode(b); }
 
 // COSE algorithm ids below -65536 are reserved for private use (IANA COSE Algorithms registry).
 inline constexpr std::int64_t kTestHmacAlg = -65600;

@@ -36,7 +36,7 @@ for i in 1 2 3; do
   expect 1 "our verify, altered signature $i" "$bin" sig verify --alg Falcon-1024 --pk pk.bin --in msg.bin --sig bad.bin
   expect 1 "their verify, altered signature $i (control)" js verify pk.bin msg.bin bad.bin
 
-  expect 0 "our keygen $i" "$bin" sig keygen --alg Falcon-1024 --pk opk.bin --sk osk.bin
+  expect 0 "our keygen $i" "$bin" sig keygen --alg Falcon-1024 --pk opk.bin --sk osk.bin --force
   expect 0 "our sign $i" "$bin" sig sign --alg Falcon-1024 --sk osk.bin --in msg.bin --out osig.bin
   expect 0 "their verify of our signature $i" js verify opk.bin msg.bin osig.bin
   expect 1 "their verify, other message $i (control)" js verify opk.bin other.bin osig.bin

@@ -22,21 +22,14 @@
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "nist_drbg.hpp"
+#include "pqcea/host/hex.hpp"
 
 namespace {
 
 using namespace pqcea;
 using namespace pqcea::falcon;
 
-std::string hex(const std::uint8_t* p, std::size_t n) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    s += d[p[i] >> 4];
-    s += d[p[i] & 15];
-  }
-  return s;
-}
+std::string hex(const std::uint8_t* p, std::size_t n) { return host::hex_encode(std::span<const std::uint8_t>(p, n)); }
 
 template <class P>
 struct KeyPair {

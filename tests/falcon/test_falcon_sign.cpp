@@ -25,6 +25,7 @@
 #include "nist_drbg.hpp"
 #include "pqcea/falcon.hpp"
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/hex.hpp"
 
 using namespace pqcea;
 using namespace pqcea::falcon;
@@ -461,13 +462,7 @@ TEST(FalconSign, BackendsAgree) {
 // compressed (sm = len || nonce || msg || 0x20+logn || s2) and padded (sm = signature || msg) sets.
 namespace {
 std::string hexu(const std::uint8_t* p, std::size_t n) {
-  static const char* d = "0123456789ABCDEF";
-  std::string s;
-  for (std::size_t i = 0; i < n; ++i) {
-    s += d[p[i] >> 4];
-    s += d[p[i] & 15];
-  }
-  return s;
+  return host::hex_encode(std::span<const std::uint8_t>(p, n), host::HexCase::upper);
 }
 template <class P, class F>
 std::string kat_single_digest(Format fmt) {

@@ -11,6 +11,7 @@
 
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/stateful.hpp"
 #include "pqcea/lms.hpp"
 
@@ -20,20 +21,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::uint8_t> hex(const std::string& s) {
-  std::vector<std::uint8_t> v;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) v.push_back(static_cast<std::uint8_t>(std::stoul(s.substr(i, 2), nullptr, 16)));
-  return v;
-}
-std::string to_hex(std::span<const std::uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto x : b) {
-    s += d[x >> 4];
-    s += d[x & 15];
-  }
-  return s;
-}
+std::vector<std::uint8_t> hex(const std::string& s) { return host::hex_decode_or_throw(s, "test vector"); }
+std::string to_hex(std::span<const std::uint8_t> b) { return host::hex_encode(b); }
 std::string sha256_hex(std::span<const std::uint8_t> b) {
   std::uint8_t d[32];
   hash::Sha256::hash(d, b.data(), b.size());
@@ -489,7 +478,7 @@ TEST(Hss, CorruptOrForeignKeyFilesAreRefused) {
   const auto levels = parse_hss_levels("LMS_SHA256_M32_H5/LMOTS_SHA256_N32_W8");
   HssSigner::generate_from_seed(dir.file("k"), levels, pattern(32, 100), id16(pattern(16, 101)));
   EXPECT_THROW(HssSigner::generate_from_seed(dir.file("k"), levels, pattern(32, 100), id16(pattern(16, 101))),
-               StatefulError);  // never overwrites
+               pqcea::host::SecretFileExists);  // never overwrites without Replace::yes
   const auto good = read_all(dir.file("k"));
   for (std::size_t i = 0; i < good.size(); i += 7) {
     auto bad = good;

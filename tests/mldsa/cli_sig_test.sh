@@ -17,7 +17,7 @@ expect() {  # expect RC DESCRIPTION command...
 head -c 10000 /dev/urandom > msg.bin
 cp msg.bin msg2.bin; printf 'x' >> msg2.bin
 for alg in ML-DSA-44 ML-DSA-65 ML-DSA-87; do
-  expect 0 "$alg keygen seed" "$bin" sig keygen --alg $alg --pk pk.bin --sk sk.bin
+  expect 0 "$alg keygen seed" "$bin" sig keygen --alg $alg --pk pk.bin --sk sk.bin --force  # one key file per loop pass
   [ "$(stat -c %s sk.bin)" -eq 32 ] || { echo "FAIL: seed key size"; fail=1; }
   expect 0 "$alg sign" "$bin" sig sign --alg $alg --sk sk.bin --in msg.bin --out sig.bin --context firmware-v1
   expect 0 "$alg verify" "$bin" sig verify --alg $alg --pk pk.bin --in msg.bin --sig sig.bin --context firmware-v1
@@ -29,7 +29,7 @@ for alg in ML-DSA-44 ML-DSA-65 ML-DSA-87; do
   expect 1 "$alg altered signature" "$bin" sig verify --alg $alg --pk pk.bin --in msg.bin --sig sig.bin --context firmware-v1
   head -c 100 sig.bin > short.bin
   expect 1 "$alg truncated signature" "$bin" sig verify --alg $alg --pk pk.bin --in msg.bin --sig short.bin --context firmware-v1
-  expect 0 "$alg keygen expanded" "$bin" sig keygen --alg $alg --pk pk2.bin --sk sk2.bin --key-format expanded
+  expect 0 "$alg keygen expanded" "$bin" sig keygen --alg $alg --pk pk2.bin --sk sk2.bin --key-format expanded --force
   expect 0 "$alg sign prehash deterministic" "$bin" sig sign --alg $alg --sk sk2.bin --in msg.bin --out a.bin --prehash SHA2-512 --deterministic
   expect 0 "$alg sign prehash deterministic low-memory" "$bin" sig sign --alg $alg --sk sk2.bin --in msg.bin --out b.bin --prehash SHA2-512 --deterministic --low-memory
   cmp -s a.bin b.bin || { echo "FAIL: $alg low-memory and fast deterministic signatures differ"; fail=1; }

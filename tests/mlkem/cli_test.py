@@ -18,7 +18,9 @@ vectors_absent = False
 
 
 def run(*args, ok=True):
-    p = subprocess.run([BIN, "kem", *args], capture_output=True, text=True)
+    # --force: the test reuses output names across parameter sets; refusing to replace a secret
+    # output is tested in tests/cli_secrets.
+    p = subprocess.run([BIN, "kem", *args, "--force"], capture_output=True, text=True)
     if ok and p.returncode != 0:
         raise AssertionError(f"pqcea kem {' '.join(args)} failed: {p.stderr}")
     if not ok and p.returncode == 0:

@@ -8,6 +8,7 @@
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/mlkem.hpp"
 #include "pqcea/rng/drbg.hpp"
+#include "pqcea/host/hex.hpp"
 
 using namespace pqcea;
 using namespace pqcea::mlkem;
@@ -389,13 +390,7 @@ std::string target_digest() {
   h.update(kr.span());
   std::uint8_t md[32];
   h.final(md);
-  static const char* hex = "0123456789abcdef";
-  std::string s;
-  for (auto b : md) {
-    s += hex[b >> 4];
-    s += hex[b & 15];
-  }
-  return s;
+  return host::hex_encode(md);
 }
 }  // namespace
 

@@ -20,7 +20,7 @@ head -c 5000 /dev/urandom > msg.bin
 cp msg.bin msg2.bin; printf 'x' >> msg2.bin
 # name pk-bytes sk-bytes sig-bytes (FIPS 205 Table 2); every fast set and the anchor "s" set.
 while read -r alg pkb skb sigb; do
-  expect 0 "$alg keygen" "$bin" sig keygen --alg "$alg" --pk pk.bin --sk sk.bin
+  expect 0 "$alg keygen" "$bin" sig keygen --alg "$alg" --pk pk.bin --sk sk.bin --force  # one key file per loop pass
   [ "$(size pk.bin)" -eq "$pkb" ] && [ "$(size sk.bin)" -eq "$skb" ] || { echo "FAIL: $alg key sizes"; fail=1; }
   expect 0 "$alg sign" "$bin" sig sign --alg "$alg" --sk sk.bin --in msg.bin --out sig.bin --context firmware-v1
   [ "$(size sig.bin)" -eq "$sigb" ] || { echo "FAIL: $alg signature size"; fail=1; }
@@ -57,7 +57,7 @@ expect 2 "wrong-size private key" "$bin" sig sign --alg SLH-DSA-SHA2-128f --sk s
 grep -q 'invalid key' out.txt || { echo "FAIL: no 'invalid key' message"; fail=1; }
 [ ! -e c.bin ] || { echo "FAIL: signature written with a bad key"; fail=1; }
 # A key whose PK.root does not belong to SK.seed: signing refuses (invalid key), nothing written.
-"$bin" sig keygen --alg SLH-DSA-SHAKE-128f --pk pk.bin --sk sk.bin > /dev/null
+"$bin" sig keygen --alg SLH-DSA-SHAKE-128f --pk pk.bin --sk sk.bin --force > /dev/null
 b=$(od -An -tu1 -j63 -N1 sk.bin)
 printf "\\x$(printf %02x $((b ^ 1)))" | dd of=sk.bin bs=1 seek=63 conv=notrunc 2>/dev/null  # flip a PK.root bit
 expect 2 "inconsistent private key" "$bin" sig sign --alg SLH-DSA-SHAKE-128f --sk sk.bin --in msg.bin --out c.bin

@@ -12,6 +12,7 @@
 #include "pqcea/hash/backend.hpp"
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/slhdsa.hpp"
+#include "pqcea/host/hex.hpp"
 
 using namespace pqcea;
 using namespace pqcea::slhdsa;
@@ -328,15 +329,7 @@ void target_kat(const char* keys_hex, const char* sig_hex) {
   std::vector<std::uint8_t> sig(P::sig_bytes);
   ASSERT_EQ(sign_deterministic<P>(std::span<std::uint8_t, P::sig_bytes>(sig.data(), P::sig_bytes), sk, Input::pure(msg, ctx)),
             Status::ok);
-  auto hex = [](const std::uint8_t* d) {
-    std::string s;
-    for (int i = 0; i < 32; ++i) {
-      static const char* x = "0123456789abcdef";
-      s += x[d[i] >> 4];
-      s += x[d[i] & 15];
-    }
-    return s;
-  };
+  auto hex = [](const std::uint8_t* d) { return host::hex_encode(std::span<const std::uint8_t>(d, 32)); };
   std::uint8_t d[32];
   hash::Sha3_256 h;
   h.update(pk.data(), pk.size());

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pqcea sig` with the stateful schemes: keygen creates the private key file (never overwrites it),
+# `pqcea sig` with the stateful schemes: keygen creates the private key file (never overwrites it without --force),
 # each sign advances the file's next index before the signature is written, verify says VALID /
 # INVALID (exit 0 / 1), and an exhausted key is refused with its own exit status (3) and message,
 # writing no signature.
@@ -26,7 +26,7 @@ expect 0 "HSS-LMS keygen (default levels)" "$bin" sig keygen --alg HSS-LMS --pk 
 [ "$(stat -c %s hss.pub)" -eq 60 ] || { echo "FAIL: HSS public key size"; fail=1; }
 [ "$(stat -c %a hss.key)" = "600" ] || { echo "FAIL: private key file mode"; fail=1; }
 expect 2 "keygen refuses to overwrite a key" "$bin" sig keygen --alg HSS-LMS --pk x.pub --sk hss.key
-grep -q 'refusing to overwrite' out.txt || { echo "FAIL: no overwrite message"; fail=1; }
+grep -q 'hss.key exists; use --force to replace it' out.txt || { echo "FAIL: no overwrite message"; fail=1; }
 for i in 1 2 3; do
   expect 0 "HSS-LMS sign $i" "$bin" sig sign --alg HSS-LMS --sk hss.key --in msg.bin --out hss$i.sig
   [ "$(next_index hss.key)" -eq "$i" ] || { echo "FAIL: next index $(next_index hss.key), wanted $i"; fail=1; }

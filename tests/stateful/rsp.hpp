@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "pqcea/host/hex.hpp"
+
 namespace pqcea::test {
 
 struct Rsp {
@@ -28,11 +30,10 @@ struct Rsp {
     std::vector<std::uint8_t> out;
     std::size_t i = 0;
     while (i < v.size() && !std::isxdigit(static_cast<unsigned char>(v[i]))) ++i;
-    auto nib = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
     for (; i + 1 < v.size() && std::isxdigit(static_cast<unsigned char>(v[i])) &&
            std::isxdigit(static_cast<unsigned char>(v[i + 1]));
          i += 2)
-      out.push_back(static_cast<std::uint8_t>(nib(v[i]) * 16 + nib(v[i + 1])));
+      out.push_back(static_cast<std::uint8_t>(host::hex_digit(v[i]) * 16 + host::hex_digit(v[i + 1])));
     return out;
   }
   std::uint64_t number(const std::string& k) const { return std::stoull(fields.at(k)); }

@@ -3,18 +3,13 @@
 #include <vector>
 
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/hex.hpp"
 
 namespace pqcea::test {
 
 std::string hex_upper(std::span<const std::uint8_t> bytes) {
-  static const char* d = "0123456789ABCDEF";
-  std::string s;
-  if (bytes.empty()) return "00";
-  for (auto b : bytes) {
-    s.push_back(d[b >> 4]);
-    s.push_back(d[b & 15]);
-  }
-  return s;
+  if (bytes.empty()) return "00";  // the KAT .rsp convention for an empty field
+  return host::hex_encode(bytes, host::HexCase::upper);
 }
 
 std::string sha256_hex(const std::string& text) {

@@ -17,6 +17,7 @@
 
 #include "pqcea/boot/image.hpp"
 #include "pqcea/boot/manifest.hpp"
+#include "pqcea/host/secret_file.hpp"
 #include "pqcea/rng/entropy.hpp"
 
 namespace pqcea::host::boot_image {
@@ -30,10 +31,11 @@ struct AlgorithmChoice {
 };
 AlgorithmChoice parse_algorithm(const std::string& name);
 
-// Creates the private-key file (never overwrites an existing file) and returns the public key.
+// Creates the private-key file by write_secret_file (mode 0600; an existing file is replaced only
+// with Replace::yes, host::SecretFileExists otherwise) and returns the public key.
 // `seed` (ML-DSA-87 only, 32 bytes) replaces the random seed.
 std::vector<std::uint8_t> keygen(const AlgorithmChoice& choice, const std::string& sk_path, rng::RandomSource& rng,
-                                 std::span<const std::uint8_t> seed = {});
+                                 std::span<const std::uint8_t> seed = {}, Replace replace = Replace::no);
 
 // A loaded private key: its algorithm and public key. HSS keys are only read here; the index
 // advances in sign_image.

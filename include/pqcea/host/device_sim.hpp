@@ -19,7 +19,6 @@ using Bytes = std::vector<std::uint8_t>;
 using Digest = std::array<std::uint8_t, 32>;
 
 Digest sha256(std::string_view text);
-std::string hex(std::span<const std::uint8_t> bytes);
 
 // An ML-DSA-87 key pair kept as its 32-byte seed (the preferred storage form).
 struct KeyPair {

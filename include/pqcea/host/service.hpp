@@ -82,12 +82,13 @@ class Server {
 // DIR/verifier.pub.pem + .key.pem    verifier key (ML-DSA-87): signs attestation results
 // DIR/admin.token                    bearer token of the admin endpoints
 // DIR/tls.pem + tls.key.pem          self-signed TLS certificate for 127.0.0.1/localhost (optional)
-void init_fleet(const std::filesystem::path& dir, bool with_tls);
+void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force = false);
 // Fills the key and trust fields of `c` from a fleet folder (private keys of the CA and the
 // operator are not read: the service does not need them).
 void load_fleet(const std::filesystem::path& dir, Config& c);
 // A self-signed EC P-256 certificate for 127.0.0.1, ::1 and localhost (PEM files).
-void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file);
+void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file,
+                           bool force = false);
 
 // ---- a small blocking HTTP/1.1 client (tests, the load generator's setup and check phases) -----
 struct HttpResult {

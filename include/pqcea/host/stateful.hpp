@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "pqcea/host/secret_file.hpp"
 #include "pqcea/lms.hpp"
 #include "pqcea/rng/entropy.hpp"
 #include "pqcea/xmss.hpp"
@@ -74,9 +75,10 @@ enum class Family : std::uint8_t { hss = 1, xmss = 2, xmssmt = 3 };
 
 class KeyStore {
  public:
-  // Writes a new key file atomically (temporary file, fsync, link, folder fsync); never replaces an
-  // existing file (StatefulError if `path` exists). Mode 0600.
-  static void create(const std::string& path, Family family, std::span<const std::uint8_t> body, std::uint64_t limit);
+  // Writes a new key file by write_secret_file (mode 0600, temporary file, fsync, publish, folder
+  // fsync); an existing file is replaced only with Replace::yes (host::SecretFileExists otherwise).
+  static void create(const std::string& path, Family family, std::span<const std::uint8_t> body, std::uint64_t limit,
+                     Replace replace = Replace::no);
   // Reads and checks a key file (StateCorrupt if it is not valid).
   explicit KeyStore(std::string path);
 
@@ -157,11 +159,14 @@ std::vector<std::uint8_t> lms_public_key(const LmsLevel& level, std::span<const 
 // from the same seed with index 0xFFFD, so re-signing a child public key is byte-identical.
 class HssSigner {
  public:
-  // New key file at `path` (never overwrites). The top-level SEED and I come from `rng`.
-  static void generate(const std::string& path, const std::vector<LmsLevel>& levels, rng::RandomSource& rng);
+  // New key file at `path` (replaces an existing one only with Replace::yes). The top-level SEED
+  // and I come from `rng`.
+  static void generate(const std::string& path, const std::vector<LmsLevel>& levels, rng::RandomSource& rng,
+                       Replace replace = Replace::no);
   // The same from a given top-level SEED (n bytes) and I (tests, reproducible keys).
   static void generate_from_seed(const std::string& path, const std::vector<LmsLevel>& levels,
-                                 std::span<const std::uint8_t> seed, std::span<const std::uint8_t, lms::kIdBytes> I);
+                                 std::span<const std::uint8_t> seed, std::span<const std::uint8_t, lms::kIdBytes> I,
+                                 Replace replace = Replace::no);
   explicit HssSigner(const std::string& path);
   ~HssSigner();
 
@@ -213,10 +218,12 @@ class XmssTree {
 // (SP 800-208 PRF_keygen for the WOTS+ secrets); signing is deterministic (r = PRF(SK_PRF, idx)).
 class XmssSigner {
  public:
-  static void generate(const std::string& path, const xmss::Params& p, rng::RandomSource& rng);
+  static void generate(const std::string& path, const xmss::Params& p, rng::RandomSource& rng,
+                       Replace replace = Replace::no);
   // From given seeds (n bytes each), for known answers.
   static void generate_from_seeds(const std::string& path, const xmss::Params& p, std::span<const std::uint8_t> sk_seed,
-                                  std::span<const std::uint8_t> sk_prf, std::span<const std::uint8_t> pub_seed);
+                                  std::span<const std::uint8_t> sk_prf, std::span<const std::uint8_t> pub_seed,
+                                  Replace replace = Replace::no);
   explicit XmssSigner(const std::string& path);
   ~XmssSigner();
 
@@ -250,11 +257,12 @@ std::vector<std::uint8_t> xmss_public_key(const xmss::Params& p, std::span<const
 // ---- one entry point per operation, by algorithm name (the `pqcea sig` command) ----------------
 // "HSS-LMS" and every XMSS / XMSS^MT parameter set name ("XMSS-SHA2_10_256", "XMSSMT-SHA2_20/2_256").
 std::vector<std::string> algorithm_names();
-// Creates the private key file (never overwrites) and returns the public key. `params` are the
+// Creates the private key file (replaces an existing one only with Replace::yes) and returns the
+// public key. `params` are the
 // HSS levels for HSS-LMS (empty: kDefaultHssLevels); XMSS takes none.
 inline constexpr const char* kDefaultHssLevels = "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4";
 std::vector<std::uint8_t> keygen(const std::string& alg, const std::string& params, const std::string& sk_path,
-                                 rng::RandomSource& rng);
+                                 rng::RandomSource& rng, Replace replace = Replace::no);
 // One signature; the key file is advanced durably first. KeyExhausted when no index is left.
 std::vector<std::uint8_t> sign(const std::string& alg, const std::string& sk_path, std::span<const std::uint8_t> msg);
 // Verification; a public key of another algorithm is invalid_key.

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "pqcea/host/acvp.hpp"
+#include "pqcea/host/hex.hpp"
 
 namespace pqcea::acvp {
 namespace fs = std::filesystem;
@@ -60,30 +61,10 @@ bool Tally::check(const json& group, const json& test, bool ok, const std::strin
   return ok;
 }
 
-std::vector<std::uint8_t> unhex(const std::string& hex) {
-  if (hex.size() % 2 != 0) throw std::invalid_argument("odd-length hex string");
-  std::vector<std::uint8_t> out(hex.size() / 2);
-  auto nib = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    throw std::invalid_argument("bad hex digit");
-  };
-  for (std::size_t i = 0; i < out.size(); ++i)
-    out[i] = static_cast<std::uint8_t>((nib(hex[2 * i]) << 4) | nib(hex[2 * i + 1]));
-  return out;
-}
+// ACVP's conventions (upper-case output) on the host's one hex codec.
+std::vector<std::uint8_t> unhex(const std::string& hex) { return host::hex_decode_or_throw(hex, "ACVP hex field"); }
 
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static const char* digits = "0123456789ABCDEF";
-  std::string s;
-  s.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
-    s.push_back(digits[b >> 4]);
-    s.push_back(digits[b & 15]);
-  }
-  return s;
-}
+std::string to_hex(std::span<const std::uint8_t> bytes) { return host::hex_encode(bytes, host::HexCase::upper); }
 
 int run_paths(const std::vector<std::string>& paths, std::ostream& out) {
   std::size_t passed = 0, failed = 0;

@@ -2,8 +2,7 @@
 // signing for ML-DSA-87, every SLH-DSA set, Falcon-1024 and HSS/LMS.
 #include "pqcea/host/boot_image.hpp"
 
-#include <fstream>
-#include <iterator>
+#include <cstring>
 #include <stdexcept>
 
 #include "pqcea/boot/manifest.hpp"
@@ -11,6 +10,7 @@
 #include "pqcea/core/secret.hpp"
 #include "pqcea/falcon.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/secret_file.hpp"
 #include "pqcea/host/stateful.hpp"
 #include "pqcea/slhdsa.hpp"
 
@@ -22,29 +22,13 @@ using Falcon = falcon::Falcon1024;
 constexpr char kStatefulMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'S', 'K'};
 constexpr std::size_t kSlhHeader = sizeof kSlhMagic + 4;
 
-// Private key bytes are wiped when they go out of scope.
-struct Wiped {
-  std::vector<std::uint8_t> v;
-  Wiped() = default;
-  Wiped(const Wiped&) = delete;
-  Wiped& operator=(const Wiped&) = delete;
-  ~Wiped() { secure_wipe(v.data(), v.size()); }
-};
+// Far above the largest image key file (Falcon-1024: 12 + 2305 + 1793 bytes; HSS key files are
+// smaller); the bound on what reading a key file takes.
+constexpr std::size_t kMaxKeyFileBytes = 1 << 16;
 
-void read_all(const std::string& path, std::vector<std::uint8_t>& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
+SecretBytes read_key_file(const std::string& path) { return read_secret_file(path, kMaxKeyFileBytes); }
 
-void write_all(const std::string& path, std::span<const std::uint8_t> data) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw std::runtime_error("cannot write " + path);
-  out.write(reinterpret_cast<const char*>(data.data()), static_cast<std::streamsize>(data.size()));
-  if (!out) throw std::runtime_error("write failed: " + path);
-}
-
-bool starts_with(const std::vector<std::uint8_t>& b, const char (&magic)[8]) {
+bool starts_with(std::span<const std::uint8_t> b, const char (&magic)[8]) {
   if (b.size() < 8) return false;
   for (std::size_t i = 0; i < 8; ++i)
     if (b[i] != static_cast<std::uint8_t>(magic[i])) return false;
@@ -92,7 +76,11 @@ std::size_t key_body_bytes(const boot::SigAlgInfo& a) {
   // SLH-DSA: sk = SK.seed || SK.prf || PK.seed || PK.root, twice the public key (FIPS 205 §9.1).
   return a.family == boot::SigFamily::falcon ? Falcon::sk_bytes + Falcon::pk_bytes : 2 * std::size_t{a.pk_max};
 }
-const boot::SigAlgInfo* parse_slh_key(const std::vector<std::uint8_t>& file, const std::string& path, Wiped& sk) {
+struct ImageKey {
+  const boot::SigAlgInfo* alg;
+  std::span<const std::uint8_t> body;  // a view into the key file's SecretBytes
+};
+ImageKey parse_slh_key(std::span<const std::uint8_t> file, const std::string& path) {
   if (file.size() < kSlhHeader) throw std::runtime_error(path + ": truncated image key file");
   const auto id = static_cast<std::int32_t>(load32_le(file.data() + sizeof kSlhMagic));
   const boot::SigAlgInfo* a = boot::find_sig_alg(id);
@@ -100,22 +88,26 @@ const boot::SigAlgInfo* parse_slh_key(const std::vector<std::uint8_t>& file, con
     throw std::runtime_error(path + ": unknown algorithm id " + std::to_string(id) + " in image key file");
   if (file.size() != kSlhHeader + key_body_bytes(*a))
     throw std::runtime_error(path + ": " + a->name + " key file of the wrong length");
-  sk.v.assign(file.begin() + kSlhHeader, file.end());
-  return a;
+  return {a, file.subspan(kSlhHeader)};
+}
+
+// An SLH-DSA or Falcon key file of its final size with the header filled in; the caller writes the
+// body in place (no growing buffer, so no stray copies of the key).
+SecretBytes new_image_key_file(const boot::SigAlgInfo& a) {
+  SecretBytes file(kSlhHeader + key_body_bytes(a));
+  std::memcpy(file.data(), kSlhMagic, sizeof kSlhMagic);
+  store32_le(file.data() + sizeof kSlhMagic, static_cast<std::uint32_t>(a.id));
+  return file;
 }
 
 // Falcon-1024 key generation into a key file body (sk || pk).
-void falcon_keygen(rng::RandomSource& rng, std::vector<std::uint8_t>& pk, Wiped& body) {
-  std::vector<std::uint64_t> ws((falcon::Budget<Falcon>::keygen_workspace_bytes + 7) / 8);
-  std::array<std::uint8_t, Falcon::pk_bytes> p{};
-  body.v.resize(Falcon::sk_bytes);
-  const Status s = falcon::keygen<Falcon>(p, std::span<std::uint8_t, Falcon::sk_bytes>(body.v.data(), Falcon::sk_bytes),
-                                          rng, std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()),
-                                                                       ws.size() * 8));
-  secure_wipe(ws.data(), ws.size() * 8);
+std::vector<std::uint8_t> falcon_keygen(rng::RandomSource& rng, std::span<std::uint8_t> body) {
+  SecretBytes ws(falcon::Budget<Falcon>::keygen_workspace_bytes);
+  const auto sk = body.first<Falcon::sk_bytes>();
+  const auto pk = body.subspan<Falcon::sk_bytes, Falcon::pk_bytes>();
+  const Status s = falcon::keygen<Falcon>(pk, sk, rng, ws.span());
   if (s != Status::ok) throw std::runtime_error(std::string("Falcon-1024 key generation failed: ") + to_string(s));
-  pk.assign(p.begin(), p.end());
-  body.v.insert(body.v.end(), p.begin(), p.end());
+  return std::vector<std::uint8_t>(pk.begin(), pk.end());
 }
 
 }  // namespace
@@ -133,79 +125,67 @@ AlgorithmChoice parse_algorithm(const std::string& name) {
 }
 
 std::vector<std::uint8_t> keygen(const AlgorithmChoice& choice, const std::string& sk_path, rng::RandomSource& rng,
-                                 std::span<const std::uint8_t> seed) {
+                                 std::span<const std::uint8_t> seed, Replace replace) {
   const boot::SigAlgInfo& a = *choice.alg;
   if (!seed.empty() && a.family != boot::SigFamily::mldsa)
     throw std::invalid_argument("a given seed applies to ML-DSA-87 keys only");
   if (a.family == boot::SigFamily::mldsa) {
-    Wiped s;
-    s.v.resize(32);
+    SecretBytes s(32);
     if (!seed.empty()) {
       if (seed.size() != 32) throw std::invalid_argument("an ML-DSA-87 seed has 32 bytes");
-      s.v.assign(seed.begin(), seed.end());
-    } else if (rng.generate(s.v) != Status::ok) {
+      std::memcpy(s.data(), seed.data(), 32);
+    } else if (rng.generate(s.span()) != Status::ok) {
       throw std::runtime_error("no entropy");
     }
     std::vector<std::uint8_t> pk(boot::kPublicKeySize);
-    if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(s.v.data(), 32),
-                                   std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) != Status::ok)
+    if (boot::public_key_from_seed(s.first<32>(), std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) !=
+        Status::ok)
       throw std::runtime_error("key generation failed");
-    write_all(sk_path, s.v);
+    write_secret_file(sk_path, s.span(), replace);
     return pk;
   }
   if (a.family == boot::SigFamily::hss) {
-    // Never overwrites: an HSS key file's state must not be replaced by a fresh one unnoticed.
+    // Without `replace`, never overwrites: an HSS key file's state must not be replaced unnoticed.
     const auto levels = stateful::parse_hss_levels(choice.hss_levels.empty() ? stateful::kDefaultHssLevels
                                                                              : choice.hss_levels);
-    stateful::HssSigner::generate(sk_path, levels, rng);
+    stateful::HssSigner::generate(sk_path, levels, rng, replace);
     return stateful::HssSigner(sk_path).public_key();
   }
+  SecretBytes file = new_image_key_file(a);
+  const std::span<std::uint8_t> body = file.span().subspan(kSlhHeader);
   std::vector<std::uint8_t> pk;
-  Wiped file;
   if (a.family == boot::SigFamily::falcon) {
-    Wiped body;
-    falcon_keygen(rng, pk, body);
-    file.v.assign(kSlhMagic, kSlhMagic + sizeof kSlhMagic);
-    file.v.resize(kSlhHeader);
-    store32_le(file.v.data() + sizeof kSlhMagic, static_cast<std::uint32_t>(a.id));
-    file.v.insert(file.v.end(), body.v.begin(), body.v.end());
-    write_all(sk_path, file.v);
-    return pk;
+    pk = falcon_keygen(rng, body);
+  } else {
+    with_slhdsa(a.id, [&]<class P>() {
+      // The FIPS 205 private key ends with the public key (PK.seed || PK.root).
+      std::array<std::uint8_t, P::pk_bytes> p{};
+      if (slhdsa::keygen<P>(p, body.first<P::sk_bytes>(), rng) != Status::ok)
+        throw std::runtime_error("SLH-DSA key generation failed");
+      pk.assign(p.begin(), p.end());
+    });
   }
-  with_slhdsa(a.id, [&]<class P>() {
-    std::array<std::uint8_t, P::pk_bytes> p{};
-    Wiped sk;
-    sk.v.resize(P::sk_bytes);
-    if (slhdsa::keygen<P>(p, std::span<std::uint8_t, P::sk_bytes>(sk.v.data(), P::sk_bytes), rng) != Status::ok)
-      throw std::runtime_error("SLH-DSA key generation failed");
-    pk.assign(p.begin(), p.end());
-    file.v.assign(kSlhMagic, kSlhMagic + sizeof kSlhMagic);
-    file.v.resize(kSlhHeader);
-    store32_le(file.v.data() + sizeof kSlhMagic, static_cast<std::uint32_t>(a.id));
-    file.v.insert(file.v.end(), sk.v.begin(), sk.v.end());
-  });
-  write_all(sk_path, file.v);
+  write_secret_file(sk_path, file.span(), replace);
   return pk;
 }
 
 KeyInfo load_key(const std::string& sk_path) {
-  Wiped file;
-  read_all(sk_path, file.v);
-  if (file.v.size() == 32) {
+  const SecretBytes file = read_key_file(sk_path);
+  if (file.size() == 32) {
     std::vector<std::uint8_t> pk(boot::kPublicKeySize);
-    if (boot::public_key_from_seed(std::span<const std::uint8_t, 32>(file.v.data(), 32),
-                                   std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) != Status::ok)
+    if (boot::public_key_from_seed(file.first<32>(), std::span<std::uint8_t, boot::kPublicKeySize>(pk.data(), pk.size())) !=
+        Status::ok)
       throw std::runtime_error("key generation failed");
     return {boot::find_sig_alg(boot::kSigAlgMlDsa87), pk, 0};
   }
-  if (starts_with(file.v, kSlhMagic)) {
-    Wiped sk;
-    const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
+  if (starts_with(file.span(), kSlhMagic)) {
+    const ImageKey key = parse_slh_key(file.span(), sk_path);
     // Both layouts end with the public key.
-    return {a, std::vector<std::uint8_t>(sk.v.end() - a->pk_max, sk.v.end()), 0};
+    const auto pk = key.body.last(key.alg->pk_max);
+    return {key.alg, std::vector<std::uint8_t>(pk.begin(), pk.end()), 0};
   }
-  if (starts_with(file.v, kStatefulMagic)) {
-    const auto view = stateful::parse_key_file(file.v);
+  if (starts_with(file.span(), kStatefulMagic)) {
+    const auto view = stateful::parse_key_file(file.span());
     if (view.family != stateful::Family::hss)
       throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
     stateful::HssSigner signer(sk_path);
@@ -246,38 +226,36 @@ std::vector<std::uint8_t> framed_manifest(std::span<const std::uint8_t> image) {
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
                                      std::span<const std::uint8_t> payload) {
   if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
-  Wiped file;
-  read_all(sk_path, file.v);
+  const SecretBytes file = read_key_file(sk_path);
   boot::ManifestError err = boot::ManifestError::none;
 
-  if (file.v.size() == 32) {  // ML-DSA-87: the freestanding signer, format 1
+  if (file.size() == 32) {  // ML-DSA-87: the freestanding signer, format 1
     std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + boot::kTrailerSize);
     const Status s =
-        boot::build_image(out, params, payload, std::span<const std::uint8_t, 32>(file.v.data(), 32), &err);
+        boot::build_image(out, params, payload, file.first<32>(), &err);
     if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
     return out;
   }
 
-  if (starts_with(file.v, kSlhMagic)) {
-    Wiped sk;
-    const boot::SigAlgInfo* a = parse_slh_key(file.v, sk_path, sk);
+  if (starts_with(file.span(), kSlhMagic)) {
+    const ImageKey parsed = parse_slh_key(file.span(), sk_path);
+    const boot::SigAlgInfo* a = parsed.alg;
+    const std::span<const std::uint8_t> sk = parsed.body;
     std::vector<std::uint8_t> out;
     if (a->family == boot::SigFamily::falcon) {
-      const std::span<const std::uint8_t, Falcon::sk_bytes> key(sk.v.data(), Falcon::sk_bytes);
-      const std::span<const std::uint8_t, Falcon::pk_bytes> pk(sk.v.data() + Falcon::sk_bytes, Falcon::pk_bytes);
+      const auto key = sk.first<Falcon::sk_bytes>();
+      const auto pk = sk.subspan<Falcon::sk_bytes, Falcon::pk_bytes>();
       boot::Manifest m;
       out = unsigned_image(params, payload, a->id, pk, Falcon::sig_padded_bytes, m);
       // Falcon has no context input: the framed manifest (as for HSS). Signing is randomized (the
       // nonce and the sampler seed come from the system DRBG, spec §3.9), so Falcon images are not
       // byte-reproducible; the padded format keeps their size fixed.
       const std::vector<std::uint8_t> msg = framed_manifest(out);
-      std::vector<std::uint64_t> ws((falcon::Budget<Falcon>::sign_workspace_bytes + 7) / 8);
+      SecretBytes ws(falcon::Budget<Falcon>::sign_workspace_bytes);  // holds key-derived values
       std::size_t sig_len = 0;
       const std::span<std::uint8_t> sig(out.data() + boot::signature_offset(m), Falcon::sig_padded_bytes);
-      const Status ss = falcon::sign<Falcon>(sig, sig_len, key, msg, falcon::Format::padded, host::system_rng(),
-                                             std::span<std::uint8_t>(reinterpret_cast<std::uint8_t*>(ws.data()),
-                                                                     ws.size() * 8));
-      secure_wipe(ws.data(), ws.size() * 8);
+      const Status ss =
+          falcon::sign<Falcon>(sig, sig_len, key, msg, falcon::Format::padded, host::system_rng(), ws.span());
       if (ss != Status::ok || sig_len != Falcon::sig_padded_bytes)
         throw std::runtime_error(std::string("image sign: Falcon-1024: ") + to_string(ss));
       // The floating-point signer is checked by the integer verifier before the image leaves.
@@ -286,7 +264,7 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
       return out;
     }
     with_slhdsa(a->id, [&]<class P>() {
-      const std::span<const std::uint8_t, P::sk_bytes> key(sk.v.data(), P::sk_bytes);
+      const auto key = sk.template first<P::sk_bytes>();
       const auto pk = key.template last<P::pk_bytes>();
       boot::Manifest m;
       out = unsigned_image(params, payload, a->id, pk, P::sig_bytes, m);
@@ -301,8 +279,8 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     return out;
   }
 
-  if (starts_with(file.v, kStatefulMagic)) {
-    if (stateful::parse_key_file(file.v).family != stateful::Family::hss)
+  if (starts_with(file.span(), kStatefulMagic)) {
+    if (stateful::parse_key_file(file.span()).family != stateful::Family::hss)
       throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
     stateful::HssSigner signer(sk_path);
     const std::vector<std::uint8_t> pk = signer.public_key();

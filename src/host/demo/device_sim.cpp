@@ -10,6 +10,7 @@
 #include "pqcea/attest/token.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
 
 namespace pqcea::sim {
 namespace {
@@ -20,17 +21,6 @@ Digest sha256(std::string_view text) {
   Digest d{};
   hash::Sha256::hash(d.data(), reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
   return d;
-}
-
-std::string hex(std::span<const std::uint8_t> b) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(b.size() * 2);
-  for (auto x : b) {
-    s.push_back(digits[x >> 4]);
-    s.push_back(digits[x & 15]);
-  }
-  return s;
 }
 
 KeyPair KeyPair::from_seed(std::span<const std::uint8_t, mldsa::kSeedBytes> seed) {
@@ -69,7 +59,7 @@ Device make_device(std::size_t index, const Firmware& fw) {
   auto h = sha256("demo device " + std::to_string(index));
   d.ueid.push_back(attest::kUeidRand);
   d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
-  d.id = hex(d.ueid);
+  d.id = host::hex_encode(d.ueid);
   d.key = KeyPair::generate();
   return d;
 }
@@ -139,12 +129,12 @@ std::string policy_json(const std::vector<Firmware>& fws, const std::map<std::st
   nlohmann::json models = nlohmann::json::object();
   for (const auto& fw : fws) {
     nlohmann::json comps = nlohmann::json::object();
-    for (const auto& [name, d] : fw.components) comps[name] = {{"alg", "sha-256"}, {"digest", hex(d)}};
+    for (const auto& [name, d] : fw.components) comps[name] = {{"alg", "sha-256"}, {"digest", host::hex_encode(d)}};
     nlohmann::json ref = {{"components", comps}};
     auto it = pcr_refs.find(fw.model);
     if (it != pcr_refs.end()) {
       nlohmann::json p = nlohmann::json::object();
-      for (std::size_t i = 0; i < 8; ++i) p[std::to_string(i)] = hex(it->second[i]);
+      for (std::size_t i = 0; i < 8; ++i) p[std::to_string(i)] = host::hex_encode(it->second[i]);
       ref["pcrs"] = p;
     }
     models[fw.model] = {{"min_swversion", fw.version},

@@ -53,7 +53,6 @@ const char* fault_name(Fault f) {
 
 using sim::Firmware;
 using sim::KeyPair;
-using sim::hex;
 using sim::sha256;
 
 struct Device : sim::Device {

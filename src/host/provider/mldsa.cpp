@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/mldsa.hpp"
 
@@ -424,13 +425,12 @@ int enc_does_selection(void*, int selection) {
   return (selection & OSSL_KEYMGMT_SELECT_KEYPAIR) != 0;
 }
 
+// OpenSSL's text layout: 15 colon-separated bytes per indented line.
 std::string hex_block(const std::vector<std::uint8_t>& b) {
-  static const char* digits = "0123456789abcdef";
   std::string s;
   for (std::size_t i = 0; i < b.size(); ++i) {
     if (i % 15 == 0) s += i == 0 ? "    " : "\n    ";
-    s += digits[b[i] >> 4];
-    s += digits[b[i] & 15];
+    s += host::hex_encode(std::span(&b[i], 1));
     if (i + 1 != b.size()) s += ':';
   }
   return s + "\n";

@@ -4,7 +4,6 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
-#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -16,6 +15,7 @@
 #include "pqcea/core/secret.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/pki.hpp"
+#include "pqcea/host/secret_file.hpp"
 #include "pqcea/host/service.hpp"
 
 namespace pqcea::service {
@@ -29,14 +29,19 @@ std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
-void write_text(const std::filesystem::path& p, const std::string& text, bool secret) {
-  {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + p.string());
-    out << text;
-    if (!out) throw std::runtime_error("write failed: " + p.string());
+// Secrets (private keys, the admin token) go through write_secret_file: mode 0600 from the first
+// byte, an existing file replaced only when forced.
+enum class Kind : bool { public_data, secret };
+void write_text(const std::filesystem::path& p, const std::string& text, Kind kind, bool force = false) {
+  if (kind == Kind::secret) {
+    host::write_secret_file(p.string(), std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
+                            force ? host::Replace::yes : host::Replace::no);
+    return;
   }
-  if (secret) ::chmod(p.c_str(), 0600);
+  std::ofstream out(p, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error("cannot write " + p.string());
+  out << text;
+  if (!out) throw std::runtime_error("write failed: " + p.string());
 }
 
 std::array<std::uint8_t, 32> fresh_seed() {
@@ -46,13 +51,13 @@ std::array<std::uint8_t, 32> fresh_seed() {
 }
 
 // Writes NAME.key.pem (PKCS#8 seed) and NAME.pub.pem (SPKI); returns the signer.
-std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name) {
+std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name, bool force) {
   auto seed = fresh_seed();
   auto signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, seed);
   write_text(dir / (name + ".key.pem"),
-             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed), "PRIVATE KEY"), true);
+             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed), "PRIVATE KEY"), Kind::secret, force);
   write_text(dir / (name + ".pub.pem"),
-             pki::to_pem(pki::encode_spki(pki::Algorithm::MlDsa87, signer->public_key()), "PUBLIC KEY"), false);
+             pki::to_pem(pki::encode_spki(pki::Algorithm::MlDsa87, signer->public_key()), "PUBLIC KEY"), Kind::public_data);
   secure_wipe(seed.data(), seed.size());
   return signer;
 }
@@ -71,7 +76,8 @@ void check(int ok, const char* what) {
 
 }  // namespace
 
-void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file) {
+void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file,
+                           bool force) {
   PkeyPtr key(EVP_EC_gen("P-256"));
   if (!key) throw std::runtime_error("OpenSSL: EC key generation failed");
   X509Ptr cert(X509_new());
@@ -113,27 +119,30 @@ void write_self_signed_tls(const std::filesystem::path& cert_file, const std::fi
   write_text(key_file, to_string([&](BIO* b) {
                check(PEM_write_bio_PrivateKey(b, key.get(), nullptr, nullptr, 0, nullptr, nullptr), "key PEM");
              }),
-             true);
-  write_text(cert_file, to_string([&](BIO* b) { check(PEM_write_bio_X509(b, cert.get()), "certificate PEM"); }), false);
+             Kind::secret, force);
+  write_text(cert_file, to_string([&](BIO* b) { check(PEM_write_bio_X509(b, cert.get()), "certificate PEM"); }),
+             Kind::public_data);
 }
 
-void init_fleet(const std::filesystem::path& dir, bool with_tls) {
+void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force) {
   std::filesystem::create_directories(dir);
-  if (std::filesystem::exists(dir / "ca.pem")) throw std::runtime_error(dir.string() + " already holds a fleet");
+  // A folder that already holds a fleet is refused as a whole (before any key is made).
+  if (!force && std::filesystem::exists(dir / "ca.pem")) throw host::SecretFileExists((dir / "ca.pem").string());
   const std::int64_t now = detail::unix_now();
-  auto ca_signer = new_key(dir, "ca");
+  auto ca_signer = new_key(dir, "ca", force);
   pki::Name ca_name;
   ca_name.organization = "PQC-Edge-Attestor fleet";
   ca_name.common_name = "Fleet Root CA (ML-DSA-87)";
   auto ca = pki::CertificateAuthority::create_root(ca_name, {now - 60, now + 20 * 365 * 86400LL}, ca_signer);
-  write_text(dir / "ca.pem", pki::to_pem(ca.certificate().der, "CERTIFICATE"), false);
+  write_text(dir / "ca.pem", pki::to_pem(ca.certificate().der, "CERTIFICATE"), Kind::public_data);
   std::filesystem::remove(dir / "ca.pub.pem");  // the certificate carries it
-  new_key(dir, "operator");
-  new_key(dir, "verifier");
+  new_key(dir, "operator", force);
+  new_key(dir, "verifier", force);
   std::array<std::uint8_t, 32> token{};
   if (host::system_random(token) != Status::ok) throw std::runtime_error("system entropy failed");
-  write_text(dir / "admin.token", detail::hex_encode(token) + "\n", true);
-  if (with_tls) write_self_signed_tls(dir / "tls.pem", dir / "tls.key.pem");
+  write_text(dir / "admin.token", detail::hex_encode(token) + "\n", Kind::secret, force);
+  secure_wipe(token.data(), token.size());
+  if (with_tls) write_self_signed_tls(dir / "tls.pem", dir / "tls.key.pem", force);
 }
 
 void load_fleet(const std::filesystem::path& dir, Config& c) {

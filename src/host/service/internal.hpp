@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "pqcea/host/hex.hpp"
+
 namespace pqcea::service::detail {
 
 // One HTTP request as the API sees it (the transport has already enforced size and time limits).
@@ -41,8 +43,8 @@ Response json_error(int status, std::string_view code, std::string_view message)
 // Encodings used in the JSON bodies.
 std::string base64_encode(std::span<const std::uint8_t> data);
 std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);  // standard alphabet, padded or not
-std::string hex_encode(std::span<const std::uint8_t> data);
-std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text);
+using host::hex_decode;  // include/pqcea/host/hex.hpp: the one hex codec of the host code
+using host::hex_encode;
 
 std::int64_t unix_now();
 

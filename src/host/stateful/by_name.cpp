@@ -21,13 +21,13 @@ std::vector<std::string> algorithm_names() {
 }
 
 std::vector<std::uint8_t> keygen(const std::string& alg, const std::string& params, const std::string& sk_path,
-                                 rng::RandomSource& rng) {
+                                 rng::RandomSource& rng, Replace replace) {
   if (alg == kHss) {
-    HssSigner::generate(sk_path, parse_hss_levels(params.empty() ? kDefaultHssLevels : params), rng);
+    HssSigner::generate(sk_path, parse_hss_levels(params.empty() ? kDefaultHssLevels : params), rng, replace);
     return HssSigner(sk_path).public_key();
   }
   if (!params.empty()) throw std::invalid_argument("--params applies to HSS-LMS only");
-  XmssSigner::generate(sk_path, xmss_params(alg), rng);
+  XmssSigner::generate(sk_path, xmss_params(alg), rng, replace);
   return XmssSigner(sk_path).public_key();
 }
 

@@ -8,12 +8,11 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 
 #include "pqcea/core/bytes.hpp"
 #include "pqcea/core/secret.hpp"
 #include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/secret_file.hpp"
 #include "pqcea/host/stateful.hpp"
 
 namespace pqcea::host::stateful {
@@ -25,6 +24,8 @@ namespace {
 constexpr std::uint8_t kMagic[8] = {'P', 'Q', 'C', 'E', 'A', '-', 'S', 'K'};
 constexpr std::uint8_t kVersion = 1;
 constexpr std::size_t kHeader = 32, kDigest = 32;
+// Far above any parameter set's body (seeds and level list); a bound on what a key file read takes.
+constexpr std::size_t kMaxKeyFileBytes = 1 << 16;
 
 std::function<void(FaultPoint)>& hook_slot() {
   static std::function<void(FaultPoint)> hook;
@@ -39,12 +40,12 @@ void fault(FaultPoint p) {
   throw StatefulError(what + ": " + std::strerror(errno));
 }
 
-std::vector<std::uint8_t> serialize(Family family, std::uint64_t next, std::uint64_t limit,
-                                    std::span<const std::uint8_t> body) {
-  std::vector<std::uint8_t> out(kHeader + body.size() + kDigest, 0);
+// The file image holds the secret seeds: a SecretBytes, wiped when the caller is done with it.
+host::SecretBytes serialize(Family family, std::uint64_t next, std::uint64_t limit, std::span<const std::uint8_t> body) {
+  host::SecretBytes out(kHeader + body.size() + kDigest);
   std::memcpy(out.data(), kMagic, 8);
-  out[8] = static_cast<std::uint8_t>(family);
-  out[9] = kVersion;
+  out.data()[8] = static_cast<std::uint8_t>(family);
+  out.data()[9] = kVersion;
   store32_be(out.data() + 12, static_cast<std::uint32_t>(body.size()));
   store64_be(out.data() + 16, next);
   store64_be(out.data() + 24, limit);
@@ -56,30 +57,6 @@ std::vector<std::uint8_t> serialize(Family family, std::uint64_t next, std::uint
 fs::path folder_of(const std::string& path) {
   fs::path dir = fs::path(path).parent_path();
   return dir.empty() ? fs::path(".") : dir;
-}
-
-void write_all(int fd, const std::uint8_t* p, std::size_t n, const std::string& what) {
-  while (n > 0) {
-    const ssize_t w = ::write(fd, p, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      sys_fail("write " + what);
-    }
-    p += w;
-    n -= static_cast<std::size_t>(w);
-  }
-}
-
-void fsync_folder(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) sys_fail("open folder " + dir.string());
-  if (::fsync(fd) != 0) {
-    const int e = errno;
-    ::close(fd);
-    errno = e;
-    sys_fail("fsync folder " + dir.string());
-  }
-  ::close(fd);
 }
 
 // An exclusive advisory lock on "<key>.lock" for the read-modify-write of the state: two signers on
@@ -107,8 +84,9 @@ class FileLock {
   int fd_;
 };
 
+// The temporary-file prefix of write_secret_file (secret_file.hpp: ".NAME.tmp-").
 std::string temp_prefix(const std::string& path) {
-  std::string s(".");
+  std::string s(".");  // appended piecewise: GCC 12 misreports chained operator+ (-Wrestrict)
   s += fs::path(path).filename().string();
   s += ".tmp-";
   return s;
@@ -122,6 +100,17 @@ void remove_stale_temps(const std::string& path) {
     const std::string name = e.path().filename().string();
     if (name.rfind(prefix, 0) == 0) fs::remove(e.path(), ec);
   }
+}
+
+FaultPoint fault_point_of(host::SecretWriteStep step) {
+  switch (step) {
+    case host::SecretWriteStep::temp_partial: return FaultPoint::temp_partial;
+    case host::SecretWriteStep::temp_written: return FaultPoint::temp_written;
+    case host::SecretWriteStep::temp_synced: return FaultPoint::temp_synced;
+    case host::SecretWriteStep::published: return FaultPoint::renamed;
+    case host::SecretWriteStep::dir_synced: return FaultPoint::dir_synced;
+  }
+  return FaultPoint::dir_synced;
 }
 
 }  // namespace
@@ -165,36 +154,24 @@ KeyFileView parse_key_file(std::span<const std::uint8_t> b) {
   return v;
 }
 
-void KeyStore::create(const std::string& path, Family family, std::span<const std::uint8_t> body, std::uint64_t limit) {
-  std::vector<std::uint8_t> bytes = serialize(family, 0, limit, body);
-  const fs::path dir = folder_of(path);
-  const std::string tmp = (dir / (temp_prefix(path) + "new-" + std::to_string(::getpid()))).string();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) sys_fail("create " + tmp);
-  write_all(fd, bytes.data(), bytes.size(), tmp);
-  secure_wipe(bytes.data(), bytes.size());
-  if (::fsync(fd) != 0) sys_fail("fsync " + tmp);
-  ::close(fd);
-  // link() never replaces an existing file: an existing key (and its state) is never overwritten.
-  if (::link(tmp.c_str(), path.c_str()) != 0) {
-    const int e = errno;
-    ::unlink(tmp.c_str());
-    errno = e;
-    if (e == EEXIST) throw StatefulError("refusing to overwrite existing key file " + path);
-    sys_fail("link " + path);
-  }
-  ::unlink(tmp.c_str());
-  fsync_folder(dir);
+void KeyStore::create(const std::string& path, Family family, std::span<const std::uint8_t> body, std::uint64_t limit,
+                      host::Replace replace) {
+  const host::SecretBytes bytes = serialize(family, 0, limit, body);
+  // The helper's temp names start with temp_prefix (secret_file.hpp), so a signer sweeps the one a
+  // process that died mid-write left behind. Without `replace`, an existing key (and its state) is never overwritten (SecretFileExists).
+  host::write_secret_file(path, bytes.span(), replace);
 }
 
 KeyStore::KeyStore(std::string path) : path_(std::move(path)) { load(); }
 
 void KeyStore::load() {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) throw StatefulError("cannot read key file " + path_);
-  std::vector<std::uint8_t> b((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  KeyFileView v = parse_key_file(b);
-  secure_wipe(b.data(), b.size());
+  host::SecretBytes b;
+  try {
+    b = host::read_secret_file(path_, kMaxKeyFileBytes);
+  } catch (const host::SecretFileError& e) {
+    throw StatefulError(std::string("cannot read key file: ") + e.what());
+  }
+  KeyFileView v = parse_key_file(b.span());
   // A signer holds the seeds it loaded first; a different key put in the file's place since then
   // must not have its state advanced for signatures made with the first key's seeds.
   if (!body_.empty() && (v.family != family_ || v.body != body_ || v.limit != limit_))
@@ -213,29 +190,15 @@ std::uint64_t KeyStore::reserve(std::uint64_t count) {
   remove_stale_temps(path_);
   if (limit_ - next_ < count) throw KeyExhausted(next_, limit_);
   const std::uint64_t first = next_;
-  std::vector<std::uint8_t> bytes = serialize(family_, next_ + count, limit_, body_);
-  const fs::path dir = folder_of(path_);
-  const std::string tmp = (dir / (temp_prefix(path_) + std::to_string(::getpid()))).string();
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) sys_fail("create " + tmp);
-  const std::size_t half = bytes.size() / 2;
-  write_all(fd, bytes.data(), half, tmp);
-  fault(FaultPoint::temp_partial);
-  write_all(fd, bytes.data() + half, bytes.size() - half, tmp);
-  secure_wipe(bytes.data(), bytes.size());
-  fault(FaultPoint::temp_written);
-  if (::fsync(fd) != 0) {
-    const int e = errno;
-    ::close(fd);
-    errno = e;
-    sys_fail("fsync " + tmp);
+  const host::SecretBytes bytes = serialize(family_, next_ + count, limit_, body_);
+  // The secret-file protocol with the fault points of the crash tests at each step; replacing the
+  // old state is the point here.
+  try {
+    host::write_secret_file(
+        path_, bytes.span(), {host::Replace::yes, [](host::SecretWriteStep step) { fault(fault_point_of(step)); }});
+  } catch (const host::SecretFileError& e) {
+    throw StatefulError(e.what());  // callers handle every key-file failure as a StatefulError
   }
-  fault(FaultPoint::temp_synced);
-  ::close(fd);
-  if (::rename(tmp.c_str(), path_.c_str()) != 0) sys_fail("rename " + tmp + " -> " + path_);
-  fault(FaultPoint::renamed);
-  fsync_folder(dir);
-  fault(FaultPoint::dir_synced);
   next_ += count;
   return first;
 }

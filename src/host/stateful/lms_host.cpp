@@ -178,30 +178,30 @@ std::vector<std::uint8_t> lms_public_key(const LmsLevel& level, std::span<const 
 
 // ---- HSS ----------------------------------------------------------------------------------------
 // Key file body: u32 L, L x (u32 LMS type, u32 LM-OTS type), I (16), SEED (n of the top level).
-void HssSigner::generate(const std::string& path, const std::vector<LmsLevel>& levels, rng::RandomSource& rng) {
+void HssSigner::generate(const std::string& path, const std::vector<LmsLevel>& levels, rng::RandomSource& rng,
+                         Replace replace) {
   check_levels(levels);
-  std::vector<std::uint8_t> seed(levels[0].ots->n);
+  SecretBytes seed(levels[0].ots->n);
   std::uint8_t I[lms::kIdBytes];
-  if (rng.generate(seed) != Status::ok || rng.generate(std::span<std::uint8_t>(I, lms::kIdBytes)) != Status::ok)
+  if (rng.generate(seed.span()) != Status::ok || rng.generate(std::span<std::uint8_t>(I, lms::kIdBytes)) != Status::ok)
     throw StatefulError("entropy source failure");
-  generate_from_seed(path, levels, seed, id_span(I));
-  secure_wipe(seed.data(), seed.size());
+  generate_from_seed(path, levels, seed.span(), id_span(I), replace);
 }
 
 void HssSigner::generate_from_seed(const std::string& path, const std::vector<LmsLevel>& levels,
-                                   std::span<const std::uint8_t> seed, std::span<const std::uint8_t, lms::kIdBytes> I) {
+                                   std::span<const std::uint8_t> seed, std::span<const std::uint8_t, lms::kIdBytes> I,
+                                   Replace replace) {
   check_levels(levels);
   if (seed.size() != levels[0].ots->n) throw std::invalid_argument("HSS SEED must be n bytes of the top level");
-  std::vector<std::uint8_t> body;
-  put_u32(body, static_cast<std::uint32_t>(levels.size()));
+  BodyWriter body(4 + 8 * levels.size() + I.size() + seed.size());
+  body.u32(static_cast<std::uint32_t>(levels.size()));
   for (const auto& l : levels) {
-    put_u32(body, l.lms->code);
-    put_u32(body, l.ots->code);
+    body.u32(l.lms->code);
+    body.u32(l.ots->code);
   }
-  append(body, I);
-  append(body, seed);
-  KeyStore::create(path, Family::hss, body, capacity_of(levels));
-  secure_wipe(body.data(), body.size());
+  body.bytes(I);
+  body.bytes(seed);
+  KeyStore::create(path, Family::hss, body.done().span(), capacity_of(levels), replace);
 }
 
 HssSigner::HssSigner(const std::string& path) : store_(path) {

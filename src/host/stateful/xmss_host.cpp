@@ -117,29 +117,26 @@ std::vector<std::uint8_t> xmss_sign_stateless_for_tests(const xmss::Params& p, s
 
 // ---- the signer ---------------------------------------------------------------------------------
 // Key file body: u32 OID, SK_SEED, SK_PRF, PUB_SEED, root (n bytes each); family xmss or xmssmt.
-void XmssSigner::generate(const std::string& path, const xmss::Params& p, rng::RandomSource& rng) {
-  std::vector<std::uint8_t> s(3u * p.n);
-  if (rng.generate(s) != Status::ok) throw StatefulError("entropy source failure");
-  const std::span<const std::uint8_t> all(s);
-  generate_from_seeds(path, p, all.subspan(0, p.n), all.subspan(p.n, p.n), all.subspan(2u * p.n, p.n));
-  secure_wipe(s.data(), s.size());
+void XmssSigner::generate(const std::string& path, const xmss::Params& p, rng::RandomSource& rng, Replace replace) {
+  SecretBytes s(3u * p.n);
+  if (rng.generate(s.span()) != Status::ok) throw StatefulError("entropy source failure");
+  generate_from_seeds(path, p, s.sub(0, p.n), s.sub(p.n, p.n), s.sub(2u * p.n, p.n), replace);
 }
 
 void XmssSigner::generate_from_seeds(const std::string& path, const xmss::Params& p,
                                      std::span<const std::uint8_t> sk_seed, std::span<const std::uint8_t> sk_prf,
-                                     std::span<const std::uint8_t> pub_seed) {
+                                     std::span<const std::uint8_t> pub_seed, Replace replace) {
   check_seed(p, sk_seed, "SK_SEED");
   check_seed(p, sk_prf, "SK_PRF");
   check_seed(p, pub_seed, "PUB_SEED");
   const auto pk = xmss_public_key(p, sk_seed, pub_seed);
-  std::vector<std::uint8_t> body;
-  put_u32(body, p.oid);
-  append(body, sk_seed);
-  append(body, sk_prf);
-  append(body, pub_seed);
-  append(body, pk.data() + 4, p.n);
-  KeyStore::create(path, p.mt ? Family::xmssmt : Family::xmss, body, p.capacity());
-  secure_wipe(body.data(), body.size());
+  BodyWriter body(4 + 4u * p.n);
+  body.u32(p.oid);
+  body.bytes(sk_seed);
+  body.bytes(sk_prf);
+  body.bytes(pub_seed);
+  body.bytes(pk.data() + 4, p.n);
+  KeyStore::create(path, p.mt ? Family::xmssmt : Family::xmss, body.done().span(), p.capacity(), replace);
 }
 
 XmssSigner::XmssSigner(const std::string& path) : store_(path) {

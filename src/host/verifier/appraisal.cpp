@@ -7,6 +7,7 @@
 #include "pqcea/attest/token.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/tpm.hpp"
 #include "signed_result.hpp"
 
@@ -17,16 +18,6 @@ using json = nlohmann::json;
 
 // AR4SI trustworthiness tiers (draft-ietf-rats-ar4si): 2 affirming, 32 warning, 96 contraindicated.
 constexpr int kAffirming = 2, kWarning = 32, kContraindicated = 96;
-
-std::string hex(std::span<const std::uint8_t> b) {
-  static const char* d = "0123456789abcdef";
-  std::string s;
-  for (auto x : b) {
-    s.push_back(d[x >> 4]);
-    s.push_back(d[x & 15]);
-  }
-  return s;
-}
 
 const char* hash_name(std::int64_t alg) {
   switch (alg) {
@@ -75,7 +66,7 @@ Appraiser::Appraiser(Store& store, const Policy& policy, std::map<std::int64_t, 
       result_signer_(std::move(result_signer)),
       verifier_id_(std::move(verifier_id)) {}
 
-std::string Appraiser::device_id_for_ueid(std::span<const std::uint8_t> ueid) { return hex(ueid); }
+std::string Appraiser::device_id_for_ueid(std::span<const std::uint8_t> ueid) { return host::hex_encode(ueid); }
 
 std::vector<std::uint8_t> Appraiser::challenge(const std::string& device_id, std::int64_t now, std::int64_t ttl,
                                                std::string* error) {
@@ -251,7 +242,7 @@ Appraiser::Pending Appraiser::evaluate(std::span<const std::uint8_t> token, std:
   for (const auto& [k, t] : v.tiers) tv[k] = t;
   json ear = {{"eat_profile", "tag:github.com,2023:veraison/ear"},
               {"iat", now},
-              {"eat_nonce", hex(unverified.nonce)},
+              {"eat_nonce", host::hex_encode(unverified.nonce)},
               {"ear.verifier-id", {{"build", "pqcea-0.1.0"}, {"developer", verifier_id_}}},
               {"submods",
                {{device_id,

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "pqcea/host/hex.hpp"
+
 namespace pqcea::verifier {
 namespace {
 
@@ -19,14 +21,9 @@ std::vector<std::uint8_t> hex_bytes(const json& v, const std::string& where) {
   if (!v.is_string()) throw PolicyError(where + ": expected a hex string");
   const std::string s = v.get<std::string>();
   if (s.empty() || s.size() % 2 != 0 || s.size() > 256) throw PolicyError(where + ": bad hex length");
-  std::vector<std::uint8_t> out(s.size() / 2);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    int n = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (n < 0) throw PolicyError(where + ": bad hex digit");
-    out[i / 2] = static_cast<std::uint8_t>(out[i / 2] | (i % 2 == 0 ? n << 4 : n));
-  }
-  return out;
+  auto out = host::hex_decode(s);
+  if (!out) throw PolicyError(where + ": bad hex digit");
+  return std::move(*out);
 }
 
 std::size_t digest_size(const std::string& alg) {
