@@ -4,7 +4,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -30,14 +32,37 @@ std::string read_text(const std::filesystem::path& p) {
 }
 
 void write_text(const std::filesystem::path& p, const std::string& text, bool secret) {
-  {
+  if (!secret) {
     std::ofstream out(p, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error("cannot write " + p.string());
     out << text;
     if (!out) throw std::runtime_error("write failed: " + p.string());
+    return;
   }
-  if (secret) ::chmod(p.c_str(), 0600);
+  // A secret is 0600 from its first byte (whatever the umask) and never replaces a file.
+  const int fd = ::open(p.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) throw std::runtime_error("cannot create " + p.string() + " (it must not exist yet)");
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<std::size_t>(n);
+  }
+  const bool ok = done == text.size() && ::fchmod(fd, 0600) == 0 && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok) throw std::runtime_error("write failed: " + p.string());
 }
+
+// A fresh bearer token: 32 random bytes, hex.
+std::string fresh_token() {
+  std::array<std::uint8_t, 32> token{};
+  if (host::system_random(token) != Status::ok) throw std::runtime_error("system entropy failed");
+  std::string t = detail::hex_encode(token) + "\n";
+  secure_wipe(token.data(), token.size());
+  return t;
+}
+
+
 
 std::array<std::uint8_t, 32> fresh_seed() {
   std::array<std::uint8_t, 32> s{};
@@ -117,6 +142,13 @@ void write_self_signed_tls(const std::filesystem::path& cert_file, const std::fi
   write_text(cert_file, to_string([&](BIO* b) { check(PEM_write_bio_X509(b, cert.get()), "certificate PEM"); }), false);
 }
 
+std::string read_token_file(const std::filesystem::path& p) {
+  std::string token = read_text(p);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) throw std::runtime_error(p.string() + " holds no token");
+  return token;
+}
+
 void init_fleet(const std::filesystem::path& dir, bool with_tls) {
   std::filesystem::create_directories(dir);
   if (std::filesystem::exists(dir / "ca.pem")) throw std::runtime_error(dir.string() + " already holds a fleet");
@@ -130,22 +162,18 @@ void init_fleet(const std::filesystem::path& dir, bool with_tls) {
   std::filesystem::remove(dir / "ca.pub.pem");  // the certificate carries it
   new_key(dir, "operator");
   new_key(dir, "verifier");
-  std::array<std::uint8_t, 32> token{};
-  if (host::system_random(token) != Status::ok) throw std::runtime_error("system entropy failed");
-  write_text(dir / "admin.token", detail::hex_encode(token) + "\n", true);
+  write_text(dir / "admin.token", fresh_token(), true);
+  write_text(dir / "read.token", fresh_token(), true);
   if (with_tls) write_self_signed_tls(dir / "tls.pem", dir / "tls.key.pem");
 }
 
 void load_fleet(const std::filesystem::path& dir, Config& c) {
   c.ca_cert_pem = read_text(dir / "ca.pem");
   c.operator_key_pem = read_text(dir / "operator.pub.pem");
-  auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(dir / "verifier.key.pem"), "PRIVATE KEY"));
-  if (alg != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
-  c.verifier_seed = seed;
-  secure_wipe(seed.data(), seed.size());
-  std::string token = read_text(dir / "admin.token");
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  c.admin_token = token;
+  c.verifier_key_file = (dir / "verifier.key.pem").string();  // the engine reads it (one wiped copy)
+  c.admin_token = read_token_file(dir / "admin.token");
+  // Fleets made before the read scope existed have no read.token: only the admin token reads.
+  if (std::filesystem::exists(dir / "read.token")) c.read_token = read_token_file(dir / "read.token");
 }
 
 }  // namespace pqcea::service

@@ -203,7 +203,7 @@ class AsyncRun {
 };
 
 struct Ack {
-  std::int64_t id = 0;
+  std::string id;
   std::string status, ear, nonce;
 };
 
@@ -403,7 +403,7 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
         auto j = json::parse(body, nullptr, false);
         Ack a;
         try {
-          a.id = j.at("result_id").get<std::int64_t>();
+          a.id = j.at("result_id").get<std::string>();
           a.status = j.at("status").get<std::string>();
           a.ear = j.at("ear").get<std::string>();
           a.nonce = j.at("nonce").get<std::string>();
@@ -449,7 +449,8 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
       targets, acked_idx.size(), std::min<std::size_t>(conns, 64),
       [&](std::size_t k, http::request<http::string_body>& req) {
         req.method(http::verb::get);
-        req.target("/v1/results/" + std::to_string(acks[acked_idx[k]]->id));
+        req.target("/v1/results/" + acks[acked_idx[k]]->id);
+        req.set(http::field::authorization, "Bearer " + admin);  // reads need a credential
         return k % T;
       },
       [&](std::size_t k, int status, std::string& body, double) {
