@@ -1,5 +1,6 @@
 // `pqcea serve`: the verifier service (docs/verifier-service.md).
-// `pqcea fleet-init`: key material for a fleet (CA, operator, verifier keys, admin token, TLS).
+// `pqcea fleet-init`: key material for a fleet (CA, operator, verifier keys, admin and read
+// tokens, TLS).
 // `pqcea registry-fill`: bulk-loads placeholder registry rows (registry-size benchmarks).
 #include <sys/resource.h>
 
@@ -28,17 +29,20 @@ std::string slurp(const std::string& path) {
 
 void add_serve(CLI::App& app) {
   static service::Config cfg;
-  static std::string fleet, ca_cert, operator_key, verifier_key, admin_token_file, port_file;
+  static std::string fleet, ca_cert, operator_key, verifier_key, admin_token_file, read_token_file, port_file;
   static long long request_ms = 10000, idle_ms = 30000;
   static std::size_t key_cache_mb = 256;
+  // Secrets come from files only (argv is visible to every user of the machine); the verifier
+  // key is read by the service itself into its one wiped copy.
   auto* cmd = app.add_subcommand("serve", "Run the verifier service (HTTP API; docs/verifier-service.md)");
   cmd->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--db", cfg.db, "sqlite:PATH or postgresql://...")->capture_default_str();
-  cmd->add_option("--fleet", fleet, "fleet folder from `pqcea fleet-init` (default for the four files below)");
+  cmd->add_option("--fleet", fleet, "fleet folder from `pqcea fleet-init` (default for the five files below)");
   cmd->add_option("--ca-cert", ca_cert, "fleet CA root certificate (PEM)");
   cmd->add_option("--operator-key", operator_key, "operator public key that signs policies (PEM)");
   cmd->add_option("--verifier-key", verifier_key, "verifier private key that signs results (PKCS#8 PEM, ML-DSA-87)");
   cmd->add_option("--admin-token-file", admin_token_file, "file holding the admin bearer token");
+  cmd->add_option("--read-token-file", read_token_file, "file holding the read bearer token (GET devices/results)");
   cmd->add_option("--tls-cert", cfg.tls_cert_file, "TLS certificate chain (PEM): serve HTTPS");
   cmd->add_option("--tls-key", cfg.tls_key_file, "TLS private key (PEM)");
   cmd->add_option("--tls-groups", cfg.tls_groups, "OpenSSL key-exchange groups, e.g. X25519:P-256");
@@ -48,6 +52,16 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--request-timeout-ms", request_ms, "time for a whole request to arrive")->capture_default_str();
   cmd->add_option("--idle-timeout-ms", idle_ms, "keep-alive connections idle longer are closed")->capture_default_str();
   cmd->add_option("--nonce-ttl", cfg.nonce_ttl, "nonce lifetime in seconds")->capture_default_str();
+  cmd->add_option("--max-nonces-per-device", cfg.max_outstanding_nonces,
+                  "unused nonces a device may hold (one more drops its oldest)")->capture_default_str();
+  cmd->add_option("--challenge-rate-device", cfg.challenge_rate_device,
+                  "challenges per second per device id (0: unlimited)")->capture_default_str();
+  cmd->add_option("--challenge-burst-device", cfg.challenge_burst_device, "burst of the per-device rate")
+      ->capture_default_str();
+  cmd->add_option("--challenge-rate-source", cfg.challenge_rate_source,
+                  "challenges per second per client address (0: unlimited)")->capture_default_str();
+  cmd->add_option("--challenge-burst-source", cfg.challenge_burst_source, "burst of the per-source rate")
+      ->capture_default_str();
   cmd->add_option("--max-batch", cfg.max_batch, "results signed together")->capture_default_str();
   cmd->add_option("--key-cache-mb", key_cache_mb, "memory for prepared device keys, MiB (0: off)")->capture_default_str();
   cmd->add_option("--max-connections", cfg.max_connections, "open connections")->capture_default_str();
@@ -68,17 +82,11 @@ void add_serve(CLI::App& app) {
     if (!fleet.empty()) service::load_fleet(fleet, cfg);
     if (!ca_cert.empty()) cfg.ca_cert_pem = slurp(ca_cert);
     if (!operator_key.empty()) cfg.operator_key_pem = slurp(operator_key);
-    if (!verifier_key.empty()) {
-      auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(slurp(verifier_key), "PRIVATE KEY"));
-      if (alg != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
-      cfg.verifier_seed = seed;
-    }
-    if (!admin_token_file.empty()) {
-      std::string t = slurp(admin_token_file);
-      while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-      cfg.admin_token = t;
-    }
-    if (cfg.ca_cert_pem.empty() || cfg.operator_key_pem.empty() || cfg.admin_token.empty())
+    if (!verifier_key.empty()) cfg.verifier_key_file = verifier_key;
+    if (!admin_token_file.empty()) cfg.admin_token = service::read_token_file(admin_token_file);
+    if (!read_token_file.empty()) cfg.read_token = service::read_token_file(read_token_file);
+    if (cfg.ca_cert_pem.empty() || cfg.operator_key_pem.empty() || cfg.admin_token.empty() ||
+        cfg.verifier_key_file.empty())
       throw std::runtime_error("serve needs --fleet DIR (or --ca-cert, --operator-key, --verifier-key, --admin-token-file)");
     cfg.request_timeout = std::chrono::milliseconds(request_ms);
     cfg.idle_timeout = std::chrono::milliseconds(idle_ms);
@@ -99,7 +107,8 @@ void add_serve(CLI::App& app) {
 
   static std::string out_dir;
   static bool with_tls = false, force_init = false;
-  auto* init = app.add_subcommand("fleet-init", "Create a fleet's keys: CA, operator, verifier (ML-DSA-87), admin token");
+  auto* init = app.add_subcommand("fleet-init",
+                                  "Create a fleet's keys: CA, operator, verifier (ML-DSA-87), admin and read tokens");
   init->add_option("--out", out_dir, "folder to create")->required();
   init->add_flag("--tls", with_tls, "also a self-signed TLS certificate for 127.0.0.1 / localhost");
   add_force_flag(init, force_init);

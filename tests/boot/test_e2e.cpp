@@ -210,10 +210,10 @@ TEST_F(BootE2E, TokenOfTheBootedImageIsAffirmedByTheVerifier) {
                               v1.begin() + boot::offset::digest + 32);
   ASSERT_NE(at, forged.end()) << "the image digest is not in the token";
   *at ^= 0x01;
+  // Evidence that does not verify is refused, never a verdict about the device.
   const verifier::Outcome f = appraiser_->appraise(forged, later);
-  ASSERT_FALSE(f.rejected) << f.error;
-  EXPECT_EQ(f.status, "contraindicated");
-  EXPECT_NE(f.claims.value("signature", "").find("signature invalid"), std::string::npos) << f.claims.dump();
+  EXPECT_TRUE(f.rejected);
+  EXPECT_EQ(f.error, "signature_invalid") << f.message;
 }
 
 TEST_F(BootE2E, ImageWithoutReferenceValuesIsNotAffirmed) {

@@ -12,10 +12,7 @@ attack (it must be 0 for every refused request) and "last_result unchanged" comp
 devices' last_result (GET /v1/devices/{id} with the admin token) before and after. The exit status
 is non-zero if any row fails.
 
-All expected answers are in EXPECT below. Rows marked "service" depend on the service contract of
-the same issue (items 1, 2 and 5: authenticated verdicts, read tokens, uniform challenges, request
-ids); with SERVICE_CONTRACT = False they are run and printed but reported as PENDING instead of
-failing, for a branch that does not have that work yet.
+All expected answers are in EXPECT below.
 """
 import json
 import os
@@ -28,14 +25,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import seclib  # noqa: E402
 
-# Integrator: True once the service contract (signature_invalid, read tokens, uniform challenges,
-# random result ids, request ids) is merged; then every row must pass.
-SERVICE_CONTRACT = False
-
 # ---- the expected answers: one place ----------------------------------------------------------
 # status: the HTTP status (or a tuple of acceptable ones); error: the "error" code (None: any);
-# writes: rows may be written (accepted requests only); group: "service" (the contract above),
-# "limits" (bounded memory and rate limits, item 3) or "base" (holds before either).
+# writes: rows may be written (accepted requests only); group: "service" (authenticated verdicts,
+# read tokens, uniform challenges, request ids), "limits" (bounded memory and rate limits) or
+# "base" (strict parsing and the admin token).
 EXPECT = {
     # forgery and replay
     "forged evidence for another device (attacker's key, victim's nonce)":
@@ -222,7 +216,7 @@ class Suite:
         observed = ("%s %s" % (status, error or "")).strip() if status is not None else ""
         if note:
             observed = (observed + "; " + note).strip("; ")
-        verdict = "PASS" if ok else ("PENDING" if exp["group"] == "service" and not SERVICE_CONTRACT else "FAIL")
+        verdict = "PASS" if ok else "FAIL"
         self.rows.append((name, exp["group"], expected, observed,
                           "%d (accepted request)" % written if writes else written,
                           ("yes" if unchanged else "changed (accepted request)") if writes else
@@ -268,8 +262,10 @@ class Suite:
             return r, "", True
         s.row("victim attests with that nonce afterwards (the forgery did not consume it)", victim_after)
 
+        flipped_nonce = s.challenge(flipped_dev)  # before the row: the challenge's own row is not the attack's
+
         def flipped():
-            t = bytearray(s.dev.evidence("flipped", 0, s.challenge(flipped_dev)))
+            t = bytearray(s.dev.evidence("flipped", 0, flipped_nonce))
             t[-10] ^= 0x01  # inside the ML-DSA signature, the last field of the COSE_Sign1
             return s.req("POST", "/v1/attest", bytes(t), ctype="application/cose"), "", True
         s.row("evidence with one signature byte flipped", flipped)
@@ -379,7 +375,8 @@ class Suite:
             "POST", "/v1/admin/devices/x'%3B%20DROP%20TABLE%20devices%3B--/revoke", "{}", auth=s.admin), "", True))
         s.row("request line with a NUL byte", lambda: (s.raw(b"GET /v1/dev\x00ices/x HTTP/1.1\r\nHost: v\r\n\r\n"), "", True))
         s.row("request target with raw UTF-8 bytes", lambda: (s.raw(
-            "GET /v1/devices/d\u00e9vice HTTP/1.1\r\nHost: v\r\nConnection: close\r\n\r\n".encode()), "", True))
+            ("GET /v1/devices/d\u00e9vice HTTP/1.1\r\nHost: v\r\nAuthorization: %s\r\nConnection: close\r\n\r\n"
+            % s.admin).encode()), "", True))
 
         # ---- oversized and slow bodies ----------------------------------------------------------
         def header_only(head):
@@ -536,7 +533,7 @@ class Suite:
         last = list(self.rows[-1])
         if written > accepted[0] * per_challenge:
             last[3] += "; %d rows for %d accepted" % (written, accepted[0])
-            last[6] = "FAIL" if EXPECT[name]["group"] != "service" or SERVICE_CONTRACT else "PENDING"
+            last[6] = "FAIL"
         self.rows[-1] = tuple(last)
 
     def report(self):
@@ -557,8 +554,6 @@ class Suite:
         for r in self.rows:
             counts[r[6]] = counts.get(r[6], 0) + 1
         print("\nattack suite: %d rows: %s" % (len(self.rows), ", ".join("%s %d" % kv for kv in sorted(counts.items()))))
-        if counts.get("PENDING"):
-            print("PENDING rows need the service contract (SERVICE_CONTRACT in %s); observed values above." % __file__)
         long_notes = [(r[0], r[3]) for r in self.rows if len(str(r[3])) > widths[3]]
         for name, obs in long_notes:
             print("  %s: %s" % (name, obs))

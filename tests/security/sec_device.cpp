@@ -98,7 +98,7 @@ std::string answer(const Lab& lab, const std::string& line) {
   if (cmd == "evidence") {
     std::string nonce;
     if (!(in >> nonce)) throw std::runtime_error("usage: evidence TAG INDEX NONCE_HEX");
-    return pqcea::sim::hex(pqcea::sim::build_evidence(d, nonce_of(nonce)));
+    return pqcea::host::hex_encode(pqcea::sim::build_evidence(d, nonce_of(nonce)));
   }
   if (cmd == "forge") {
     std::string ktag, nonce;
@@ -107,7 +107,7 @@ std::string answer(const Lab& lab, const std::string& line) {
     const Device signer = lab.device(ktag, kindex);
     pqcea::sim::EvidenceOptions opt;
     opt.signing_key = &signer.key;
-    return pqcea::sim::hex(pqcea::sim::build_evidence(d, nonce_of(nonce), opt));
+    return pqcea::host::hex_encode(pqcea::sim::build_evidence(d, nonce_of(nonce), opt));
   }
   throw std::runtime_error("unknown command " + cmd);
 }

@@ -99,15 +99,15 @@ inline Bytes unhex(const std::string& s) {
 // and the operator key to sign policies.
 struct Fleet {
   fs::path dir;
-  std::string admin;
+  std::string admin, read;
   std::unique_ptr<pqcea::pki::CertificateAuthority> ca;
   std::shared_ptr<const pqcea::pki::Signer> op;
   std::vector<pqcea::sim::Firmware> fws = pqcea::sim::reference_firmware();
 
   explicit Fleet(const fs::path& d) : dir(d) {
     pqcea::service::init_fleet(dir, /*with_tls=*/true);
-    admin = slurp(dir / "admin.token");
-    while (!admin.empty() && admin.back() == '\n') admin.pop_back();
+    admin = pqcea::service::read_token_file(dir / "admin.token");
+    read = pqcea::service::read_token_file(dir / "read.token");
     auto [alg, seed] = pqcea::pki::decode_private_key_seed(pqcea::pki::from_pem(slurp(dir / "ca.key.pem"), "PRIVATE KEY"));
     ca = std::make_unique<pqcea::pki::CertificateAuthority>(
         pqcea::pki::parse_certificate(pqcea::pki::from_pem(slurp(dir / "ca.pem"), "CERTIFICATE")),
@@ -182,10 +182,39 @@ class RawSocket {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
   }
+  // One request with "Connection: close"; the whole response (status line, headers, body).
+  static std::string exchange(std::uint16_t port, const std::string& method, const std::string& target,
+                              const std::string& body = "", const std::string& extra_headers = "") {
+    RawSocket s(port);
+    const bool typed = extra_headers.find("Content-Type:") != std::string::npos;
+    s.send(method + " " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n" +
+           (typed ? "" : "Content-Type: application/json\r\n") + extra_headers +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body);
+    return s.read_all();
+  }
 
  private:
   int fd_ = -1;
 };
+
+// A header's value in a raw HTTP response (names matched case-insensitively), or "".
+inline std::string header_of(const std::string& response, const std::string& name) {
+  std::string lower = response.substr(0, response.find("\r\n\r\n"));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string want = "\r\n" + name + ":";
+  for (char& c : want) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto at = lower.find(want);
+  if (at == std::string::npos) return "";
+  auto begin = at + want.size();
+  const auto end = response.find("\r\n", begin);
+  while (begin < end && response[begin] == ' ') ++begin;
+  return response.substr(begin, end - begin);
+}
+
+inline std::string body_of(const std::string& response) {
+  const auto at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
 
 // A child process (the pqcea binary), output to a file; killed with SIGKILL by the destructor.
 class Child {

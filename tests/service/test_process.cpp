@@ -15,8 +15,11 @@ using pqcea::service::HttpClient;
 namespace {
 
 std::vector<std::string> serve_args(const fs::path& dir, const std::string& db, const fs::path& port_file) {
+  // Many challenges per device from one address ahead of the attestations: the limits that
+  // protect a real fleet's devices are lifted for these load runs.
   return {PQCEA_BIN, "serve", "--listen", "127.0.0.1:0", "--db", db, "--fleet", (dir / "fleet").string(),
-          "--port-file", port_file.string(), "--quiet"};
+          "--port-file", port_file.string(), "--quiet", "--challenge-rate-device", "0", "--challenge-rate-source", "0",
+          "--max-nonces-per-device", "1000"};
 }
 
 }  // namespace
@@ -48,7 +51,7 @@ TEST(ServiceProcess, KillMidLoadLosesAndDuplicatesNothing) {
 
   // Eight devices attest concurrently; the server is killed once some results are acknowledged.
   struct Ack {
-    std::int64_t id;
+    std::string id;
     std::string ear;
   };
   std::mutex mu;
@@ -64,7 +67,7 @@ TEST(ServiceProcess, KillMidLoadLosesAndDuplicatesNothing) {
           if (r.status != 200) continue;
           auto j = json::parse(r.body);
           std::lock_guard<std::mutex> lock(mu);
-          acked[{i, k}] = {j.at("result_id").get<std::int64_t>(), j.at("ear").get<std::string>()};
+          acked[{i, k}] = {j.at("result_id").get<std::string>(), j.at("ear").get<std::string>()};
           ++ack_count;
         } catch (const std::exception&) {
           // connection refused or cut by the kill: not acknowledged

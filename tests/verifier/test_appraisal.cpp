@@ -121,7 +121,7 @@ TEST_F(AppraisalTest, GoodEvidenceIsAffirmedSignedAndStored) {
   EXPECT_THROW(verifier::open_result(bad, v87_, verifier_key_.pk), std::runtime_error);
 }
 
-TEST_F(AppraisalTest, TamperedFirmwareAndForgedSignatureAreContraindicated) {
+TEST_F(AppraisalTest, TamperedFirmwareIsContraindicated) {
   auto n1 = appraiser_->challenge(device_.id, now_, 60);
   sim::EvidenceOptions tamper;
   tamper.tamper_app = true;
@@ -129,14 +129,44 @@ TEST_F(AppraisalTest, TamperedFirmwareAndForgedSignatureAreContraindicated) {
   ASSERT_FALSE(o1.rejected);
   EXPECT_EQ(o1.status, "contraindicated");
   EXPECT_NE(o1.claims["measurements"].get<std::string>().find("digest differs"), std::string::npos);
-  auto n2 = appraiser_->challenge(device_.id, now_, 60);
+}
+
+// Evidence signed with another key is refused, not recorded: no result row, the device's last
+// result unchanged, and the nonce still good for the real device afterwards.
+TEST_F(AppraisalTest, ForgedSignatureIsRejectedAndChangesNothing) {
+  auto n0 = appraiser_->challenge(device_.id, now_, 60);
+  ASSERT_FALSE(appraiser_->appraise(sim::build_evidence(device_, n0), now_).rejected);
+  const auto before = store_->last_result(device_.id);
+  ASSERT_TRUE(before.has_value());
+  auto nonce = appraiser_->challenge(device_.id, now_, 60);
+  const std::size_t results = store_->result_count(), nonces = store_->nonce_count();
+
   auto forger = sim::KeyPair::generate();
   sim::EvidenceOptions forge;
   forge.signing_key = &forger;
-  auto o2 = appraiser_->appraise(sim::build_evidence(device_, n2, forge), now_);
-  ASSERT_FALSE(o2.rejected);
-  EXPECT_EQ(o2.status, "contraindicated");
-  EXPECT_NE(o2.claims["signature"].get<std::string>().find("signature invalid"), std::string::npos);
+  auto o = appraiser_->appraise(sim::build_evidence(device_, nonce, forge), now_);
+  EXPECT_TRUE(o.rejected);
+  EXPECT_EQ(o.error, "signature_invalid") << o.message;
+  EXPECT_EQ(o.device_id, device_.id);  // the device the evidence named, for the security log
+  EXPECT_EQ(store_->result_count(), results);
+  EXPECT_EQ(store_->nonce_count(), nonces);
+  EXPECT_EQ(store_->last_result(device_.id)->id, before->id);
+  EXPECT_EQ(store_->check_nonce(device_.id, nonce, now_), verifier::NonceCheck::ok);
+
+  // A single flipped signature byte is refused the same way.
+  auto good = sim::build_evidence(device_, nonce);
+  auto flipped = good;
+  flipped[flipped.size() - 10] ^= 1;
+  auto f = appraiser_->appraise(flipped, now_);
+  EXPECT_TRUE(f.rejected);
+  EXPECT_EQ(f.error, "signature_invalid");
+  EXPECT_EQ(store_->result_count(), results);
+
+  // The real device's evidence on the same nonce is appraised.
+  auto real = appraiser_->appraise(good, now_);
+  ASSERT_FALSE(real.rejected) << real.message;
+  EXPECT_EQ(real.status, "affirming");
+  EXPECT_EQ(store_->last_result(device_.id)->id, real.record.id);
 }
 
 TEST_F(AppraisalTest, BadInputIsRejectedAndNothingIsWritten) {
@@ -172,10 +202,11 @@ TEST_F(AppraisalTest, BadInputIsRejectedAndNothingIsWritten) {
   attest::MlDsaSigner<P87> device_signer(mldsa::PrivateKey<P87>::seed(device_.key.seed));
   expect_rejected_without_writes(appraiser_->appraise(sign_payload(dup, device_signer), now_), "malformed_claims",
                                  nonce);
-  // Unknown device.
+  // Unknown device: no registered key, so nothing authenticates its evidence (and a stranger
+  // learns nothing about which devices exist).
   auto stranger = sim::make_device(99, fws_[0]);
-  expect_rejected_without_writes(appraiser_->appraise(sim::build_evidence(stranger, nonce), now_), "unknown_device",
-                                 nonce);
+  expect_rejected_without_writes(appraiser_->appraise(sim::build_evidence(stranger, nonce), now_),
+                                 "signature_invalid", nonce);
   // A nonce this verifier never issued.
   sim::Bytes wrong_nonce(32, 0x42);
   expect_rejected_without_writes(appraiser_->appraise(sim::build_evidence(device_, wrong_nonce), now_),
@@ -201,9 +232,35 @@ TEST_F(AppraisalTest, RevokedDeviceIsRejected) {
   EXPECT_TRUE(o.rejected);
   EXPECT_EQ(o.error, "device_revoked");
   EXPECT_EQ(store_->result_count(), 0u);
+}
+
+// Unknown and revoked devices get a challenge of the same shape, but nothing is stored for them.
+TEST_F(AppraisalTest, ChallengeForUnknownOrRevokedDeviceIsNotStored) {
+  const std::size_t nonces = store_->nonce_count();
   std::string err;
-  EXPECT_TRUE(appraiser_->challenge(device_.id, now_, 60, &err).empty());
-  EXPECT_EQ(err, "device_revoked");
+  auto unknown = appraiser_->challenge("no-such-device", now_, 60, &err);
+  EXPECT_EQ(unknown.size(), 32u) << err;
+  EXPECT_EQ(store_->nonce_count(), nonces);
+  EXPECT_EQ(store_->check_nonce("no-such-device", unknown, now_), verifier::NonceCheck::unknown);
+  ASSERT_TRUE(store_->revoke(device_.id));
+  auto revoked = appraiser_->challenge(device_.id, now_, 60, &err);
+  EXPECT_EQ(revoked.size(), 32u) << err;
+  EXPECT_NE(revoked, unknown);
+  EXPECT_EQ(store_->nonce_count(), nonces);
+}
+
+// Issuing more than the cap drops the device's oldest unused nonce.
+TEST_F(AppraisalTest, OutstandingNoncesAreCapped) {
+  appraiser_->set_max_outstanding_nonces(2);
+  auto a = appraiser_->challenge(device_.id, now_, 60);
+  auto b = appraiser_->challenge(device_.id, now_, 60);
+  auto c = appraiser_->challenge(device_.id, now_, 60);
+  EXPECT_EQ(store_->check_nonce(device_.id, a, now_), verifier::NonceCheck::unknown);
+  EXPECT_EQ(store_->check_nonce(device_.id, b, now_), verifier::NonceCheck::ok);
+  EXPECT_EQ(store_->check_nonce(device_.id, c, now_), verifier::NonceCheck::ok);
+  auto o = appraiser_->appraise(sim::build_evidence(device_, a), now_);
+  EXPECT_EQ(o.error, "nonce_unknown");
+  EXPECT_FALSE(appraiser_->appraise(sim::build_evidence(device_, b), now_).rejected);
 }
 
 TEST_F(AppraisalTest, BatchSharesOneSignatureAndEachResultOpensAlone) {

@@ -5,12 +5,13 @@
 //   POST /v1/challenge            {device_id} -> {nonce (hex), expires_at}
 //   POST /v1/attest               COSE_Sign1 evidence (application/cose, or JSON with base64)
 //                                 -> the signed attestation result
-//   GET  /v1/devices/{id}         registry status and the last result
-//   GET  /v1/results/{id}         one stored result
+//   GET  /v1/devices/{id}         registry status and the last result     (read or admin token)
+//   GET  /v1/results/{id}         one stored result                       (read or admin token)
 //   GET  /v1/verifier-key         the key that signs results
 //   POST /v1/admin/devices        register (certificate validated against the fleet CA)
 //   PUT  /v1/admin/policy         signed reference values and policy
 //   POST /v1/admin/devices/{id}/revoke
+//   GET  /v1/admin/security-events  the recent security events (admin token)
 //   GET  /healthz, GET /metrics   (Prometheus text format)
 #pragma once
 #include <array>
@@ -32,8 +33,11 @@ struct Config {
   std::string db = "sqlite:verifier.db";  // sqlite:PATH or postgresql://...
   std::string ca_cert_pem;                // the fleet CA root; registrations must chain to it
   std::string operator_key_pem;           // the operator's ML-DSA public key (SPKI): signs policies
-  std::array<std::uint8_t, 32> verifier_seed{};  // the verifier's ML-DSA-87 key: signs results
+  // The verifier's ML-DSA-87 key (PKCS#8 seed PEM) that signs results. Only its path travels:
+  // the engine reads it into its one wiped copy (the expanded key), so no seed sits in a Config.
+  std::string verifier_key_file;
   std::string admin_token;                // bearer token of the admin endpoints (required)
+  std::string read_token;                 // bearer token of the read endpoints (optional; admin reads too)
   std::string tls_cert_file, tls_key_file;  // both set: HTTPS only
   std::string tls_groups;                 // OpenSSL key-exchange groups list, e.g. "X25519:P-256"
   unsigned io_threads = 0;                // 0 = one per core
@@ -43,6 +47,15 @@ struct Config {
   std::chrono::milliseconds idle_timeout{30000};     // a keep-alive connection without a request
   std::chrono::milliseconds write_timeout{10000};    // a client that does not read its response
   std::int64_t nonce_ttl = 300;           // seconds
+  std::size_t max_outstanding_nonces = 8;  // unused nonces per device; one more drops the oldest
+  // Challenge issue rates (token buckets, per replica): per device id asked for, and per source
+  // address. rate 0 = unlimited. Beyond: 429 rate_limited with Retry-After.
+  double challenge_rate_device = 1, challenge_burst_device = 8;
+  double challenge_rate_source = 100, challenge_burst_source = 200;
+  std::chrono::milliseconds nonce_sweep_interval{10000};  // expired nonces deleted this often,
+  std::size_t nonce_sweep_batch = 1000;                   // at most this many rows per sweep,
+  std::int64_t nonce_sweep_grace = 60;                    // once expired this many seconds
+  std::size_t security_log_size = 1024;   // security events kept for GET /v1/admin/security-events
   std::size_t max_batch = 64;             // results signed together (one ML-DSA signature)
   std::size_t key_cache_bytes = 256u << 20;  // prepared device keys (ML-DSA-87: 68 KB each); 0 = off
   std::size_t max_connections = 10000;    // beyond: new connections are closed at once
@@ -80,12 +93,16 @@ class Server {
 // DIR/ca.pem + ca.key.pem            fleet root CA (ML-DSA-87): issues device certificates
 // DIR/operator.pub.pem + .key.pem    operator key (ML-DSA-87): signs reference values / policy
 // DIR/verifier.pub.pem + .key.pem    verifier key (ML-DSA-87): signs attestation results
-// DIR/admin.token                    bearer token of the admin endpoints
+// DIR/admin.token                    bearer token of the admin endpoints (0600)
+// DIR/read.token                     bearer token of the read endpoints (0600)
 // DIR/tls.pem + tls.key.pem          self-signed TLS certificate for 127.0.0.1/localhost (optional)
 void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force = false);
 // Fills the key and trust fields of `c` from a fleet folder (private keys of the CA and the
 // operator are not read: the service does not need them).
 void load_fleet(const std::filesystem::path& dir, Config& c);
+// A bearer token from its file (tokens never come from the command line: argv is visible to
+// every user of the machine), without the trailing newline. Throws if unreadable or empty.
+std::string read_token_file(const std::filesystem::path& path);
 // A self-signed EC P-256 certificate for 127.0.0.1, ::1 and localhost (PEM files).
 void write_self_signed_tls(const std::filesystem::path& cert_file, const std::filesystem::path& key_file,
                            bool force = false);

@@ -71,7 +71,7 @@ Expectation expected(const Device& d) {
     case Fault::wrong_firmware: return {false, "contraindicated"};
     case Fault::replayed_nonce: return {true, "nonce_used"};  // for the replayed copy
     case Fault::revoked: return {true, "device_revoked"};
-    case Fault::forged_signature: return {false, "contraindicated"};
+    case Fault::forged_signature: return {true, "signature_invalid"};  // refused: not a verdict
   }
   return {false, ""};
 }

@@ -1,7 +1,12 @@
 #include "api.hpp"
 
+#include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cmath>
+#include <iostream>
+#include <unordered_map>
 
 #include <nlohmann/json.hpp>
 
@@ -20,10 +25,86 @@ Response json_ok(int status, const json& body) {
   return r;
 }
 
+// The fixed message of each error code: it says what was refused, never how (details such as
+// parser positions, validation reasons and exception or database text go to the server log).
+std::string_view message_for(std::string_view code) {
+  static const std::unordered_map<std::string_view, std::string_view> kMessages = {
+      {"method_not_allowed", "method not allowed on this path"},
+      {"not_found", "no such endpoint"},
+      {"unsupported_media_type", "unsupported content type"},
+      {"malformed_json", "the body is not a JSON object"},
+      {"bad_request", "a required field is missing or has the wrong type"},
+      {"bad_device_id", "device ids are 1-128 characters [A-Za-z0-9._-]"},
+      {"bad_result_id", "result ids are 32 lower-case hex characters"},
+      {"malformed_base64", "a base64 field is not valid base64"},
+      {"unauthorized", "a valid bearer token is required"},
+      {"rate_limited", "too many requests, retry later"},
+      {"overloaded", "too many requests waiting, retry later"},
+      {"store_unavailable", "the database is unavailable, retry later"},
+      {"internal_error", "internal error"},
+      {"no_policy", "no reference values uploaded yet"},
+      {"token_too_large", "the evidence is too large"},
+      {"malformed_token", "the evidence is not a COSE_Sign1 EAT of this profile"},
+      {"malformed_claims", "the evidence's claims are out of profile"},
+      {"unsupported_algorithm", "the evidence must be signed with ML-DSA"},
+      {"signature_invalid", "the evidence does not verify under the registered key"},
+      {"device_revoked", "the device is revoked"},
+      {"unknown_device", "no such device"},
+      {"unknown_result", "no such result"},
+      {"nonce_used", "the nonce was used already"},
+      {"nonce_expired", "the nonce expired"},
+      {"nonce_unknown", "the nonce was not issued by this verifier"},
+      {"nonce_wrong_device", "the nonce was issued to another device"},
+      {"nonce_invalid", "the nonce is not usable"},
+      {"malformed_certificate", "the certificate is not valid PEM or DER"},
+      {"certificate_invalid", "the certificate does not validate against the fleet CA"},
+      {"device_exists", "the device is already registered"},
+      {"policy_signature_invalid", "the signature does not verify under the operator key"},
+      {"policy_invalid", "the policy document is not valid"},
+  };
+  auto it = kMessages.find(code);
+  return it == kMessages.end() ? std::string_view("request refused") : it->second;
+}
+
+Response error(int status, std::string_view code) { return json_error(status, code, message_for(code)); }
+
 Response method_not_allowed(std::string allow) {
-  Response r = json_error(405, "method_not_allowed", "use " + allow);
+  Response r = error(405, "method_not_allowed");
   r.allow = std::move(allow);
   return r;
+}
+
+Response rate_limited(int retry_after) {
+  Response r = error(429, "rate_limited");
+  r.retry_after = retry_after;
+  return r;
+}
+
+bool is_result_id(std::string_view id) {
+  return id.size() == 32 && id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// Constant time in the token's contents (the length is not secret).
+bool token_equals(std::string_view presented, const std::string& expected) {
+  if (expected.empty()) return false;
+  unsigned diff = presented.size() == expected.size() ? 0u : 1u;
+  for (std::size_t i = 0; i < expected.size(); ++i)
+    diff |= static_cast<unsigned>(static_cast<unsigned char>(i < presented.size() ? presented[i] : 0) ^
+                                  static_cast<unsigned char>(expected[i]));
+  return diff == 0;
+}
+
+// The credentials of an Authorization header: "Bearer <token>", the scheme matched
+// case-insensitively (RFC 7235 §2.1). Empty when the header is absent or another scheme.
+std::string_view bearer_token(std::string_view a) {
+  constexpr std::string_view kScheme = "bearer";
+  if (a.size() <= kScheme.size() || (a[kScheme.size()] != ' ' && a[kScheme.size()] != '\t')) return {};
+  for (std::size_t i = 0; i < kScheme.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != kScheme[i]) return {};
+  a.remove_prefix(kScheme.size());
+  while (!a.empty() && (a.front() == ' ' || a.front() == '\t')) a.remove_prefix(1);
+  while (!a.empty() && (a.back() == ' ' || a.back() == '\t')) a.remove_suffix(1);
+  return a;
 }
 
 // Device ids: the verifier's hex UEIDs, or operator-chosen names; a bounded, URL-safe alphabet.
@@ -36,19 +117,15 @@ bool valid_device_id(std::string_view id) {
   return true;
 }
 
-// Parses a JSON object body; on failure answers 400 and returns nullopt.
+// Parses a JSON object body; on failure answers 400/415 and returns nullopt.
 std::optional<json> object_body(const Request& req, Reply& reply) {
   if (req.content_type != "application/json") {
-    reply(json_error(415, "unsupported_media_type", "send application/json"));
+    reply(error(415, "unsupported_media_type"));
     return std::nullopt;
   }
   json j = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded()) {
-    reply(json_error(400, "malformed_json", "the body is not valid JSON"));
-    return std::nullopt;
-  }
-  if (!j.is_object()) {
-    reply(json_error(400, "malformed_json", "the body must be a JSON object"));
+  if (j.is_discarded() || !j.is_object()) {
+    reply(error(400, "malformed_json"));
     return std::nullopt;
   }
   return j;
@@ -58,7 +135,7 @@ std::optional<json> object_body(const Request& req, Reply& reply) {
 std::optional<std::string> string_field(const json& j, const char* name, Reply& reply) {
   auto it = j.find(name);
   if (it == j.end() || !it->is_string()) {
-    reply(json_error(400, "bad_request", std::string("field '") + name + "' (string) is required"));
+    reply(error(400, "bad_request"));
     return std::nullopt;
   }
   return it->get<std::string>();
@@ -83,7 +160,8 @@ struct Route {
 Route route_of(std::string_view path) {
   auto starts = [&](std::string_view p) { return path.substr(0, p.size()) == p; };
   if (path == "/healthz" || path == "/metrics" || path == "/v1/challenge" || path == "/v1/attest" ||
-      path == "/v1/verifier-key" || path == "/v1/admin/devices" || path == "/v1/admin/policy")
+      path == "/v1/verifier-key" || path == "/v1/admin/devices" || path == "/v1/admin/policy" ||
+      path == "/v1/admin/security-events")
     return {std::string(path), ""};
   constexpr std::string_view kRevokeSuffix = "/revoke";
   if (starts("/v1/admin/devices/") && path.size() > kRevokeSuffix.size() &&
@@ -100,23 +178,66 @@ Route route_of(std::string_view path) {
 
 }  // namespace
 
+TokenBuckets::TokenBuckets(double rate, double burst, std::size_t max_keys)
+    : rate_(rate), burst_(std::max(1.0, burst)), max_keys_(max_keys) {}
+
+int TokenBuckets::take(const std::string& key, Clock::time_point now) {
+  if (rate_ <= 0) return 0;  // unlimited
+  std::lock_guard<std::mutex> lock(mu_);
+  auto refill = [&](Bucket& b) {
+    b.tokens = std::min(burst_, b.tokens + rate_ * std::chrono::duration<double>(now - b.last).count());
+    b.last = now;
+  };
+  auto it = buckets_.find(key);
+  if (it == buckets_.end()) {
+    if (buckets_.size() >= max_keys_ && now - last_prune_ >= std::chrono::seconds(1)) {
+      last_prune_ = now;
+      for (auto i = buckets_.begin(); i != buckets_.end();) {
+        refill(i->second);
+        i = i->second.tokens >= burst_ ? buckets_.erase(i) : std::next(i);
+      }
+    }
+    if (buckets_.size() >= max_keys_) return static_cast<int>(std::ceil(burst_ / rate_));
+    it = buckets_.emplace(key, Bucket{burst_, now}).first;
+  }
+  Bucket& b = it->second;
+  refill(b);
+  if (b.tokens >= 1.0) {
+    b.tokens -= 1.0;
+    return 0;
+  }
+  return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate_)));
+}
+
 int status_for(std::string_view e) {
-  if (e == "unknown_device") return 404;
+  if (e == "unknown_device" || e == "unknown_result") return 404;
   if (e == "device_revoked") return 403;
   if (e.substr(0, 6) == "nonce_") return 409;
   if (e == "token_too_large") return 413;
+  if (e == "rate_limited") return 429;
   if (e == "no_policy" || e == "store_unavailable" || e == "overloaded") return 503;
-  if (e == "internal_error") return 500;
-  return 400;  // malformed_token, malformed_claims, unsupported_algorithm, ...
+  if (e == "internal_error" || e == "entropy_failure") return 500;
+  return 400;  // malformed_token, malformed_claims, unsupported_algorithm, signature_invalid, ...
 }
+
+Api::Api(Engine& engine, Metrics& metrics, const Config& config)
+    : engine_(engine),
+      metrics_(metrics),
+      config_(config),
+      security_log_(config.security_log_size),
+      device_buckets_(config.challenge_rate_device, config.challenge_burst_device),
+      source_buckets_(config.challenge_rate_source, config.challenge_burst_source) {}
 
 void Api::handle(Request req, Reply reply) {
   const std::string path = req.target.substr(0, req.target.find('?'));
   Route route = route_of(path);
-  // Every request is answered once and counted with its route pattern, code and latency.
+  const Call call{new_request_id(), req.peer};
+  // Every request is answered once, carries its request id, and is counted with its route
+  // pattern, code and latency.
   struct Once {
     Reply reply;
     std::string route;
+    std::string request_id;
     Metrics* metrics;
     Clock::time_point start = Clock::now();
     std::atomic<bool> done{false};
@@ -124,9 +245,11 @@ void Api::handle(Request req, Reply reply) {
   auto once = std::make_shared<Once>();
   once->reply = std::move(reply);
   once->route = route.pattern;
+  once->request_id = call.request_id;
   once->metrics = &metrics_;
   Reply r = [once](Response res) {
     if (once->done.exchange(true)) return;
+    stamp(res, once->request_id);
     once->metrics->request(once->route, res.status,
                            std::chrono::duration<double>(Clock::now() - once->start).count());
     once->reply(std::move(res));
@@ -136,15 +259,15 @@ void Api::handle(Request req, Reply reply) {
   const std::string& p = route.pattern;
   if (p == "/v1/attest") {
     if (m != "POST") return r(method_not_allowed("POST"));
-    return attest(req, std::move(r));
+    return attest(call, req, std::move(r));
   }
   if (p == "/v1/challenge") {
     if (m != "POST") return r(method_not_allowed("POST"));
-    return challenge(req, std::move(r));
+    return challenge(call, req, std::move(r));
   }
   if (p == "/healthz") {
     if (m != "GET") return r(method_not_allowed("GET"));
-    return healthz(std::move(r));
+    return healthz(call, std::move(r));
   }
   if (p == "/metrics") {
     if (m != "GET") return r(method_not_allowed("GET"));
@@ -160,79 +283,113 @@ void Api::handle(Request req, Reply reply) {
                            {"public_key", base64_encode(engine_.verifier_public_key())},
                            {"kid", hex_encode(engine_.verifier_kid())}}));
   }
-  if (p == "/v1/devices/{id}") {
+  // Reads: the read or the admin token. Checked before the id is looked at, so that without
+  // a credential every id gets the same 401 (no oracle of which ids exist).
+  if (p == "/v1/devices/{id}" || p == "/v1/results/{id}") {
     if (m != "GET") return r(method_not_allowed("GET"));
-    return device(route.id, std::move(r));
+    if (scope_of(call, req) == Scope::none) return r(error(401, "unauthorized"));
+    if (p == "/v1/devices/{id}") return device(call, route.id, std::move(r));
+    return result(call, route.id, std::move(r));
   }
-  if (p == "/v1/results/{id}") {
-    if (m != "GET") return r(method_not_allowed("GET"));
-    return result(route.id, std::move(r));
-  }
-  if (p == "/v1/admin/devices" || p == "/v1/admin/policy" || p == "/v1/admin/devices/{id}/revoke") {
-    const char* want = p == "/v1/admin/policy" ? "PUT" : "POST";
+  if (p == "/v1/admin/devices" || p == "/v1/admin/policy" || p == "/v1/admin/devices/{id}/revoke" ||
+      p == "/v1/admin/security-events") {
+    const char* want = p == "/v1/admin/policy" ? "PUT" : p == "/v1/admin/security-events" ? "GET" : "POST";
     if (m != want) return r(method_not_allowed(want));
-    if (!authorized(req)) return r(json_error(401, "unauthorized", "admin endpoints need 'Authorization: Bearer <token>'"));
-    if (p == "/v1/admin/devices") return register_device(req, std::move(r));
-    if (p == "/v1/admin/policy") return upload_policy(req, std::move(r));
-    return revoke(route.id, std::move(r));
+    if (scope_of(call, req) != Scope::admin) return r(error(401, "unauthorized"));
+    if (p == "/v1/admin/devices") return register_device(call, req, std::move(r));
+    if (p == "/v1/admin/policy") return upload_policy(call, req, std::move(r));
+    if (p == "/v1/admin/security-events") return security_events(std::move(r));
+    return revoke(call, route.id, std::move(r));
   }
-  r(json_error(404, "not_found", "no such endpoint: " + path));
+  r(error(404, "not_found"));
 }
 
-bool Api::authorized(const Request& req) const {
-  constexpr std::string_view kBearer = "Bearer ";
-  std::string_view a = req.authorization;
-  if (a.substr(0, kBearer.size()) != kBearer) return false;
-  a.remove_prefix(kBearer.size());
-  const std::string& t = config_.admin_token;
-  // Constant time in the token's contents (the length is not secret).
-  unsigned diff = a.size() == t.size() ? 0u : 1u;
-  for (std::size_t i = 0; i < t.size(); ++i)
-    diff |= static_cast<unsigned>(static_cast<unsigned char>(i < a.size() ? a[i] : 0) ^ static_cast<unsigned char>(t[i]));
-  return diff == 0;
+Api::Scope Api::scope_of(const Call& call, const Request& req) {
+  const std::string_view token = bearer_token(req.authorization);
+  if (token.empty()) return Scope::none;
+  // Both compared, whichever matches, so the time does not tell which token was close.
+  const bool admin = token_equals(token, config_.admin_token);
+  const bool read = token_equals(token, config_.read_token);
+  if (admin) return Scope::admin;
+  if (read) return Scope::read;
+  security_event(call, "bad_token", "");
+  return Scope::none;
 }
 
-void Api::job(Reply reply, std::function<void(WorkerContext&, Reply&)> fn) {
+void Api::security_event(const Call& call, std::string_view kind, const std::string& device_id) {
+  metrics_.security_event(kind);
+  security_log_.add({unix_now(), std::string(kind), call.peer, device_id, call.request_id});
+  log(call, "security event " + std::string(kind) + " from " + (call.peer.empty() ? "?" : call.peer) +
+                (device_id.empty() ? "" : " naming device " + device_id));
+}
+
+void Api::log(const Call& call, const std::string& text) const {
+  if (config_.quiet) return;
+  // One write per line, so that lines from several threads do not interleave.
+  std::cerr << ("pqcea serve: [" + call.request_id + "] " + text + "\n") << std::flush;
+}
+
+void Api::job(const Call& call, Reply reply, std::function<void(WorkerContext&, Reply&)> fn) {
   auto shared = std::make_shared<Reply>(std::move(reply));
   Engine::Job j;
-  j.run = [shared, fn = std::move(fn)](WorkerContext& ctx) {
+  j.run = [this, call, shared, fn = std::move(fn)](WorkerContext& ctx) {
     try {
       fn(ctx, *shared);
     } catch (const verifier::StoreError& e) {
-      (*shared)(json_error(503, "store_unavailable", e.what()));
+      log(call, std::string("database error: ") + e.what());
+      (*shared)(error(503, "store_unavailable"));
       throw;  // the worker reconnects
     } catch (const std::exception& e) {
-      (*shared)(json_error(500, "internal_error", e.what()));
+      log(call, std::string("internal error: ") + e.what());
+      (*shared)(error(500, "internal_error"));
     }
   };
-  j.fail = [shared](const std::string& why) { (*shared)(json_error(503, "store_unavailable", why)); };
-  if (!engine_.run(std::move(j))) (*shared)(json_error(503, "overloaded", "too many requests waiting, retry"));
+  j.fail = [this, call, shared](const std::string& why) {
+    log(call, "database unavailable: " + why);
+    (*shared)(error(503, "store_unavailable"));
+  };
+  if (!engine_.run(std::move(j))) {
+    Response busy = error(503, "overloaded");
+    busy.retry_after = 1;
+    (*shared)(std::move(busy));
+  }
 }
 
-void Api::healthz(Reply reply) {
-  job(std::move(reply), [this](WorkerContext& ctx, Reply& r) {
+void Api::healthz(const Call& call, Reply reply) {
+  job(call, std::move(reply), [this](WorkerContext& ctx, Reply& r) {
     const int schema = ctx.store.schema_version();
     auto pol = engine_.policy();
     r(json_ok(200, {{"status", "ok"}, {"schema_version", schema}, {"policy_revision", pol ? pol->revision : 0}}));
   });
 }
 
-void Api::challenge(const Request& req, Reply reply) {
+void Api::challenge(const Call& call, const Request& req, Reply reply) {
   auto body = object_body(req, reply);
   if (!body) return;
   auto id = string_field(*body, "device_id", reply);
   if (!id) return;
-  if (!valid_device_id(*id)) return reply(json_error(400, "bad_device_id", "device ids are 1-128 characters [A-Za-z0-9._-]"));
-  job(std::move(reply), [this, id = *id](WorkerContext& ctx, Reply& r) {
+  if (!valid_device_id(*id)) return reply(error(400, "bad_device_id"));
+  // The source first (one client asking for many devices), then the device id asked for,
+  // whether or not it exists (so a 429 does not tell either).
+  int wait = source_buckets_.take(call.peer);
+  if (wait == 0) wait = device_buckets_.take(*id);
+  if (wait != 0) {
+    security_event(call, "rate_limited_challenge", *id);
+    return reply(rate_limited(wait));
+  }
+  job(call, std::move(reply), [this, call, id = *id](WorkerContext& ctx, Reply& r) {
     const std::int64_t now = unix_now();
-    std::string error;
-    auto nonce = ctx.appraiser.challenge(id, now, config_.nonce_ttl, &error);
-    if (nonce.empty()) return r(json_error(status_for(error), error, "no challenge for device " + id));
+    std::string why;
+    auto nonce = ctx.appraiser.challenge(id, now, config_.nonce_ttl, &why);
+    if (nonce.empty()) {
+      log(call, "challenge failed: " + why);
+      return r(error(500, "internal_error"));
+    }
     r(json_ok(200, {{"device_id", id}, {"nonce", hex_encode(nonce)}, {"expires_at", now + config_.nonce_ttl}}));
   });
 }
 
-void Api::attest(Request& req, Reply reply) {
+void Api::attest(const Call& call, Request& req, Reply reply) {
   std::string token;
   if (req.content_type == "application/cose" || req.content_type == "application/eat+cwt" ||
       req.content_type == "application/octet-stream") {
@@ -243,30 +400,34 @@ void Api::attest(Request& req, Reply reply) {
     auto b64 = string_field(*body, "evidence", reply);
     if (!b64) return;
     auto raw = base64_decode(*b64);
-    if (!raw) return reply(json_error(400, "malformed_base64", "'evidence' is not base64"));
+    if (!raw) return reply(error(400, "malformed_base64"));
     token.assign(raw->begin(), raw->end());
   } else {
-    return reply(json_error(415, "unsupported_media_type",
-                            "send the COSE_Sign1 evidence as application/cose, or JSON {\"evidence\": base64}"));
+    return reply(error(415, "unsupported_media_type"));
   }
-  if (token.empty()) return reply(json_error(400, "malformed_token", "empty evidence"));
+  if (token.empty()) return reply(error(400, "malformed_token"));
   auto shared = std::make_shared<Reply>(std::move(reply));
-  const bool queued = engine_.attest(std::move(token), [shared](verifier::Outcome& o) {
-    if (o.rejected) {
-      json body = {{"error", o.error}, {"message", o.message}};
-      if (!o.device_id.empty()) body["device_id"] = o.device_id;
-      return (*shared)(json_ok(status_for(o.error), body));
-    }
-    (*shared)(json_ok(200, result_json(o.record)));
+  const bool queued = engine_.attest(std::move(token), [this, call, shared](verifier::Outcome& o) {
+    if (!o.rejected) return (*shared)(json_ok(200, result_json(o.record)));
+    if (o.error == "signature_invalid") security_event(call, "signature_invalid", o.device_id);
+    // The engine's own failures carry exception or database text: the log gets it, not the client.
+    if (o.error == "internal_error" || o.error == "store_unavailable") log(call, o.error + ": " + o.message);
+    Response res = error(status_for(o.error), o.error);
+    if (o.error == "store_unavailable" || o.error == "no_policy") res.retry_after = 1;
+    (*shared)(std::move(res));
   });
-  if (!queued) (*shared)(json_error(503, "overloaded", "too many attestations waiting, retry"));
+  if (!queued) {
+    Response busy = error(503, "overloaded");
+    busy.retry_after = 1;
+    (*shared)(std::move(busy));
+  }
 }
 
-void Api::device(const std::string& id, Reply reply) {
-  if (!valid_device_id(id)) return reply(json_error(400, "bad_device_id", "device ids are 1-128 characters [A-Za-z0-9._-]"));
-  job(std::move(reply), [id](WorkerContext& ctx, Reply& r) {
+void Api::device(const Call& call, const std::string& id, Reply reply) {
+  if (!valid_device_id(id)) return reply(error(400, "bad_device_id"));
+  job(call, std::move(reply), [id](WorkerContext& ctx, Reply& r) {
     auto d = ctx.store.device(id, /*with_certificate=*/false);
-    if (!d) return r(json_error(404, "unknown_device", "device " + id + " is not registered"));
+    if (!d) return r(error(404, "unknown_device"));
     json body = {{"device_id", d->id},
                  {"model", d->model},
                  {"sig_alg", d->sig_alg},
@@ -280,74 +441,86 @@ void Api::device(const std::string& id, Reply reply) {
   });
 }
 
-void Api::result(const std::string& id, Reply reply) {
-  std::int64_t n = 0;
-  if (id.empty() || id.size() > 18 || id.find_first_not_of("0123456789") != std::string::npos ||
-      (n = std::stoll(id)) <= 0)
-    return reply(json_error(400, "bad_result_id", "result ids are positive integers"));
-  job(std::move(reply), [n](WorkerContext& ctx, Reply& r) {
-    auto rec = ctx.store.result(n);
-    if (!rec) return r(json_error(404, "unknown_result", "no result " + std::to_string(n)));
+void Api::result(const Call& call, const std::string& id, Reply reply) {
+  if (!is_result_id(id)) return reply(error(400, "bad_result_id"));
+  job(call, std::move(reply), [id](WorkerContext& ctx, Reply& r) {
+    auto rec = ctx.store.result(id);
+    if (!rec) return r(error(404, "unknown_result"));
     r(json_ok(200, result_json(*rec)));
   });
 }
 
-void Api::register_device(const Request& req, Reply reply) {
+void Api::security_events(Reply reply) {
+  json events = json::array();
+  for (const auto& e : security_log_.snapshot())
+    events.push_back({{"time", e.time},
+                      {"kind", e.kind},
+                      {"source", e.source},
+                      {"device_id", e.device_id},
+                      {"request_id", e.request_id}});
+  reply(json_ok(200, {{"events", events}, {"total", security_log_.total()}}));
+}
+
+void Api::register_device(const Call& call, const Request& req, Reply reply) {
   auto body = object_body(req, reply);
   if (!body) return;
   auto model = string_field(*body, "model", reply);
   if (!model) return;
-  if (model->empty() || model->size() > 64) return reply(json_error(400, "bad_request", "'model' must be 1-64 characters"));
-  // The certificate: PEM text in "certificate", or base64 DER in "certificate_der".
+  if (model->empty() || model->size() > 64) return reply(error(400, "bad_request"));
+  // The certificate: PEM text in "certificate", or base64 DER in "certificate_der"; optional
+  // intermediates (PEM) in "chain".
   pki::Bytes der;
+  std::vector<pki::Bytes> chain;
   try {
     if (auto it = body->find("certificate"); it != body->end() && it->is_string()) {
       der = pki::from_pem(it->get<std::string>(), "CERTIFICATE");
     } else if (auto it2 = body->find("certificate_der"); it2 != body->end() && it2->is_string()) {
       auto raw = base64_decode(it2->get<std::string>());
-      if (!raw) return reply(json_error(400, "malformed_base64", "'certificate_der' is not base64"));
+      if (!raw) return reply(error(400, "malformed_base64"));
       der = std::move(*raw);
     } else {
-      return reply(json_error(400, "bad_request", "'certificate' (PEM) or 'certificate_der' (base64 DER) is required"));
+      return reply(error(400, "bad_request"));
     }
-  } catch (const std::exception& e) {
-    return reply(json_error(400, "malformed_certificate", e.what()));
-  }
-  std::vector<pki::Bytes> chain;
-  if (auto it = body->find("chain"); it != body->end()) {
-    if (!it->is_array() || it->size() > 8) return reply(json_error(400, "bad_request", "'chain' must be an array of up to 8 PEM certificates"));
-    try {
+    if (auto it = body->find("chain"); it != body->end()) {
+      if (!it->is_array() || it->size() > 8) return reply(error(400, "bad_request"));
       for (const auto& c : *it) {
-        if (!c.is_string()) return reply(json_error(400, "bad_request", "'chain' entries must be PEM strings"));
+        if (!c.is_string()) return reply(error(400, "bad_request"));
         chain.push_back(pki::from_pem(c.get<std::string>(), "CERTIFICATE"));
       }
-    } catch (const std::exception& e) {
-      return reply(json_error(400, "malformed_certificate", e.what()));
     }
+  } catch (const std::exception& e) {
+    log(call, std::string("registration: ") + e.what());
+    return reply(error(400, "malformed_certificate"));
   }
   pki::Bytes tpm_ak;
   if (auto it = body->find("tpm_ak"); it != body->end()) {
     auto raw = it->is_string() ? hex_decode(it->get<std::string>()) : std::nullopt;
-    if (!raw) return reply(json_error(400, "bad_request", "'tpm_ak' must be hex"));
+    if (!raw) return reply(error(400, "bad_request"));
     tpm_ak = std::move(*raw);
   }
-  job(std::move(reply), [this, der = std::move(der), chain = std::move(chain), tpm_ak = std::move(tpm_ak),
-                         model = *model](WorkerContext& ctx, Reply& r) {
+  job(call, std::move(reply), [this, call, der = std::move(der), chain = std::move(chain),
+                               tpm_ak = std::move(tpm_ak), model = *model](WorkerContext& ctx, Reply& r) {
     pki::Certificate cert;
     std::vector<pki::Certificate> inters;
     try {
       cert = pki::parse_certificate(der);
       for (const auto& c : chain) inters.push_back(pki::parse_certificate(c));
     } catch (const std::exception& e) {
-      return r(json_error(422, "certificate_invalid", std::string("certificate does not parse: ") + e.what()));
+      log(call, std::string("registration: certificate does not parse: ") + e.what());
+      return r(error(422, "certificate_invalid"));
     }
     const std::int64_t now = unix_now();
     auto v = pki::validate_chain(cert, inters, engine_.trust(), now, pki::mldsa_verify);
-    if (!v) return r(json_error(422, "certificate_invalid", "certificate does not chain to the fleet CA: " + v.reason));
+    if (!v) {
+      log(call, "registration: certificate does not chain to the fleet CA: " + v.reason);
+      return r(error(422, "certificate_invalid"));
+    }
     std::string id = cert.subject.serial_number.empty() ? cert.subject.common_name : cert.subject.serial_number;
-    if (!valid_device_id(id))
-      return r(json_error(422, "certificate_invalid", "the certificate's serialNumber is not a usable device id"));
-    if (ctx.store.device(id, false)) return r(json_error(409, "device_exists", "device " + id + " is already registered"));
+    if (!valid_device_id(id)) {
+      log(call, "registration: the certificate's serialNumber is not a usable device id");
+      return r(error(422, "certificate_invalid"));
+    }
+    if (ctx.store.device(id, false)) return r(error(409, "device_exists"));
     verifier::Device d;
     d.id = id;
     d.model = model;
@@ -359,16 +532,16 @@ void Api::register_device(const Request& req, Reply reply) {
     d.registered_at = now;
     try {
       ctx.store.put_device(d);
-    } catch (const verifier::StoreError& e) {
+    } catch (const verifier::StoreError&) {
       // Another replica registered it in the meantime.
-      if (ctx.store.device(id, false)) return r(json_error(409, "device_exists", e.what()));
+      if (ctx.store.device(id, false)) return r(error(409, "device_exists"));
       throw;
     }
     r(json_ok(201, {{"device_id", id}, {"model", model}, {"sig_alg", d.sig_alg}, {"not_after", d.not_after}}));
   });
 }
 
-void Api::upload_policy(const Request& req, Reply reply) {
+void Api::upload_policy(const Call& call, const Request& req, Reply reply) {
   auto body = object_body(req, reply);
   if (!body) return;
   auto doc = string_field(*body, "document", reply);
@@ -376,10 +549,9 @@ void Api::upload_policy(const Request& req, Reply reply) {
   auto sig_b64 = string_field(*body, "signature", reply);
   if (!sig_b64) return;
   auto sig = base64_decode(*sig_b64);
-  if (!sig) return reply(json_error(400, "malformed_base64", "'signature' is not base64"));
-  job(std::move(reply), [this, doc = *doc, sig = std::move(*sig)](WorkerContext& ctx, Reply& r) {
-    if (!engine_.verify_policy_signature(doc, sig))
-      return r(json_error(422, "policy_signature_invalid", "the signature does not verify under the operator key"));
+  if (!sig) return reply(error(400, "malformed_base64"));
+  job(call, std::move(reply), [this, call, doc = *doc, sig = std::move(*sig)](WorkerContext& ctx, Reply& r) {
+    if (!engine_.verify_policy_signature(doc, sig)) return r(error(422, "policy_signature_invalid"));
     try {
       const std::int64_t revision = engine_.upload_policy(ctx.store, doc, sig);
       auto pol = engine_.policy();
@@ -387,15 +559,16 @@ void Api::upload_policy(const Request& req, Reply reply) {
       for (const auto& [name, mp] : pol->policy.models) models.push_back(name);
       r(json_ok(200, {{"revision", revision}, {"models", models}}));
     } catch (const verifier::PolicyError& e) {
-      r(json_error(422, "policy_invalid", e.what()));
+      log(call, std::string("policy refused: ") + e.what());
+      r(error(422, "policy_invalid"));
     }
   });
 }
 
-void Api::revoke(const std::string& id, Reply reply) {
-  if (!valid_device_id(id)) return reply(json_error(400, "bad_device_id", "device ids are 1-128 characters [A-Za-z0-9._-]"));
-  job(std::move(reply), [id](WorkerContext& ctx, Reply& r) {
-    if (!ctx.store.revoke(id)) return r(json_error(404, "unknown_device", "device " + id + " is not registered"));
+void Api::revoke(const Call& call, const std::string& id, Reply reply) {
+  if (!valid_device_id(id)) return reply(error(400, "bad_device_id"));
+  job(call, std::move(reply), [id](WorkerContext& ctx, Reply& r) {
+    if (!ctx.store.revoke(id)) return r(error(404, "unknown_device"));
     r(json_ok(200, {{"device_id", id}, {"status", "revoked"}}));
   });
 }

@@ -1,10 +1,13 @@
 // Byte encodings of the JSON bodies (RFC 4648 base64, lower-case hex) and JSON error bodies.
+#include <array>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 
 #include <nlohmann/json.hpp>
 
 #include "internal.hpp"
+#include "pqcea/host/entropy_linux.hpp"
 
 namespace pqcea::service::detail {
 
@@ -18,15 +21,44 @@ std::string media_type(std::string_view v) {
   return s;
 }
 
+std::string new_request_id() {
+  // splitmix64 over a counter from a random start: a bijection, so ids never repeat within a
+  // process, and the random start keeps replicas apart.
+  static const std::uint64_t base = [] {
+    std::uint64_t b = 0;
+    std::array<std::uint8_t, 8> r{};
+    if (host::system_random(r) == Status::ok)
+      for (auto x : r) b = b << 8 | x;
+    return b;
+  }();
+  static std::atomic<std::uint64_t> counter{0};
+  std::uint64_t z = base + 0x9E3779B97F4A7C15ull * ++counter;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  z ^= z >> 31;
+  static const char* digits = "0123456789abcdef";
+  std::string s(16, '0');
+  for (int i = 15; i >= 0; --i, z >>= 4) s[static_cast<std::size_t>(i)] = digits[z & 15];
+  return s;
+}
+
 Response json_error(int status, std::string_view code, std::string_view message) {
   Response r;
   r.status = status;
-  // Messages quote client bytes (paths, fields) that need not be UTF-8: replace bad sequences
-  // instead of letting dump() throw out of the request handler (found by fuzz_http_api: one
-  // request with a 0xFF in its path took the server down).
-  r.body = nlohmann::json{{"error", code}, {"message", message}}.dump(-1, ' ', false,
-                                                                     nlohmann::json::error_handler_t::replace);
+  r.error_code = code;
+  r.error_message = message;
+  stamp(r, new_request_id());
   return r;
+}
+
+void stamp(Response& r, const std::string& request_id) {
+  r.request_id = request_id;
+  if (!r.error_code.empty())
+    // Messages may quote client bytes (paths, fields) that need not be UTF-8: bad sequences are
+    // replaced instead of letting dump() throw out of the request handler (found by
+    // fuzz_http_api: one request with a 0xFF in its path took the server down).
+    r.body = nlohmann::json{{"error", r.error_code}, {"message", r.error_message}, {"request_id", request_id}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string base64_encode(std::span<const std::uint8_t> data) {

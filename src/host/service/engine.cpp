@@ -1,6 +1,11 @@
 #include "engine.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <iostream>
+#include <utility>
 
 #include "internal.hpp"
 #include "pqcea/core/secret.hpp"
@@ -25,6 +30,51 @@ const verifier::Policy& empty_policy() {
   return p;
 }
 
+// Reads the verifier's PKCS#8 seed file and expands it into `sk`. Every intermediate copy of the
+// secret (file text, DER, seed) is wiped before this returns, also when it throws.
+void load_verifier_key(const std::string& path, std::span<std::uint8_t, P87::pk_bytes> pk,
+                       std::span<std::uint8_t, P87::sk_bytes> sk) {
+  if (path.empty()) throw std::runtime_error("the verifier needs its key (--verifier-key or --fleet)");
+  std::string pem;
+  pki::Bytes der;
+  std::pair<pki::Algorithm, std::array<std::uint8_t, 32>> key{};
+  struct Wipe {
+    std::string& pem;
+    pki::Bytes& der;
+    std::array<std::uint8_t, 32>& seed;
+    ~Wipe() {
+      secure_wipe(pem.data(), pem.size());
+      secure_wipe(der.data(), der.size());
+      secure_wipe(seed.data(), seed.size());
+    }
+  } wipe{pem, der, key.second};
+  {
+    // Unbuffered reads into a string sized first: no stream buffer or reallocation leaves an
+    // unwiped copy of the key behind.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) throw std::runtime_error("cannot read the verifier key " + path);
+    struct stat st{};
+    if (::fstat(fd, &st) != 0 || st.st_size > 64 * 1024) {
+      ::close(fd);
+      throw std::runtime_error("the verifier key " + path + " is not a small regular file");
+    }
+    pem.resize(static_cast<std::size_t>(st.st_size));
+    std::size_t got = 0;
+    while (got < pem.size()) {
+      const ssize_t n = ::read(fd, pem.data() + got, pem.size() - got);
+      if (n <= 0) break;
+      got += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    pem.resize(got);
+  }
+  der = pki::from_pem(pem, "PRIVATE KEY");
+  key = pki::decode_private_key_seed(der);
+  if (key.first != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
+  if (mldsa::keygen_internal<P87>(pk, sk, std::span<const std::uint8_t, 32>(key.second)) != Status::ok)
+    throw std::runtime_error("verifier key expansion failed");
+}
+
 }  // namespace
 
 struct Engine::Worker {
@@ -44,26 +94,22 @@ Engine::Engine(const Config& config, Metrics& metrics)
       v65_(config.key_cache_bytes / 16),
       v87_(config.key_cache_bytes - config.key_cache_bytes / 8) {
   if (config_.admin_token.size() < 16) throw std::runtime_error("the admin token must have at least 16 characters");
+  if (!config_.read_token.empty() && config_.read_token.size() < 16)
+    throw std::runtime_error("the read token must have at least 16 characters");
   trust_.add(pki::from_pem(config_.ca_cert_pem, "CERTIFICATE"), pki::mldsa_verify);
   std::tie(operator_alg_, operator_pk_) = pki::decode_spki(pki::from_pem(config_.operator_key_pem, "PUBLIC KEY"));
-  // The verifier keeps its key expanded: it signs one Merkle root per batch.
-  verifier_sk_.resize(P87::sk_bytes);
+  // The verifier keeps its key expanded (it signs one Merkle root per batch), in the one place
+  // the key exists in this process; the signer only views it.
   verifier_pk_.resize(P87::pk_bytes);
-  if (mldsa::keygen_internal<P87>(std::span<std::uint8_t, P87::pk_bytes>(verifier_pk_.data(), P87::pk_bytes),
-                                  std::span<std::uint8_t, P87::sk_bytes>(verifier_sk_.data(), P87::sk_bytes),
-                                  std::span<const std::uint8_t, 32>(config_.verifier_seed)) != Status::ok)
-    throw std::runtime_error("verifier key expansion failed");
+  load_verifier_key(config_.verifier_key_file, std::span<std::uint8_t, P87::pk_bytes>(verifier_pk_.data(), P87::pk_bytes),
+                    verifier_sk_->span());
   verifier_kid_.resize(cose::kKidSize);
   cose::compute_kid(verifier_pk_, std::span<std::uint8_t, cose::kKidSize>(verifier_kid_.data(), cose::kKidSize));
   result_signer_ = std::make_unique<attest::MlDsa87CoseSigner>(
-      mldsa::PrivateKey<P87>::expanded(std::span<const std::uint8_t, P87::sk_bytes>(verifier_sk_.data(), P87::sk_bytes)),
-      host::system_rng());
+      mldsa::PrivateKey<P87>::expanded(std::as_const(*verifier_sk_).span()), host::system_rng());
 }
 
-Engine::~Engine() {
-  stop();
-  secure_wipe(verifier_sk_.data(), verifier_sk_.size());
-}
+Engine::~Engine() { stop(); }
 
 std::unique_ptr<verifier::Store> Engine::open_store() const { return verifier::open_store(config_.db); }
 
@@ -170,6 +216,7 @@ void Engine::prepare(Worker& w) {
         {cose::kAlgMlDsa44, &v44_}, {cose::kAlgMlDsa65, &v65_}, {cose::kAlgMlDsa87, &v87_}};
     w.appraiser = std::make_unique<verifier::Appraiser>(*w.store, current ? current->policy : empty_policy(), verifiers,
                                                         verifier::ResultSigner{result_signer_.get(), verifier_kid_});
+    w.appraiser->set_max_outstanding_nonces(config_.max_outstanding_nonces);
   }
 }
 
@@ -266,15 +313,28 @@ void Engine::run_batch(Worker& w, std::vector<Item>& items) {
   }
 }
 
+std::size_t Engine::sweep_nonces(verifier::Store& s) {
+  // One bounded batch per interval (a backlog shrinks by a batch each time), deleting only
+  // nonces expired for a while, so that a late device still hears "nonce_expired".
+  const std::size_t n = s.sweep_nonces(unix_now() - config_.nonce_sweep_grace, config_.nonce_sweep_batch);
+  metrics_.nonces_swept += static_cast<std::int64_t>(n);
+  return n;
+}
+
 void Engine::poll_loop() {
   std::unique_lock<std::mutex> lock(mu_);
+  auto next_sweep = std::chrono::steady_clock::now() + config_.nonce_sweep_interval;
   while (!stopping_) {
-    poll_cv_.wait_for(lock, config_.policy_poll);
+    poll_cv_.wait_for(lock, std::min(config_.policy_poll, config_.nonce_sweep_interval));
     if (stopping_) return;
     lock.unlock();
     try {
       if (!shared_store_ && !poll_store_) poll_store_ = open_store();
       verifier::Store& s = shared_store_ ? *shared_ : *poll_store_;
+      if (std::chrono::steady_clock::now() >= next_sweep) {
+        next_sweep = std::chrono::steady_clock::now() + config_.nonce_sweep_interval;
+        sweep_nonces(s);
+      }
       auto current = policy();
       if (s.latest_policy_revision() > (current ? current->revision : 0)) {
         if (auto stored = s.latest_policy()) {

@@ -21,6 +21,7 @@
 
 #include "metrics.hpp"
 #include "pqcea/attest/mldsa_cose.hpp"
+#include "pqcea/core/secret.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/service.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
@@ -67,6 +68,10 @@ class Engine {
   std::shared_ptr<const PolicyState> policy() const;
   bool verify_policy_signature(const std::string& document, std::span<const std::uint8_t> sig) const;
 
+  // Deletes one bounded batch of expired nonces (the poller calls it every
+  // nonce_sweep_interval); returns how many.
+  std::size_t sweep_nonces(verifier::Store& store);
+
   const pki::TrustStore& trust() const { return trust_; }
   const Bytes& verifier_public_key() const { return verifier_pk_; }
   const Bytes& verifier_kid() const { return verifier_kid_; }
@@ -91,7 +96,9 @@ class Engine {
   pki::TrustStore trust_;
   pki::Algorithm operator_alg_ = pki::Algorithm::MlDsa87;
   Bytes operator_pk_;
-  Bytes verifier_sk_, verifier_pk_, verifier_kid_;
+  // The verifier's expanded ML-DSA-87 key: its only copy (not copyable, wiped on destruction).
+  std::unique_ptr<Secret<mldsa::MlDsa87::sk_bytes>> verifier_sk_ = std::make_unique<Secret<mldsa::MlDsa87::sk_bytes>>();
+  Bytes verifier_pk_, verifier_kid_;
   std::unique_ptr<attest::MlDsa87CoseSigner> result_signer_;
   // Device keys are prepared (expanded) once and kept while memory allows (key_cache.hpp).
   verifier::CachedMlDsaVerifier<mldsa::MlDsa44> v44_;

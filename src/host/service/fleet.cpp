@@ -29,7 +29,7 @@ std::string read_text(const std::filesystem::path& p) {
   return s.str();
 }
 
-// Secrets (private keys, the admin token) go through write_secret_file: mode 0600 from the first
+// Secrets (private keys, the admin and read tokens) go through write_secret_file: mode 0600 from the first
 // byte, an existing file replaced only when forced.
 enum class Kind : bool { public_data, secret };
 void write_text(const std::filesystem::path& p, const std::string& text, Kind kind, bool force = false) {
@@ -42,6 +42,15 @@ void write_text(const std::filesystem::path& p, const std::string& text, Kind ki
   if (!out) throw std::runtime_error("cannot write " + p.string());
   out << text;
   if (!out) throw std::runtime_error("write failed: " + p.string());
+}
+
+// A fresh bearer token: 32 random bytes, hex.
+std::string fresh_token() {
+  std::array<std::uint8_t, 32> token{};
+  if (host::system_random(token) != Status::ok) throw std::runtime_error("system entropy failed");
+  std::string t = detail::hex_encode(token) + "\n";
+  secure_wipe(token.data(), token.size());
+  return t;
 }
 
 std::array<std::uint8_t, 32> fresh_seed() {
@@ -124,6 +133,13 @@ void write_self_signed_tls(const std::filesystem::path& cert_file, const std::fi
              Kind::public_data);
 }
 
+std::string read_token_file(const std::filesystem::path& p) {
+  std::string token = read_text(p);
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) throw std::runtime_error(p.string() + " holds no token");
+  return token;
+}
+
 void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force) {
   std::filesystem::create_directories(dir);
   // A folder that already holds a fleet is refused as a whole (before any key is made).
@@ -138,23 +154,18 @@ void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force) {
   std::filesystem::remove(dir / "ca.pub.pem");  // the certificate carries it
   new_key(dir, "operator", force);
   new_key(dir, "verifier", force);
-  std::array<std::uint8_t, 32> token{};
-  if (host::system_random(token) != Status::ok) throw std::runtime_error("system entropy failed");
-  write_text(dir / "admin.token", detail::hex_encode(token) + "\n", Kind::secret, force);
-  secure_wipe(token.data(), token.size());
+  write_text(dir / "admin.token", fresh_token(), Kind::secret, force);
+  write_text(dir / "read.token", fresh_token(), Kind::secret, force);
   if (with_tls) write_self_signed_tls(dir / "tls.pem", dir / "tls.key.pem", force);
 }
 
 void load_fleet(const std::filesystem::path& dir, Config& c) {
   c.ca_cert_pem = read_text(dir / "ca.pem");
   c.operator_key_pem = read_text(dir / "operator.pub.pem");
-  auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(dir / "verifier.key.pem"), "PRIVATE KEY"));
-  if (alg != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
-  c.verifier_seed = seed;
-  secure_wipe(seed.data(), seed.size());
-  std::string token = read_text(dir / "admin.token");
-  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
-  c.admin_token = token;
+  c.verifier_key_file = (dir / "verifier.key.pem").string();  // the engine reads it (one wiped copy)
+  c.admin_token = read_token_file(dir / "admin.token");
+  // Fleets made before the read scope existed have no read.token: only the admin token reads.
+  if (std::filesystem::exists(dir / "read.token")) c.read_token = read_token_file(dir / "read.token");
 }
 
 }  // namespace pqcea::service

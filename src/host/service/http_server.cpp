@@ -395,6 +395,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     req.content_type = detail::media_type(sv(msg[http::field::content_type]));
     req.authorization = std::string(sv(msg[http::field::authorization]));
     req.body = std::move(msg.body());
+    beast::error_code peer_ec;
+    req.peer = tcp_of(stream_).socket().remote_endpoint(peer_ec).address().to_string();
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     tcp_of(stream_).expires_never();  // appraisal time is bounded by the worker pool, not the socket
@@ -422,9 +424,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res_.set(http::field::content_type, r.content_type);
     res_.set(http::field::cache_control, "no-store");
     if (!r.allow.empty()) res_.set(http::field::allow, r.allow);
+    if (r.request_id.empty()) detail::stamp(r, detail::new_request_id());
+    res_.set("X-Request-Id", r.request_id);
+    if (retry_after == 0) retry_after = r.retry_after;
     // Overload and rate answers tell the client when to come back (RFC 9110 section 10.2.3).
     if (retry_after == 0 && (r.status == 429 || r.status == 503)) retry_after = 1;
-    if (retry_after != 0) res_.set(http::field::retry_after, std::to_string(retry_after));
+    if (retry_after > 0) res_.set(http::field::retry_after, std::to_string(retry_after));
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !close_after);
     res_.prepare_payload();

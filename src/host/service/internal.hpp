@@ -22,13 +22,19 @@ struct Request {
   std::string content_type;   // media type without parameters, lower case
   std::string authorization;  // the Authorization header, verbatim
   std::string body;
+  std::string peer;           // the client's IP address (security events, per-source rates)
 };
 
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
-  std::string allow;  // set on 405
+  std::string allow;        // set on 405
+  std::string request_id;   // sent as X-Request-Id (every response has one)
+  int retry_after = 0;      // seconds; sent as Retry-After when > 0 (429, 503)
+  // An error's code and fixed message, so that the body can be rendered again with the id of
+  // the request it answers (json_error gives it a fresh id; the Api replaces it).
+  std::string error_code, error_message;
 };
 
 // Called exactly once per request, from any thread.
@@ -38,7 +44,15 @@ using Reply = std::function<void(Response)>;
 // Request::content_type holds; the transport and the HTTP fuzz target both build requests).
 std::string media_type(std::string_view header_value);
 
+// A fresh request id: 16 lower-case hex characters, unique within the process and unpredictable
+// across processes (it names a request in the server log; it is not a secret).
+std::string new_request_id();
+
+// {"error": code, "message": message, "request_id": id} with a fresh request id. The message is a
+// fixed text: what went wrong, never how (no exception or database text reaches a client).
 Response json_error(int status, std::string_view code, std::string_view message);
+// Sets the response's request id and, for an error, renders its body again with that id.
+void stamp(Response& r, const std::string& request_id);
 
 // Encodings used in the JSON bodies.
 std::string base64_encode(std::span<const std::uint8_t> data);

@@ -203,90 +203,130 @@ class AsyncRun {
 };
 
 struct Ack {
-  std::int64_t id = 0;
+  std::string id;
   std::string status, ear, nonce;
 };
 
-}  // namespace
-
-int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
-  if (o.targets.empty()) throw std::runtime_error("at least one --target is needed");
-  if (o.devices == 0 || o.attestations == 0) throw std::runtime_error("--devices and --attestations must be positive");
-  // Many connections: raise the descriptor limit to what the system allows.
+// Many connections: raise the descriptor limit to what the system allows.
+void raise_descriptor_limit() {
   rlimit rl{};
   if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
-  const std::size_t conns = o.concurrency ? o.concurrency : o.devices;
-  const unsigned threads = o.build_threads ? o.build_threads : std::max(1u, std::thread::hardware_concurrency());
-  std::vector<Target> targets;
-  {
-    net::io_context ioc;
-    tcp::resolver resolver(ioc);
-    for (const auto& t : o.targets) {
-      if (t.rfind("http://", 0) != 0)
-        throw std::runtime_error("the load generator speaks plain HTTP (use http://HOST:PORT): " + t);
-      std::string rest = t.substr(7);
-      if (!rest.empty() && rest.back() == '/') rest.pop_back();
-      const auto colon = rest.rfind(':');
-      if (colon == std::string::npos) throw std::runtime_error("target needs a port: " + t);
-      Target x{"http://" + rest, rest.substr(0, colon), rest.substr(colon + 1), {}};
-      x.endpoint = *resolver.resolve(x.host, x.port).begin();
-      targets.push_back(std::move(x));
-    }
-  }
-  const std::string admin = read_text(o.fleet / "admin.token");
-  out << "loadgen: " << o.devices << " devices, " << o.attestations << " attestations, " << conns
-      << " connections, " << (o.rate > 0 ? "offered " + std::to_string(static_cast<long>(o.rate)) + "/s" : "closed loop")
-      << ", " << targets.size() << " verifier(s):";
-  for (const auto& t : targets) out << " " << t.base;
-  out << "\n" << std::flush;
+}
 
-  // ---- setup ----------------------------------------------------------------------------------
-  auto t_setup = Clock::now();
-  HttpClient setup(targets[0].base);
-  Bytes verifier_pk;
-  {
-    auto r = setup.request("GET", "/v1/verifier-key");
+std::vector<Target> resolve_targets(const std::vector<std::string>& urls) {
+  std::vector<Target> targets;
+  net::io_context ioc;
+  tcp::resolver resolver(ioc);
+  for (const auto& t : urls) {
+    if (t.rfind("http://", 0) != 0)
+      throw std::runtime_error("the load generator speaks plain HTTP (use http://HOST:PORT): " + t);
+    std::string rest = t.substr(7);
+    if (!rest.empty() && rest.back() == '/') rest.pop_back();
+    const auto colon = rest.rfind(':');
+    if (colon == std::string::npos) throw std::runtime_error("target needs a port: " + t);
+    Target x{"http://" + rest, rest.substr(0, colon), rest.substr(colon + 1), {}};
+    x.endpoint = *resolver.resolve(x.host, x.port).begin();
+    targets.push_back(std::move(x));
+  }
+  return targets;
+}
+
+// One load run: the phases of the header comment, in order, each a member function.
+class LoadRun {
+ public:
+  LoadRun(const LoadgenOptions& o, std::ostream& out)
+      : o_(o), out_(out), targets_(resolve_targets(o.targets)),
+        conns_(o.concurrency ? o.concurrency : o.devices),
+        threads_(o.build_threads ? o.build_threads : std::max(1u, std::thread::hardware_concurrency())),
+        admin_(read_text(o.fleet / "admin.token")),
+        // Results are read back with the read-scope token when the fleet has one (least privilege).
+        reader_(std::filesystem::exists(o.fleet / "read.token") ? read_text(o.fleet / "read.token") : admin_),
+        m_(o.attestations), nonces_(m_), tokens_(m_), acks_(m_) {}
+
+  int run() {
+    announce();
+    setup();
+    collect_challenges();
+    build_evidence();
+    attest();
+    check_replays();
+    check_results();
+    return report();
+  }
+
+ private:
+  const sim::Device& device_of(std::size_t i) const { return devices_[i % devices_.size()]; }
+  bool tampered(std::size_t i) const { return o_.tamper_every != 0 && i % o_.tamper_every == o_.tamper_every - 1; }
+
+  void announce() {
+    out_ << "loadgen: " << o_.devices << " devices, " << o_.attestations << " attestations, " << conns_
+         << " connections, "
+         << (o_.rate > 0 ? "offered " + std::to_string(static_cast<long>(o_.rate)) + "/s" : "closed loop") << ", "
+         << targets_.size() << " verifier(s):";
+    for (const auto& t : targets_) out_ << " " << t.base;
+    out_ << "\n" << std::flush;
+  }
+
+  // ---- setup: verifier key, signed policy, registered devices ---------------------------------
+  void setup() {
+    const auto t0 = Clock::now();
+    HttpClient client(targets_[0].base);
+    fetch_verifier_key(client);
+    const std::int64_t revision = upload_policy(client);
+    register_devices();
+    out_ << "  setup       " << o_.devices << " devices registered, policy revision " << revision << " ("
+         << std::fixed << std::setprecision(1) << seconds_since(t0) << " s)\n" << std::flush;
+  }
+
+  void fetch_verifier_key(HttpClient& client) {
+    auto r = client.request("GET", "/v1/verifier-key");
     if (r.status != 200) throw std::runtime_error("GET /v1/verifier-key: " + std::to_string(r.status) + " " + r.body);
-    verifier_pk = detail::base64_decode(json::parse(r.body).at("public_key").get<std::string>()).value();
+    verifier_pk_ = detail::base64_decode(json::parse(r.body).at("public_key").get<std::string>()).value();
   }
-  const std::vector<sim::Firmware> fws = sim::reference_firmware();
-  const std::vector<sim::Firmware> used(fws.begin(), fws.begin() + 2);  // meter and charger (no TPM)
-  std::int64_t revision = 0;
-  {
-    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o.fleet / "operator.key.pem"), "PRIVATE KEY"));
+
+  std::int64_t upload_policy(HttpClient& client) {
+    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o_.fleet / "operator.key.pem"), "PRIVATE KEY"));
     auto signer = pki::mldsa_signer(alg, seed);
-    const std::string doc = sim::policy_json(fws);
+    secure_wipe(seed.data(), seed.size());
+    const std::string doc = sim::policy_json(firmware_);
     Bytes sig = signer->sign(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(doc.data()), doc.size()));
-    auto r = setup.request("PUT", "/v1/admin/policy", json{{"document", doc}, {"signature", detail::base64_encode(sig)}}.dump(),
-                           "application/json", admin);
+    auto r = client.request("PUT", "/v1/admin/policy",
+                            json{{"document", doc}, {"signature", detail::base64_encode(sig)}}.dump(),
+                            "application/json", admin_);
     if (r.status != 200) throw std::runtime_error("policy upload: " + std::to_string(r.status) + " " + r.body);
-    revision = json::parse(r.body).at("revision").get<std::int64_t>();
+    return json::parse(r.body).at("revision").get<std::int64_t>();
   }
-  std::string run_seed = o.seed;
-  if (run_seed.empty()) {
+
+  // Device identities derive from the run seed, so a run can be repeated against the same fleet.
+  std::string run_seed() const {
+    if (!o_.seed.empty()) return o_.seed;
     std::array<std::uint8_t, 8> r{};
     if (host::system_random(r) != Status::ok) throw std::runtime_error("system entropy failed");
-    run_seed = detail::hex_encode(r);
+    return detail::hex_encode(r);
   }
-  std::vector<sim::Device> devices(o.devices);
-  {
-    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o.fleet / "ca.key.pem"), "PRIVATE KEY"));
-    pki::CertificateAuthority ca(pki::parse_certificate(pki::from_pem(read_text(o.fleet / "ca.pem"), "CERTIFICATE")),
+
+  // Keys, certificates from the fleet CA and registration, two clients per build thread.
+  void register_devices() {
+    const std::string seed_text = run_seed();
+    devices_.resize(o_.devices);
+    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o_.fleet / "ca.key.pem"), "PRIVATE KEY"));
+    pki::CertificateAuthority ca(pki::parse_certificate(pki::from_pem(read_text(o_.fleet / "ca.pem"), "CERTIFICATE")),
                                  pki::mldsa_signer(alg, seed));
+    secure_wipe(seed.data(), seed.size());
     const std::int64_t now = detail::unix_now();
-    std::atomic<std::size_t> registered{0};
     std::vector<std::unique_ptr<HttpClient>> clients;
-    for (unsigned t = 0; t < threads * 2; ++t) clients.push_back(std::make_unique<HttpClient>(targets[t % targets.size()].base));
+    for (unsigned t = 0; t < threads_ * 2; ++t)
+      clients.push_back(std::make_unique<HttpClient>(targets_[t % targets_.size()].base));
     std::atomic<unsigned> next_client{0};
     thread_local HttpClient* mine = nullptr;
-    parallel_for(o.devices, threads * 2, [&](std::size_t i) {
+    parallel_for(o_.devices, threads_ * 2, [&](std::size_t i) {
       if (mine == nullptr) mine = clients[next_client++].get();
-      sim::Device& d = devices[i];
-      d.fw = &used[i % used.size()];
-      auto h = sim::sha256("pqcea loadgen " + run_seed + " device " + std::to_string(i));
+      sim::Device& d = devices_[i];
+      d.fw = &firmware_[i % kFirmwareUsed];
+      auto h = sim::sha256("pqcea loadgen " + seed_text + " device " + std::to_string(i));
       d.ueid.push_back(attest::kUeidRand);
       d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
       d.id = verifier::Appraiser::device_id_for_ueid(d.ueid);
@@ -298,75 +338,67 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
       pki::Certificate cert = ca.issue_device(req);
       auto r = mine->request("POST", "/v1/admin/devices",
                              json{{"certificate", pki::to_pem(cert.der, "CERTIFICATE")}, {"model", d.fw->model}}.dump(),
-                             "application/json", admin);
+                             "application/json", admin_);
       if (r.status != 201) throw std::runtime_error("registering " + d.id + ": " + std::to_string(r.status) + " " + r.body);
-      ++registered;
     });
     mine = nullptr;
-    secure_wipe(seed.data(), seed.size());
   }
-  out << "  setup       " << o.devices << " devices registered, policy revision " << revision << " ("
-      << std::fixed << std::setprecision(1) << seconds_since(t_setup) << " s)\n" << std::flush;
 
-  const std::size_t m = o.attestations;
-  const std::size_t T = targets.size();
-  auto device_of = [&](std::size_t i) -> const sim::Device& { return devices[i % devices.size()]; };
-  auto tampered = [&](std::size_t i) { return o.tamper_every != 0 && i % o.tamper_every == o.tamper_every - 1; };
-
-  // ---- challenges -----------------------------------------------------------------------------
-  std::vector<Bytes> nonces(m);
-  std::size_t challenge_errors = 0;
-  Latency challenge_latency;
-  challenge_latency.samples.reserve(m);
-  auto t_ch = Clock::now();
-  AsyncRun(
-      targets, m, conns,
-      [&](std::size_t i, http::request<http::string_body>& req) {
-        req.method(http::verb::post);
-        req.target("/v1/challenge");
-        req.set(http::field::content_type, "application/json");
-        req.body() = "{\"device_id\":\"" + device_of(i).id + "\"}";
-        return i % T;
-      },
-      [&](std::size_t i, int status, std::string& body, double s) {
-        if (status == 200) {
-          auto j = json::parse(body, nullptr, false);
-          auto n = j.is_object() && j.contains("nonce") && j["nonce"].is_string()
-                       ? detail::hex_decode(j["nonce"].get<std::string>())
-                       : std::nullopt;
-          if (n) {
-            nonces[i] = std::move(*n);
-            challenge_latency.samples.push_back(s);
-            return;
+  // ---- challenge (timed): one nonce per attestation --------------------------------------------
+  void collect_challenges() {
+    Latency latency;
+    latency.samples.reserve(m_);
+    const auto t0 = Clock::now();
+    AsyncRun(
+        targets_, m_, conns_,
+        [&](std::size_t i, http::request<http::string_body>& req) {
+          req.method(http::verb::post);
+          req.target("/v1/challenge");
+          req.set(http::field::content_type, "application/json");
+          req.body() = "{\"device_id\":\"" + device_of(i).id + "\"}";
+          return i % targets_.size();
+        },
+        [&](std::size_t i, int status, std::string& body, double s) {
+          if (status == 200) {
+            auto j = json::parse(body, nullptr, false);
+            auto n = j.is_object() && j.contains("nonce") && j["nonce"].is_string()
+                         ? detail::hex_decode(j["nonce"].get<std::string>())
+                         : std::nullopt;
+            if (n) {
+              nonces_[i] = std::move(*n);
+              latency.samples.push_back(s);
+              return;
+            }
           }
-        }
-        ++challenge_errors;
-      })
-      .run();
-  const double ch_s = seconds_since(t_ch);
-  out << "  challenge   " << m - challenge_errors << " nonces in " << std::setprecision(2) << ch_s << " s: "
-      << std::setprecision(0) << static_cast<double>(m - challenge_errors) / ch_s << "/s, p50 " << std::setprecision(1)
-      << challenge_latency.percentile(0.5) * 1e3 << " ms, p99 " << challenge_latency.percentile(0.99) * 1e3
-      << " ms, errors " << challenge_errors << "\n" << std::flush;
+          ++challenge_errors_;
+        })
+        .run();
+    const double secs = seconds_since(t0);
+    out_ << "  challenge   " << m_ - challenge_errors_ << " nonces in " << std::setprecision(2) << secs << " s: "
+         << std::setprecision(0) << static_cast<double>(m_ - challenge_errors_) / secs << "/s, p50 "
+         << std::setprecision(1) << latency.percentile(0.5) * 1e3 << " ms, p99 " << latency.percentile(0.99) * 1e3
+         << " ms, errors " << challenge_errors_ << "\n" << std::flush;
+  }
 
   // ---- evidence (untimed: device work) ---------------------------------------------------------
-  auto t_ev = Clock::now();
-  std::vector<std::string> tokens(m);
-  parallel_for(m, threads, [&](std::size_t i) {
-    if (nonces[i].empty()) return;
-    sim::EvidenceOptions eo;
-    eo.tamper_app = tampered(i);
-    Bytes t = sim::build_evidence(device_of(i), nonces[i], eo);
-    tokens[i].assign(t.begin(), t.end());
-  });
-  out << "  evidence    " << m - challenge_errors << " COSE_Sign1 tokens built (ML-DSA-87, " << threads
-      << " threads, untimed): " << std::setprecision(1) << seconds_since(t_ev) << " s\n" << std::flush;
+  void build_evidence() {
+    const auto t0 = Clock::now();
+    parallel_for(m_, threads_, [&](std::size_t i) {
+      if (nonces_[i].empty()) return;
+      sim::EvidenceOptions eo;
+      eo.tamper_app = tampered(i);
+      Bytes t = sim::build_evidence(device_of(i), nonces_[i], eo);
+      tokens_[i].assign(t.begin(), t.end());
+    });
+    out_ << "  evidence    " << m_ - challenge_errors_ << " COSE_Sign1 tokens built (ML-DSA-87, " << threads_
+         << " threads, untimed): " << std::setprecision(1) << seconds_since(t0) << " s\n" << std::flush;
+  }
 
   // The verifiers' CPU time (their /metrics): attestations per verifier CPU-second do not depend
-  // on what else shares the machine.
-  auto verifier_cpu = [&]() {
+  // on what else shares the machine. -1 when a verifier does not report it.
+  double verifier_cpu() const {
     double sum = 0;
-    for (const auto& t : targets) {
+    for (const auto& t : targets_) {
       HttpClient c(t.base);
       auto r = c.request("GET", "/metrics");
       const auto pos = r.body.find("\nprocess_cpu_seconds_total ");
@@ -374,126 +406,165 @@ int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
       sum += std::stod(r.body.substr(pos + 27));
     }
     return sum;
-  };
-
-  // ---- attest (timed) --------------------------------------------------------------------------
-  const double cpu_before = verifier_cpu();
-  std::vector<std::optional<Ack>> acks(m);
-  std::map<int, std::size_t> codes;
-  std::size_t wrong_verdicts = 0, attest_sent = 0;
-  Latency attest_latency;
-  attest_latency.samples.reserve(m);
-  auto t_at = Clock::now();
-  AsyncRun(
-      targets, m, conns,
-      [&](std::size_t i, http::request<http::string_body>& req) {
-        req.method(http::verb::post);
-        req.target("/v1/attest");
-        req.set(http::field::content_type, "application/cose");
-        req.body() = tokens[i];
-        return (i + 1) % T;  // another replica than the one that issued the nonce
-      },
-      [&](std::size_t i, int status, std::string& body, double s) {
-        if (tokens[i].empty()) return;
-        ++attest_sent;
-        ++codes[status];
-        if (status == 0) return;
-        attest_latency.samples.push_back(s);
-        if (status != 200) return;
-        auto j = json::parse(body, nullptr, false);
-        Ack a;
-        try {
-          a.id = j.at("result_id").get<std::int64_t>();
-          a.status = j.at("status").get<std::string>();
-          a.ear = j.at("ear").get<std::string>();
-          a.nonce = j.at("nonce").get<std::string>();
-        } catch (const std::exception&) {
-          ++wrong_verdicts;  // a 200 without a well-formed result
-          return;
-        }
-        if (a.status != (tampered(i) ? "contraindicated" : "affirming") || a.nonce != detail::hex_encode(nonces[i]))
-          ++wrong_verdicts;
-        acks[i] = std::move(a);
-      },
-      o.rate)
-      .run();
-  const double at_s = seconds_since(t_at);
-  const double cpu_used = cpu_before >= 0 ? verifier_cpu() - cpu_before : -1;
-  std::size_t acked = 0;
-  for (const auto& a : acks) acked += a.has_value();
-  const double rate = static_cast<double>(acked) / at_s;
-  out << "  attest      " << acked << " acknowledged of " << attest_sent << " in " << std::setprecision(2) << at_s
-      << " s; responses:";
-  for (const auto& [c, n] : codes) out << " " << (c == 0 ? std::string("failed") : std::to_string(c)) << "=" << n;
-  out << "\n" << std::flush;
-
-  // ---- replays must be refused ------------------------------------------------------------------
-  std::size_t replays = 0, replay_refused = 0;
-  for (std::size_t i = 0; i < m && replays < 10; ++i) {
-    if (!acks[i]) continue;
-    ++replays;
-    HttpClient c(targets[i % T].base);
-    auto r = c.request("POST", "/v1/attest", tokens[i], "application/cose");
-    auto j = json::parse(r.body, nullptr, false);
-    if (r.status == 409 && j.is_object() && j.value("error", "") == "nonce_used") ++replay_refused;
   }
-  out << "  replay      " << replay_refused << " of " << replays << " replayed tokens refused (nonce_used)\n";
 
-  // ---- check every acknowledged result against the database -----------------------------------
-  std::vector<std::size_t> acked_idx;
-  for (std::size_t i = 0; i < m; ++i)
-    if (acks[i]) acked_idx.push_back(i);
-  std::atomic<std::size_t> missing{0}, differing{0};
-  auto t_ck = Clock::now();
-  AsyncRun(
-      targets, acked_idx.size(), std::min<std::size_t>(conns, 64),
-      [&](std::size_t k, http::request<http::string_body>& req) {
-        req.method(http::verb::get);
-        req.target("/v1/results/" + std::to_string(acks[acked_idx[k]]->id));
-        return k % T;
-      },
-      [&](std::size_t k, int status, std::string& body, double) {
-        const std::size_t i = acked_idx[k];
-        if (status == 404) {
-          ++missing;
-          return;
-        }
-        auto j = json::parse(body, nullptr, false);
-        if (status != 200 || !j.is_object() || j.value("ear", "") != acks[i]->ear ||
-            j.value("status", "") != acks[i]->status || j.value("device_id", "") != device_of(i).id ||
-            j.value("nonce", "") != acks[i]->nonce)
-          ++differing;
-      })
-      .run();
-  // The signature of a sample of results, with the verifier's public key.
-  std::size_t sig_checked = 0, sig_bad = 0;
-  attest::MlDsa87CoseVerifier v87;
-  for (std::size_t k = 0; k < acked_idx.size() && sig_checked < o.check_signatures; ++k) {
-    const Ack& a = *acks[acked_idx[k]];
-    ++sig_checked;
+  // The verdict a device's answer must carry: the planted one, for its own nonce.
+  void record_ack(std::size_t i, const std::string& body) {
+    auto j = json::parse(body, nullptr, false);
+    Ack a;
     try {
-      json r = verifier::open_result(detail::base64_decode(a.ear).value(), v87, verifier_pk);
-      if (r.at("submods").at(device_of(acked_idx[k]).id).at("ear.status").get<std::string>() != a.status) ++sig_bad;
+      a.id = j.at("result_id").get<std::string>();
+      a.status = j.at("status").get<std::string>();
+      a.ear = j.at("ear").get<std::string>();
+      a.nonce = j.at("nonce").get<std::string>();
     } catch (const std::exception&) {
-      ++sig_bad;
+      ++wrong_verdicts_;  // a 200 without a well-formed result
+      return;
     }
+    if (a.status != (tampered(i) ? "contraindicated" : "affirming") || a.nonce != detail::hex_encode(nonces_[i]))
+      ++wrong_verdicts_;
+    acks_[i] = std::move(a);
   }
-  const std::size_t lost = missing + differing + wrong_verdicts + sig_bad + (replays - replay_refused);
-  out << "  check       " << acked_idx.size() << " acknowledged results read back in " << std::setprecision(1)
-      << seconds_since(t_ck) << " s: missing " << missing << ", different " << differing << "; verdicts other than planted "
-      << wrong_verdicts << "; EAR signatures verified " << sig_checked - sig_bad << "/" << sig_checked << "\n";
-  const std::size_t errors = (attest_sent - acked) + challenge_errors;
-  if (cpu_used > 0)
-    out << "  verifier    " << std::setprecision(1) << cpu_used << " CPU-seconds in the attest phase: "
-        << std::setprecision(0) << static_cast<double>(acked) / cpu_used << " attestations per verifier CPU-second ("
-        << std::setprecision(0) << 100.0 * cpu_used / at_s << "% of one core on average)\n";
-  out << "throughput: " << std::setprecision(0) << rate << " attestations/s\n";
-  out << "latency: p50 " << std::setprecision(1) << attest_latency.percentile(0.5) * 1e3 << " ms, p99 "
-      << attest_latency.percentile(0.99) * 1e3 << " ms\n";
-  out << "errors: " << errors << "\n";
-  out << "lost: " << lost << "\n";
-  if (lost != 0) return 1;
-  return errors != 0 && !o.allow_errors ? 1 : 0;
+
+  // ---- attest (timed: throughput, p50 / p99) -----------------------------------------------------
+  void attest() {
+    const double cpu_before = verifier_cpu();
+    const auto t0 = Clock::now();
+    AsyncRun(
+        targets_, m_, conns_,
+        [&](std::size_t i, http::request<http::string_body>& req) {
+          req.method(http::verb::post);
+          req.target("/v1/attest");
+          req.set(http::field::content_type, "application/cose");
+          req.body() = tokens_[i];
+          return (i + 1) % targets_.size();  // another replica than the one that issued the nonce
+        },
+        [&](std::size_t i, int status, std::string& body, double s) {
+          if (tokens_[i].empty()) return;
+          ++attest_sent_;
+          ++codes_[status];
+          if (status == 0) return;
+          attest_latency_.samples.push_back(s);
+          if (status == 200) record_ack(i, body);
+        },
+        o_.rate)
+        .run();
+    attest_seconds_ = seconds_since(t0);
+    cpu_used_ = cpu_before >= 0 ? verifier_cpu() - cpu_before : -1;
+    for (const auto& a : acks_) acked_ += a.has_value();
+    out_ << "  attest      " << acked_ << " acknowledged of " << attest_sent_ << " in " << std::setprecision(2)
+         << attest_seconds_ << " s; responses:";
+    for (const auto& [c, n] : codes_) out_ << " " << (c == 0 ? std::string("failed") : std::to_string(c)) << "=" << n;
+    out_ << "\n" << std::flush;
+  }
+
+  // ---- replay: a few acknowledged tokens again must be refused (nonce_used) ----------------------
+  void check_replays() {
+    for (std::size_t i = 0; i < m_ && replays_ < 10; ++i) {
+      if (!acks_[i]) continue;
+      ++replays_;
+      HttpClient c(targets_[i % targets_.size()].base);
+      auto r = c.request("POST", "/v1/attest", tokens_[i], "application/cose");
+      auto j = json::parse(r.body, nullptr, false);
+      if (r.status == 409 && j.is_object() && j.value("error", "") == "nonce_used") ++replay_refused_;
+    }
+    out_ << "  replay      " << replay_refused_ << " of " << replays_ << " replayed tokens refused (nonce_used)\n";
+  }
+
+  // ---- check: every acknowledged result read back; a sample of EAR signatures verified -----------
+  void check_results() {
+    std::vector<std::size_t> acked_idx;
+    for (std::size_t i = 0; i < m_; ++i)
+      if (acks_[i]) acked_idx.push_back(i);
+    std::atomic<std::size_t> missing{0}, differing{0};
+    const auto t0 = Clock::now();
+    AsyncRun(
+        targets_, acked_idx.size(), std::min<std::size_t>(conns_, 64),
+        [&](std::size_t k, http::request<http::string_body>& req) {
+          req.method(http::verb::get);
+          req.target("/v1/results/" + acks_[acked_idx[k]]->id);
+          req.set(http::field::authorization, "Bearer " + reader_);  // reads need a credential
+          return k % targets_.size();
+        },
+        [&](std::size_t k, int status, std::string& body, double) {
+          const std::size_t i = acked_idx[k];
+          if (status == 404) {
+            ++missing;
+            return;
+          }
+          auto j = json::parse(body, nullptr, false);
+          if (status != 200 || !j.is_object() || j.value("ear", "") != acks_[i]->ear ||
+              j.value("status", "") != acks_[i]->status || j.value("device_id", "") != device_of(i).id ||
+              j.value("nonce", "") != acks_[i]->nonce)
+            ++differing;
+        })
+        .run();
+    std::size_t sig_checked = 0, sig_bad = 0;
+    attest::MlDsa87CoseVerifier v87;
+    for (std::size_t k = 0; k < acked_idx.size() && sig_checked < o_.check_signatures; ++k) {
+      const Ack& a = *acks_[acked_idx[k]];
+      ++sig_checked;
+      try {
+        json r = verifier::open_result(detail::base64_decode(a.ear).value(), v87, verifier_pk_);
+        if (r.at("submods").at(device_of(acked_idx[k]).id).at("ear.status").get<std::string>() != a.status) ++sig_bad;
+      } catch (const std::exception&) {
+        ++sig_bad;
+      }
+    }
+    lost_ = missing + differing + wrong_verdicts_ + sig_bad + (replays_ - replay_refused_);
+    out_ << "  check       " << acked_idx.size() << " acknowledged results read back in " << std::setprecision(1)
+         << seconds_since(t0) << " s: missing " << missing << ", different " << differing
+         << "; verdicts other than planted " << wrong_verdicts_ << "; EAR signatures verified "
+         << sig_checked - sig_bad << "/" << sig_checked << "\n";
+  }
+
+  // The closing lines; the exit status: 1 on any lost result, or on errors unless allowed.
+  int report() {
+    const std::size_t errors = (attest_sent_ - acked_) + challenge_errors_;
+    if (cpu_used_ > 0)
+      out_ << "  verifier    " << std::setprecision(1) << cpu_used_ << " CPU-seconds in the attest phase: "
+           << std::setprecision(0) << static_cast<double>(acked_) / cpu_used_
+           << " attestations per verifier CPU-second (" << std::setprecision(0)
+           << 100.0 * cpu_used_ / attest_seconds_ << "% of one core on average)\n";
+    out_ << "throughput: " << std::setprecision(0) << static_cast<double>(acked_) / attest_seconds_
+         << " attestations/s\n";
+    out_ << "latency: p50 " << std::setprecision(1) << attest_latency_.percentile(0.5) * 1e3 << " ms, p99 "
+         << attest_latency_.percentile(0.99) * 1e3 << " ms\n";
+    out_ << "errors: " << errors << "\n";
+    out_ << "lost: " << lost_ << "\n";
+    if (lost_ != 0) return 1;
+    return errors != 0 && !o_.allow_errors ? 1 : 0;
+  }
+
+  static constexpr std::size_t kFirmwareUsed = 2;  // meter and charger (no TPM)
+
+  const LoadgenOptions& o_;
+  std::ostream& out_;
+  const std::vector<Target> targets_;
+  const std::size_t conns_;
+  const unsigned threads_;
+  const std::string admin_, reader_;
+  const std::size_t m_;
+  const std::vector<sim::Firmware> firmware_ = sim::reference_firmware();
+  Bytes verifier_pk_;
+  std::vector<sim::Device> devices_;
+  std::vector<Bytes> nonces_;
+  std::vector<std::string> tokens_;
+  std::vector<std::optional<Ack>> acks_;
+  std::size_t challenge_errors_ = 0, wrong_verdicts_ = 0, attest_sent_ = 0, acked_ = 0;
+  std::size_t replays_ = 0, replay_refused_ = 0, lost_ = 0;
+  std::map<int, std::size_t> codes_;
+  Latency attest_latency_;
+  double attest_seconds_ = 0, cpu_used_ = -1;
+};
+
+}  // namespace
+
+int run_loadgen(const LoadgenOptions& o, std::ostream& out) {
+  if (o.targets.empty()) throw std::runtime_error("at least one --target is needed");
+  if (o.devices == 0 || o.attestations == 0) throw std::runtime_error("--devices and --attestations must be positive");
+  raise_descriptor_limit();
+  return LoadRun(o, out).run();
 }
 
 }  // namespace pqcea::service

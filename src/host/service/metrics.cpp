@@ -26,6 +26,28 @@ void Metrics::rejection(std::string_view error) {
   ++rejections_[std::string(error)];
 }
 
+void Metrics::security_event(std::string_view kind) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++security_events_[std::string(kind)];
+}
+
+void SecurityLog::add(SecurityEvent e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (events_.size() >= capacity_) events_.pop_front();
+  events_.push_back(std::move(e));
+  ++total_;
+}
+
+std::vector<SecurityEvent> SecurityLog::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return {events_.begin(), events_.end()};
+}
+
+std::uint64_t SecurityLog::total() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return total_;
+}
+
 void Metrics::batch(std::size_t size) {
   std::lock_guard<std::mutex> lock(mu_);
   ++batches_;
@@ -59,6 +81,15 @@ std::string Metrics::render() const {
   o << "# HELP pqcea_attestation_rejections_total Rejected evidence (bad input, nothing stored) by error code.\n"
        "# TYPE pqcea_attestation_rejections_total counter\n";
   for (const auto& [k, v] : rejections_) o << "pqcea_attestation_rejections_total{error=\"" << k << "\"} " << v << "\n";
+  o << "# HELP pqcea_security_events_total Refused requests that look like an attack, by kind.\n"
+       "# TYPE pqcea_security_events_total counter\n";
+  for (const char* k : {"signature_invalid", "rate_limited_challenge", "bad_token"}) {
+    auto it = security_events_.find(k);
+    o << "pqcea_security_events_total{kind=\"" << k << "\"} " << (it == security_events_.end() ? 0 : it->second) << "\n";
+  }
+  for (const auto& [k, v] : security_events_)
+    if (k != "signature_invalid" && k != "rate_limited_challenge" && k != "bad_token")
+      o << "pqcea_security_events_total{kind=\"" << k << "\"} " << v << "\n";
   o << "# HELP pqcea_result_batches_total Signed result batches (one ML-DSA signature each).\n"
        "# TYPE pqcea_result_batches_total counter\n"
     << "pqcea_result_batches_total " << batches_ << "\n"
@@ -78,7 +109,9 @@ std::string Metrics::render() const {
     << "pqcea_http_rejected_total{code=\"503\",reason=\"queue_full\"} " << refused_queue_full.load() << "\n"
     << "# HELP pqcea_inflight_body_bytes Request body bytes held for requests not yet answered.\n"
        "# TYPE pqcea_inflight_body_bytes gauge\n"
-    << "pqcea_inflight_body_bytes " << inflight_bytes.load() << "\n";
+    << "pqcea_inflight_body_bytes " << inflight_bytes.load() << "\n"
+    << "# HELP pqcea_nonces_swept_total Expired nonces deleted by the sweeps.\n# TYPE pqcea_nonces_swept_total counter\n"
+    << "pqcea_nonces_swept_total " << nonces_swept.load() << "\n";
   // The standard process metric: on a shared machine, work per CPU-second is the figure that
   // does not depend on what else runs.
   rusage ru{};

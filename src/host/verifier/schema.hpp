@@ -1,5 +1,6 @@
 // The verifier's schema as ordered migrations, shared by every storage engine. Types are written
-// in the common subset of SQLite and PostgreSQL; {BLOB} is replaced per engine (BLOB / BYTEA).
+// in the common subset of SQLite and PostgreSQL; the few engine-specific spellings are
+// placeholders each engine fills in (Dialect below).
 #pragma once
 #include <string>
 #include <vector>
@@ -28,13 +29,35 @@ inline const std::vector<Migration>& migrations() {
       {2,
        "CREATE TABLE policies ("
        " revision {SERIAL}, document TEXT NOT NULL, signature {BLOB} NOT NULL, uploaded_at BIGINT NOT NULL);"},
+      // Public result ids become random 128-bit values (32 lower-case hex characters): a
+      // sequential id let anyone count and walk the results. The old serial stays, renamed seq,
+      // for ordering a device's history; existing rows get a random id, so they stay readable.
+      // Nonces gain the indexes of the per-device cap and of the expiry sweep, and an issue
+      // order ({NONCE_SEQ}: SQLite has its rowid, PostgreSQL gets a serial column).
+      {3,
+       "ALTER TABLE results RENAME COLUMN id TO seq;"
+       "ALTER TABLE results ADD COLUMN id TEXT;"
+       "UPDATE results SET id = {RANDOM_ID} WHERE id IS NULL;"
+       "CREATE UNIQUE INDEX results_by_id ON results(id);"
+       "CREATE INDEX nonces_by_device ON nonces(device_id, used);"
+       "CREATE INDEX nonces_by_expiry ON nonces(expires_at);"
+       "{NONCE_SEQ}"},
   };
   return m;
 }
 
-inline std::string render(const char* sql, const std::string& blob, const std::string& serial) {
+// How one engine spells what the common subset lacks.
+struct Dialect {
+  std::string blob;       // binary column type
+  std::string serial;     // auto-increment primary key
+  std::string random_id;  // SQL expression: 32 random lower-case hex characters, per row
+  std::string nonce_seq;  // statement(s) giving nonces an issue order (may be empty)
+};
+
+inline std::string render(const char* sql, const Dialect& d) {
   std::string s = sql;
-  for (auto [key, val] : {std::pair<std::string, std::string>{"{BLOB}", blob}, {"{SERIAL}", serial}}) {
+  for (auto [key, val] : {std::pair<std::string, std::string>{"{BLOB}", d.blob}, {"{SERIAL}", d.serial},
+                          {"{RANDOM_ID}", d.random_id}, {"{NONCE_SEQ}", d.nonce_seq}}) {
     for (std::size_t p; (p = s.find(key)) != std::string::npos;) s.replace(p, key.size(), val);
   }
   return s;

@@ -85,7 +85,9 @@ class PostgresStore final : public Store {
       int current = version_locked();
       for (const auto& m : schema::migrations()) {
         if (m.version <= current) continue;
-        exec(schema::render(m.sql, "BYTEA", "BIGSERIAL PRIMARY KEY").c_str());
+        exec(schema::render(m.sql, {"BYTEA", "BIGSERIAL PRIMARY KEY", "replace(gen_random_uuid()::text, '-', '')",
+                                    "ALTER TABLE nonces ADD COLUMN seq BIGSERIAL;"})
+                 .c_str());
         Params p;
         p.i64(m.version);
         query("INSERT INTO schema_migrations(version) VALUES ($1)", p);
@@ -150,21 +152,37 @@ class PostgresStore final : public Store {
 
   std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
   std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
+  std::size_t nonce_count() override { return count("SELECT COUNT(*) FROM nonces"); }
 
-  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at) override {
+  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at,
+                 std::size_t max_outstanding) override {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;
     p.bytes(nonce).text(device_id).i64(expires_at);
+    Params cap;
+    cap.text(device_id).i64(static_cast<std::int64_t>(std::max<std::size_t>(1, max_outstanding)));
     // A nonce need not survive a database crash (its device just asks again), so its commit
     // does not wait for the WAL flush; results, registrations, revocations and policies do.
     exec("BEGIN; SET LOCAL synchronous_commit TO off");
     try {
       query("INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES ($1,$2,$3,0)", p);
+      // seq grows with each insert: the newest max_outstanding unused nonces stay.
+      query("DELETE FROM nonces WHERE device_id = $1 AND used = 0 AND seq NOT IN"
+            " (SELECT seq FROM nonces WHERE device_id = $1 AND used = 0 ORDER BY seq DESC LIMIT $2)",
+            cap);
       exec("COMMIT");
     } catch (...) {
       PQclear(PQexec(conn_, "ROLLBACK"));
       throw;
     }
+  }
+
+  std::size_t sweep_nonces(std::int64_t expired_before, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.i64(expired_before).i64(static_cast<std::int64_t>(limit));
+    Result r = query("DELETE FROM nonces WHERE nonce IN (SELECT nonce FROM nonces WHERE expires_at < $1 LIMIT $2)", p);
+    return static_cast<std::size_t>(std::stoull(PQcmdTuples(r.get())));
   }
 
   NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) override {
@@ -181,12 +199,13 @@ class PostgresStore final : public Store {
         // One round trip in the common case: the UPDATE consumes the nonce only if it is live and
         // this device's (its row lock orders concurrent replicas), and the result is inserted
         // only if it did. No row back: the nonce was not usable, and the lookup says why.
+        const std::string id = new_result_id();
         Params q;
-        q.bytes(p.nonce).text(rec.device_id).i64(now).text(rec.status).text(rec.detail).bytes(rec.ear);
+        q.bytes(p.nonce).text(rec.device_id).i64(now).text(rec.status).text(rec.detail).bytes(rec.ear).text(id);
         Result ins = query("WITH consumed AS (UPDATE nonces SET used = 1 WHERE nonce = $1 AND device_id = $2"
                            " AND used = 0 AND expires_at > $3 RETURNING nonce)"
-                           " INSERT INTO results(device_id, status, detail, ear, nonce, created_at)"
-                           " SELECT $2, $4, $5, $6, nonce, $3 FROM consumed RETURNING id",
+                           " INSERT INTO results(id, device_id, status, detail, ear, nonce, created_at)"
+                           " SELECT $7, $2, $4, $5, $6, nonce, $3 FROM consumed RETURNING id",
                            q);
         if (PQntuples(ins.get()) != 1) {
           p.outcome = check_locked(rec.device_id, p.nonce, now, true);
@@ -194,14 +213,14 @@ class PostgresStore final : public Store {
           continue;
         }
         p.outcome = NonceCheck::ok;
-        rec.id = std::stoll(PQgetvalue(ins.get(), 0, 0));
+        rec.id = id;
         rec.created_at = now;
         rec.nonce.assign(p.nonce.begin(), p.nonce.end());
       }
       exec("COMMIT");
     } catch (...) {
       PQclear(PQexec(conn_, "ROLLBACK"));
-      for (auto& p : batch) p.record->id = 0;
+      for (auto& p : batch) p.record->id.clear();
       throw;
     }
   }
@@ -209,7 +228,7 @@ class PostgresStore final : public Store {
   // The first row of "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results".
   static ResultRecord read_result(PGresult* res) {
     ResultRecord rec;
-    rec.id = std::stoll(PQgetvalue(res, 0, 0));
+    rec.id = PQgetvalue(res, 0, 0);
     rec.device_id = PQgetvalue(res, 0, 1);
     rec.status = PQgetvalue(res, 0, 2);
     rec.detail = PQgetvalue(res, 0, 3);
@@ -224,16 +243,16 @@ class PostgresStore final : public Store {
     Params p;
     p.text(device_id);
     Result r = query("SELECT id, device_id, status, detail, ear, nonce, created_at FROM results"
-                     " WHERE device_id = $1 ORDER BY id DESC LIMIT 1",
+                     " WHERE device_id = $1 ORDER BY seq DESC LIMIT 1",
                      p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return read_result(r.get());
   }
 
-  std::optional<ResultRecord> result(std::int64_t id) override {
+  std::optional<ResultRecord> result(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;
-    p.i64(id);
+    p.text(id);
     Result r = query("SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = $1", p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
     return read_result(r.get());

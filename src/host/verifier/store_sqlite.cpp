@@ -4,13 +4,32 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <mutex>
 
+#include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/verifier/store.hpp"
 #include "schema.hpp"
 
 namespace pqcea::verifier {
+
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  s.reserve(bytes.size() * 2);
+  for (auto b : bytes) {
+    s.push_back(digits[b >> 4]);
+    s.push_back(digits[b & 15]);
+  }
+  return s;
+}
+
+std::string new_result_id() {
+  std::array<std::uint8_t, 16> r{};
+  if (host::system_random(r) != Status::ok) throw StoreError("system entropy failed");
+  return to_hex(r);
+}
 
 const char* to_string(NonceCheck c) {
   switch (c) {
@@ -118,7 +137,8 @@ class SqliteStore final : public Store {
       int current = version_locked();
       for (const auto& m : schema::migrations()) {
         if (m.version <= current) continue;
-        exec(schema::render(m.sql, "BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT").c_str());
+        exec(schema::render(m.sql, {"BLOB", "INTEGER PRIMARY KEY AUTOINCREMENT", "lower(hex(randomblob(16)))", ""})
+                 .c_str());
         Stmt(stmts_, db_, "INSERT INTO schema_migrations(version) VALUES (?)").bind(1, std::int64_t{m.version}).step();
       }
       exec("COMMIT");
@@ -179,14 +199,39 @@ class SqliteStore final : public Store {
 
   std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
   std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
+  std::size_t nonce_count() override { return count("SELECT COUNT(*) FROM nonces"); }
 
-  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at) override {
+  void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at,
+                 std::size_t max_outstanding) override {
     std::lock_guard<std::mutex> lock(mu_);
-    Stmt(stmts_, db_, "INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES (?,?,?,0)")
-        .bind(1, nonce)
-        .bind(2, device_id)
-        .bind(3, expires_at)
+    exec("BEGIN IMMEDIATE");
+    try {
+      Stmt(stmts_, db_, "INSERT INTO nonces(nonce, device_id, expires_at, used) VALUES (?,?,?,0)")
+          .bind(1, nonce)
+          .bind(2, device_id)
+          .bind(3, expires_at)
+          .step();
+      // rowid grows with each insert: the newest max_outstanding unused nonces stay.
+      Stmt(stmts_, db_,
+           "DELETE FROM nonces WHERE device_id = ?1 AND used = 0 AND rowid NOT IN"
+           " (SELECT rowid FROM nonces WHERE device_id = ?1 AND used = 0 ORDER BY rowid DESC LIMIT ?2)")
+          .bind(1, device_id)
+          .bind(2, static_cast<std::int64_t>(std::max<std::size_t>(1, max_outstanding)))
+          .step();
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::size_t sweep_nonces(std::int64_t expired_before, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(stmts_, db_, "DELETE FROM nonces WHERE rowid IN (SELECT rowid FROM nonces WHERE expires_at < ? LIMIT ?)")
+        .bind(1, expired_before)
+        .bind(2, static_cast<std::int64_t>(limit))
         .step();
+    return static_cast<std::size_t>(sqlite3_changes(db_));
   }
 
   NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t now) override {
@@ -205,17 +250,19 @@ class SqliteStore final : public Store {
         if (p.outcome != NonceCheck::ok) continue;
         Stmt(stmts_, db_, "UPDATE nonces SET used = 1 WHERE nonce = ? AND used = 0").bind(1, p.nonce).step();
         if (sqlite3_changes(db_) != 1) throw StoreError("nonce consumed concurrently");
-        Stmt ins(stmts_, db_, "INSERT INTO results(device_id, status, detail, ear, nonce, created_at) VALUES (?,?,?,?,?,?)");
-        ins.bind(1, r.device_id).bind(2, r.status).bind(3, r.detail).bind(4, r.ear).bind(5, p.nonce).bind(6, now);
-        ins.step();
-        r.id = sqlite3_last_insert_rowid(db_);
+        const std::string id = new_result_id();
+        Stmt ins(stmts_, db_,
+                 "INSERT INTO results(id, device_id, status, detail, ear, nonce, created_at) VALUES (?,?,?,?,?,?,?)");
+        ins.bind(1, id).bind(2, r.device_id).bind(3, r.status).bind(4, r.detail).bind(5, r.ear).bind(6, p.nonce);
+        ins.bind(7, now).step();
+        r.id = id;
         r.created_at = now;
         r.nonce.assign(p.nonce.begin(), p.nonce.end());
       }
       exec("COMMIT");
     } catch (...) {
       sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-      for (auto& p : batch) p.record->id = 0;
+      for (auto& p : batch) p.record->id.clear();
       throw;
     }
   }
@@ -223,7 +270,7 @@ class SqliteStore final : public Store {
   // A row of "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results".
   static ResultRecord read_result(Stmt& s) {
     ResultRecord r;
-    r.id = s.i64(0);
+    r.id = s.text(0);
     r.device_id = s.text(1);
     r.status = s.text(2);
     r.detail = s.text(3);
@@ -237,13 +284,13 @@ class SqliteStore final : public Store {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt s(stmts_, db_,
            "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE device_id = ?"
-           " ORDER BY id DESC LIMIT 1");
+           " ORDER BY seq DESC LIMIT 1");
     s.bind(1, device_id);
     if (!s.step()) return std::nullopt;
     return read_result(s);
   }
 
-  std::optional<ResultRecord> result(std::int64_t id) override {
+  std::optional<ResultRecord> result(const std::string& id) override {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt s(stmts_, db_, "SELECT id, device_id, status, detail, ear, nonce, created_at FROM results WHERE id = ?");
     s.bind(1, id);

@@ -2,22 +2,26 @@
 // a signed attestation result (EAR shape) out, stored before it is returned.
 //
 // Two outcomes:
-//  - rejected: the request is bad input (malformed or oversized token, wrong algorithm, unknown
-//    or revoked device, nonce not issued / used / expired / for another device). A clear error
-//    code and message; nothing is written.
-//  - appraised: the token is well formed and addressed to a live nonce of a registered device.
-//    The verdict (affirming / warning / contraindicated, with the reason per claim) is signed,
-//    committed together with the nonce's consumption, and returned.
+//  - rejected: the request is bad input (malformed or oversized token, wrong algorithm, a
+//    signature that does not verify under the registered key or a device that is not registered:
+//    "signature_invalid"; revoked device; nonce not issued / used / expired / for another
+//    device). A clear error code and message; nothing is written and the nonce stays usable.
+//  - appraised: the token is well formed, addressed to a live nonce of a registered device and
+//    signed with that device's registered key. The verdict (affirming / warning /
+//    contraindicated, with the reason per claim) is signed, committed together with the nonce's
+//    consumption, and returned. Only authenticated evidence ever becomes a verdict.
 #pragma once
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "pqcea/attest/claims.hpp"
 #include "pqcea/cose.hpp"
 #include "pqcea/host/verifier/policy.hpp"
 #include "pqcea/host/verifier/store.hpp"
@@ -27,7 +31,7 @@ namespace pqcea::verifier {
 struct Outcome {
   bool rejected = false;
   std::string error;    // rejected: machine-readable code (e.g. "nonce_used", "unknown_device")
-  std::string message;  // rejected: human-readable reason
+  std::string message;  // rejected: human-readable reason (for the server log: it may quote the input)
   std::string device_id;
   std::string status;       // appraised: affirming | warning | contraindicated
   nlohmann::json claims;    // appraised: claim -> reason ("ok" or what was wrong)
@@ -46,9 +50,13 @@ class Appraiser {
   Appraiser(Store& store, const Policy& policy, std::map<std::int64_t, const cose::Verifier*> verifiers,
             ResultSigner result_signer, std::string verifier_id = "pqcea-verifier");
 
-  // Issues a fresh 32-byte nonce for a registered, unrevoked device (empty if not).
+  // A fresh 32-byte nonce. Stored (bounded: set_max_outstanding_nonces) only for a registered,
+  // unrevoked device; any other id gets an unstored one, so the answer does not tell which ids
+  // exist. Empty only if the system RNG failed (error "entropy_failure").
   std::vector<std::uint8_t> challenge(const std::string& device_id, std::int64_t now, std::int64_t ttl_seconds,
                                       std::string* error = nullptr);
+  // Unused nonces a device may hold; issuing one more drops its oldest (default 8).
+  void set_max_outstanding_nonces(std::size_t n) { max_outstanding_nonces_ = n; }
 
   Outcome appraise(std::span<const std::uint8_t> token, std::int64_t now);
 
@@ -61,15 +69,26 @@ class Appraiser {
   // The device id the verifier uses for a UEID (lower-case hex).
   static std::string device_id_for_ueid(std::span<const std::uint8_t> ueid);
 
+  struct Vector;  // the trustworthiness vector under construction (appraisal.cpp)
+
  private:
   struct Pending;
+  struct Envelope;
+  // evaluate's steps; each returns the rejection that ends the appraisal, if any.
   Pending evaluate(std::span<const std::uint8_t> token, std::int64_t now);
+  std::optional<Outcome> open_envelope(std::span<const std::uint8_t> token, Envelope& env) const;
+  std::optional<Outcome> authenticate(const Envelope& env, const Device* dev, attest::Claims& claims) const;
+  std::optional<Outcome> check_standing(const Envelope& env, const Device& dev, std::int64_t now);
+  void appraise_claims(const attest::Claims& claims, const Device& dev, std::int64_t now, Vector& v) const;
+  std::string ear_payload(const std::string& device_id, std::span<const std::uint8_t> nonce, const Vector& v,
+                          std::int64_t now) const;
 
   Store& store_;
   const Policy& policy_;
   std::map<std::int64_t, const cose::Verifier*> verifiers_;
   ResultSigner result_signer_;
   std::string verifier_id_;
+  std::size_t max_outstanding_nonces_ = 8;
 };
 
 // Checks a signed attestation result (the batch root's COSE_Sign1 and the result's inclusion

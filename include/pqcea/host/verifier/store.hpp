@@ -28,7 +28,7 @@ struct Device {
 };
 
 struct ResultRecord {
-  std::int64_t id = 0;
+  std::string id;         // public id: 128 random bits as 32 lower-case hex characters
   std::string device_id;
   std::string status;     // affirming | warning | contraindicated
   std::string detail;     // JSON: per-claim appraisal reasons
@@ -69,14 +69,20 @@ class Store {
   virtual bool revoke(const std::string& id) = 0;
   virtual std::size_t device_count() = 0;
 
-  virtual void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce,
-                         std::int64_t expires_at) = 0;
+  // Stores a fresh nonce and, in the same transaction, drops the device's oldest unused nonces
+  // beyond `max_outstanding` (the new one counts), so a device has a bounded number in flight.
+  virtual void put_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce, std::int64_t expires_at,
+                         std::size_t max_outstanding) = 0;
+  // Deletes at most `limit` nonces (used or not) that expired before `expired_before`; returns
+  // how many. Bounded so a sweep never holds the write lock for long.
+  virtual std::size_t sweep_nonces(std::int64_t expired_before, std::size_t limit) = 0;
+  virtual std::size_t nonce_count() = 0;
   // Looks at a nonce without consuming it.
   virtual NonceCheck check_nonce(const std::string& device_id, std::span<const std::uint8_t> nonce,
                                  std::int64_t now) = 0;
   // In one transaction: consumes the nonce (it must be unused, unexpired and issued to this
   // device) and stores the result. If the nonce check fails nothing is written and the reason
-  // is returned. The result's id and created_at are filled on success.
+  // is returned. The result's id (new_result_id) and created_at are filled on success.
   struct PendingResult {
     std::span<const std::uint8_t> nonce;
     ResultRecord* record;
@@ -93,7 +99,7 @@ class Store {
   virtual void commit_results(std::span<PendingResult> batch, std::int64_t now) = 0;
 
   virtual std::optional<ResultRecord> last_result(const std::string& device_id) = 0;
-  virtual std::optional<ResultRecord> result(std::int64_t id) = 0;
+  virtual std::optional<ResultRecord> result(const std::string& id) = 0;
   virtual std::size_t result_count() = 0;
 
   // Policy revisions. put_policy stores a document whose signature the caller has checked and
@@ -108,6 +114,11 @@ class Store {
   // Their key is a fixed placeholder (not a valid ML-DSA key), so they can never attest.
   virtual void bulk_fill(const std::string& prefix, std::size_t count, std::int64_t now) = 0;
 };
+
+// Lower-case hex (device ids, result ids, nonces in the results).
+std::string to_hex(std::span<const std::uint8_t> bytes);
+// A fresh public result id: 16 bytes from the system RNG, lower-case hex.
+std::string new_result_id();
 
 // "sqlite:PATH" (PATH may be ":memory:") or, where built, "postgresql://...".
 std::unique_ptr<Store> open_store(const std::string& url);
