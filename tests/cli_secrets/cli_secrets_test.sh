@@ -114,17 +114,17 @@ checks=$((checks + 1))
 
 # ---- pqcea fleet-init ----------------------------------------------------------------------------
 run 0 "fleet-init" "$bin" fleet-init --out fleet --tls
-for f in ca.key.pem operator.key.pem verifier.key.pem admin.token tls.key.pem; do
+for f in ca.key.pem operator.key.pem verifier.key.pem admin.token read.token tls.key.pem; do
   [ -s "fleet/$f" ] || bad "fleet-init: $f missing"
   mode_is_600 "fleet/$f" "fleet-init"
 done
-sums_before=$(cd fleet && sha256sum ca.key.pem operator.key.pem verifier.key.pem admin.token tls.key.pem ca.pem)
+sums_before=$(cd fleet && sha256sum ca.key.pem operator.key.pem verifier.key.pem admin.token read.token tls.key.pem ca.pem)
 run 2 "fleet-init: second run refused" "$bin" fleet-init --out fleet --tls
 grep -qF "fleet/ca.pem exists; use --force to replace it" out.txt || { bad "fleet-init: no clear message"; cat out.txt; }
-[ "$sums_before" = "$(cd fleet && sha256sum ca.key.pem operator.key.pem verifier.key.pem admin.token tls.key.pem ca.pem)" ] ||
+[ "$sums_before" = "$(cd fleet && sha256sum ca.key.pem operator.key.pem verifier.key.pem admin.token read.token tls.key.pem ca.pem)" ] ||
   bad "fleet-init: a refused run changed the fleet"
 run 0 "fleet-init --force" "$bin" fleet-init --out fleet --tls --force
-for f in ca.key.pem operator.key.pem verifier.key.pem admin.token tls.key.pem; do
+for f in ca.key.pem operator.key.pem verifier.key.pem admin.token read.token tls.key.pem; do
   mode_is_600 "fleet/$f" "fleet-init --force"
   grep -qF "$(cd fleet && sha256sum "$f")" <<< "$sums_before" && bad "fleet-init --force: $f not replaced"
 done
