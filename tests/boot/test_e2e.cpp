@@ -26,6 +26,7 @@
 #include "pqcea/hash/keccak.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
 
 namespace fs = std::filesystem;
@@ -43,11 +44,7 @@ void write_all(const fs::path& p, const Bytes& b) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
-Bytes unhex(const std::string& s) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(static_cast<std::uint8_t>(std::stoi(s.substr(i, 2), nullptr, 16)));
-  return out;
-}
+Bytes unhex(const std::string& s) { return pqcea::host::hex_decode_or_throw(s, "token on the console"); }
 std::string addr(unsigned long a) {
   char b[16];
   std::snprintf(b, sizeof b, "0x%08lx", a);

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pqcea/host/device_sim.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/service.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
@@ -89,11 +90,7 @@ inline Bytes unb64(const std::string& s) {
   return out;
 }
 
-inline Bytes unhex(const std::string& s) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2) out.push_back(std::uint8_t(std::stoi(s.substr(i, 2), nullptr, 16)));
-  return out;
-}
+inline Bytes unhex(const std::string& s) { return pqcea::host::hex_decode_or_throw(s, "hex in a response"); }
 
 // The fleet: keys on disk (as `pqcea fleet-init` writes them), the CA to issue device certificates
 // and the operator key to sign policies.

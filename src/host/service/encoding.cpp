@@ -36,10 +36,9 @@ std::string new_request_id() {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
   z ^= z >> 31;
-  static const char* digits = "0123456789abcdef";
-  std::string s(16, '0');
-  for (int i = 15; i >= 0; --i, z >>= 4) s[static_cast<std::size_t>(i)] = digits[z & 15];
-  return s;
+  std::array<std::uint8_t, 8> id{};
+  for (std::size_t i = id.size(); i-- > 0; z >>= 8) id[i] = static_cast<std::uint8_t>(z);
+  return hex_encode(id);
 }
 
 Response json_error(int status, std::string_view code, std::string_view message) {

@@ -9,26 +9,16 @@
 #include <mutex>
 
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/verifier/store.hpp"
 #include "schema.hpp"
 
 namespace pqcea::verifier {
 
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  s.reserve(bytes.size() * 2);
-  for (auto b : bytes) {
-    s.push_back(digits[b >> 4]);
-    s.push_back(digits[b & 15]);
-  }
-  return s;
-}
-
 std::string new_result_id() {
   std::array<std::uint8_t, 16> r{};
   if (host::system_random(r) != Status::ok) throw StoreError("system entropy failed");
-  return to_hex(r);
+  return host::hex_encode(r);
 }
 
 const char* to_string(NonceCheck c) {

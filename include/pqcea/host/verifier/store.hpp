@@ -115,8 +115,6 @@ class Store {
   virtual void bulk_fill(const std::string& prefix, std::size_t count, std::int64_t now) = 0;
 };
 
-// Lower-case hex (device ids, result ids, nonces in the results).
-std::string to_hex(std::span<const std::uint8_t> bytes);
 // A fresh public result id: 16 bytes from the system RNG, lower-case hex.
 std::string new_result_id();
 
