@@ -54,9 +54,7 @@ std::string read_text(const std::filesystem::path& p) {
   if (!in) throw std::runtime_error("cannot read " + p.string());
   std::ostringstream s;
   s << in.rdbuf();
-  std::string t = s.str();
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
-  return t;
+  return s.str();
 }
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
@@ -241,9 +239,9 @@ class LoadRun {
       : o_(o), out_(out), targets_(resolve_targets(o.targets)),
         conns_(o.concurrency ? o.concurrency : o.devices),
         threads_(o.build_threads ? o.build_threads : std::max(1u, std::thread::hardware_concurrency())),
-        admin_(read_text(o.fleet / "admin.token")),
+        admin_(read_token_file(o.fleet / "admin.token")),
         // Results are read back with the read-scope token when the fleet has one (least privilege).
-        reader_(std::filesystem::exists(o.fleet / "read.token") ? read_text(o.fleet / "read.token") : admin_),
+        reader_(std::filesystem::exists(o.fleet / "read.token") ? read_token_file(o.fleet / "read.token") : admin_),
         m_(o.attestations), nonces_(m_), tokens_(m_), acks_(m_) {}
 
   int run() {
