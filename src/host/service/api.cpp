@@ -184,29 +184,16 @@ TokenBuckets::TokenBuckets(double rate, double burst, std::size_t max_keys)
 int TokenBuckets::take(const std::string& key, Clock::time_point now) {
   if (rate_ <= 0) return 0;  // unlimited
   std::lock_guard<std::mutex> lock(mu_);
-  auto refill = [&](Bucket& b) {
-    b.tokens = std::min(burst_, b.tokens + rate_ * std::chrono::duration<double>(now - b.last).count());
-    b.last = now;
-  };
   auto it = buckets_.find(key);
   if (it == buckets_.end()) {
     if (buckets_.size() >= max_keys_ && now - last_prune_ >= std::chrono::seconds(1)) {
       last_prune_ = now;
-      for (auto i = buckets_.begin(); i != buckets_.end();) {
-        refill(i->second);
-        i = i->second.tokens >= burst_ ? buckets_.erase(i) : std::next(i);
-      }
+      std::erase_if(buckets_, [&](const auto& kv) { return kv.second.full_at(now, rate_, burst_); });
     }
     if (buckets_.size() >= max_keys_) return static_cast<int>(std::ceil(burst_ / rate_));
-    it = buckets_.emplace(key, Bucket{burst_, now}).first;
+    it = buckets_.emplace(key, TokenBucket{burst_, now}).first;
   }
-  Bucket& b = it->second;
-  refill(b);
-  if (b.tokens >= 1.0) {
-    b.tokens -= 1.0;
-    return 0;
-  }
-  return std::max(1, static_cast<int>(std::ceil((1.0 - b.tokens) / rate_)));
+  return it->second.take(now, rate_, burst_);
 }
 
 int status_for(std::string_view e) {

@@ -24,14 +24,10 @@ class TokenBuckets {
   int take(const std::string& key, Clock::time_point now = Clock::now());
 
  private:
-  struct Bucket {
-    double tokens;
-    Clock::time_point last;
-  };
   const double rate_, burst_;
   const std::size_t max_keys_;
   std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;
+  std::unordered_map<std::string, TokenBucket> buckets_;
   Clock::time_point last_prune_{};
 };
 

@@ -123,13 +123,8 @@ class Admission {
     const auto now = Clock::now();
     Entry* e = entry(k, now);
     if (e == nullptr) return true;  // table full: only the global limits apply (see entry())
-    refill(*e, now);
-    if (e->tokens >= 1) {
-      e->tokens -= 1;
-      return true;
-    }
-    retry_after = std::max(1u, static_cast<unsigned>(std::ceil((1 - e->tokens) / cfg_.rate_per_source)));
-    return false;
+    retry_after = static_cast<unsigned>(e->bucket.take(now, cfg_.rate_per_source, burst_));
+    return retry_after == 0;
   }
 
   // Holds `bytes` for a request of source `k`, or says which limit it would exceed.
@@ -151,23 +146,16 @@ class Admission {
 
  private:
   struct Entry {
-    double tokens = 0;
-    Clock::time_point last;
+    detail::TokenBucket bucket;
     std::size_t bytes = 0;
   };
   // Enough for every client of a large deployment; beyond, an attacker controls so many addresses
   // that per-source limits no longer help and the global ones must (each entry is ~80 bytes).
   static constexpr std::size_t kMaxSources = 1u << 16;
 
-  void refill(Entry& e, Clock::time_point now) const {
-    const double dt = std::chrono::duration<double>(now - e.last).count();
-    e.tokens = std::min(burst_, e.tokens + dt * cfg_.rate_per_source);
-    e.last = now;
-  }
   bool idle(const Entry& e, Clock::time_point now) const {
     if (e.bytes != 0) return false;
-    if (cfg_.rate_per_source <= 0) return true;
-    return e.tokens + std::chrono::duration<double>(now - e.last).count() * cfg_.rate_per_source >= burst_;
+    return cfg_.rate_per_source <= 0 || e.bucket.full_at(now, cfg_.rate_per_source, burst_);
   }
   // The source's entry, created with a full bucket; null if the table is full of busy sources.
   Entry* entry(const SourceKey& k, Clock::time_point now) {
@@ -182,8 +170,7 @@ class Admission {
       if (sources_.size() >= kMaxSources) return nullptr;
     }
     Entry& e = sources_[k];
-    e.tokens = burst_;
-    e.last = now;
+    e.bucket = {burst_, now};
     return &e;
   }
   void release(const SourceKey& k, std::size_t bytes, bool tracked) {
@@ -412,10 +399,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // (the rest of the request, if any, is not read).
   void refuse(int status, std::string_view code, const std::string& message, unsigned retry_after = 0) {
     sh_.api.transport_error(status);
-    write(detail::json_error(status, code, message), true, retry_after);
+    Response r = detail::json_error(status, code, message);
+    r.retry_after = static_cast<int>(retry_after);
+    write(std::move(r), true);
   }
 
-  void write(Response r, bool close_after, unsigned retry_after = 0) {
+  void write(Response r, bool close_after) {
     held_.reset();  // the request's body is gone: its bytes no longer count
     res_ = {};
     res_.version(version_);
@@ -426,10 +415,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (!r.allow.empty()) res_.set(http::field::allow, r.allow);
     if (r.request_id.empty()) detail::stamp(r, detail::new_request_id());
     res_.set("X-Request-Id", r.request_id);
-    if (retry_after == 0) retry_after = r.retry_after;
     // Overload and rate answers tell the client when to come back (RFC 9110 section 10.2.3).
-    if (retry_after == 0 && (r.status == 429 || r.status == 503)) retry_after = 1;
-    if (retry_after > 0) res_.set(http::field::retry_after, std::to_string(retry_after));
+    if (r.retry_after <= 0 && (r.status == 429 || r.status == 503)) r.retry_after = 1;
+    if (r.retry_after > 0) res_.set(http::field::retry_after, std::to_string(r.retry_after));
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !close_after);
     res_.prepare_payload();

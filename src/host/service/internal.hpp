@@ -1,7 +1,9 @@
 // Internals of the verifier service shared by its translation units. Only http_server.cpp and
 // the clients include Boost; the API, the worker pool and the metrics see plain structs.
 #pragma once
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +16,32 @@
 #include "pqcea/host/hex.hpp"
 
 namespace pqcea::service::detail {
+
+// One token bucket: `rate` tokens per second up to `burst`. The per-source limit of the transport
+// (http_server.cpp) and the challenge limits of the API (TokenBuckets, api.hpp) both keep these.
+struct TokenBucket {
+  using Clock = std::chrono::steady_clock;
+  double tokens = 0;
+  Clock::time_point last{};
+
+  void refill(Clock::time_point now, double rate, double burst) {
+    tokens = std::min(burst, tokens + rate * std::chrono::duration<double>(now - last).count());
+    last = now;
+  }
+  // Refills, then takes one token: 0 if taken, else the whole seconds until the next (at least 1).
+  int take(Clock::time_point now, double rate, double burst) {
+    refill(now, rate, burst);
+    if (tokens >= 1.0) {
+      tokens -= 1.0;
+      return 0;
+    }
+    return std::max(1, static_cast<int>(std::ceil((1.0 - tokens) / rate)));
+  }
+  // Refilled to the brim by `now`: such a bucket holds nothing worth keeping.
+  bool full_at(Clock::time_point now, double rate, double burst) const {
+    return tokens + rate * std::chrono::duration<double>(now - last).count() >= burst;
+  }
+};
 
 // One HTTP request as the API sees it (the transport has already enforced size and time limits).
 struct Request {
