@@ -100,66 +100,63 @@ void sha2_mct(const json& g, const json& test, Tally& t) {
   t.check(g, test, ok, "MCT chain mismatch");
 }
 
+// SHA-3 Monte Carlo (ACVP SHA-3 specification): every message is the previous digest.
+template <class H>
+void sha3_mct(const json& g, const json& test, Tally& t) {
+  BitMessage seed = bit_message(test);
+  if (seed.nbits != 0) {
+    t.fail(g, test, "MCT seed not byte aligned");
+    return;
+  }
+  std::vector<std::uint8_t> md = seed.whole;
+  bool ok = true;
+  for (const auto& r : test.at("resultsArray")) {
+    for (int i = 0; i < 1000; ++i) {
+      std::uint8_t out[H::digest_size];
+      H::hash(out, md.data(), md.size());
+      md.assign(out, out + H::digest_size);
+    }
+    ok = ok && to_hex(md) == r.at("md").get<std::string>();
+  }
+  t.check(g, test, ok, "MCT chain mismatch");
+}
+
+// Where final_bits() wants the partial last byte's bits: Keccak absorbs bits LSB first (low, as
+// bit_message() keeps them), SHA-2 is big-endian (high).
+enum class PartialByte { low_bits, high_bits };
+
+template <class H>
+void digest_aft(const json& g, const json& test, Tally& t, PartialByte order) {
+  const BitMessage m = bit_message(test);
+  H h;
+  h.update(m.whole.data(), m.whole.size());
+  const std::uint8_t last =
+      order == PartialByte::low_bits ? m.last : static_cast<std::uint8_t>(m.last << ((8 - m.nbits) & 7u));
+  std::uint8_t md[H::digest_size];
+  h.final_bits(last, m.nbits, md);
+  t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "digest mismatch");
+}
+
+// One AFT, MCT or LDT group of a fixed-size hash (SHA-2 or SHA-3).
+template <class H>
+void digest_group(const json& g, Tally& t, PartialByte order, void (*mct)(const json&, const json&, Tally&)) {
+  const std::string type = g.value("testType", "");
+  if (type != "AFT" && type != "MCT" && type != "LDT") return t.unsupported_group(g, "test type " + type);
+  for (const auto& test : g.at("tests")) {
+    if (type == "AFT") digest_aft<H>(g, test, t, order);
+    else if (type == "MCT") mct(g, test, t);
+    else large_data_test<H, H::digest_size>(g, test, t);
+  }
+}
+
 template <class H>
 void sha2_group(const json& g, Tally& t) {
-  constexpr std::size_t D = H::digest_size;
-  const std::string type = g.value("testType", "");
-  if (type == "AFT") {
-    for (const auto& test : g.at("tests")) {
-      BitMessage m = bit_message(test);
-      H h;
-      h.update(m.whole.data(), m.whole.size());
-      std::uint8_t md[D];
-      // bit_message() keeps the partial byte's bits low (Keccak order); SHA-2 wants them high.
-      h.final_bits(static_cast<std::uint8_t>(m.last << ((8 - m.nbits) & 7u)), m.nbits, md);
-      t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "digest mismatch");
-    }
-  } else if (type == "MCT") {
-    for (const auto& test : g.at("tests")) sha2_mct<H>(g, test, t);
-  } else if (type == "LDT") {
-    for (const auto& test : g.at("tests")) large_data_test<H, D>(g, test, t);
-  } else {
-    t.unsupported_group(g, "test type " + type);
-  }
+  digest_group<H>(g, t, PartialByte::high_bits, sha2_mct<H>);
 }
 
 template <std::size_t D>
 void sha3_group(const json& g, Tally& t) {
-  using H = hash::Sha3<D>;
-  const std::string type = g.value("testType", "");
-  if (type == "AFT") {
-    for (const auto& test : g.at("tests")) {
-      BitMessage m = bit_message(test);
-      H h;
-      h.update(m.whole.data(), m.whole.size());
-      std::uint8_t md[D];
-      h.final_bits(m.last, m.nbits, md);
-      t.check(g, test, to_hex(md) == test.at("md").get<std::string>(), "digest mismatch");
-    }
-  } else if (type == "MCT") {
-    for (const auto& test : g.at("tests")) {
-      BitMessage seed = bit_message(test);
-      if (seed.nbits != 0) {
-        t.fail(g, test, "MCT seed not byte aligned");
-        continue;
-      }
-      std::vector<std::uint8_t> md = seed.whole;
-      bool ok = true;
-      for (const auto& r : test.at("resultsArray")) {
-        for (int i = 0; i < 1000; ++i) {
-          std::uint8_t out[D];
-          H::hash(out, md.data(), md.size());
-          md.assign(out, out + D);
-        }
-        ok = ok && to_hex(md) == r.at("md").get<std::string>();
-      }
-      t.check(g, test, ok, "MCT chain mismatch");
-    }
-  } else if (type == "LDT") {
-    for (const auto& test : g.at("tests")) large_data_test<H, D>(g, test, t);
-  } else {
-    t.unsupported_group(g, "test type " + type);
-  }
+  digest_group<hash::Sha3<D>>(g, t, PartialByte::low_bits, sha3_mct<hash::Sha3<D>>);
 }
 
 template <std::size_t S>
