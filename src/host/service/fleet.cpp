@@ -15,6 +15,7 @@
 #include "pqcea/core/secret.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/pki.hpp"
+#include "pqcea/host/secret.hpp"
 #include "pqcea/host/secret_file.hpp"
 #include "pqcea/host/service.hpp"
 
@@ -53,21 +54,22 @@ std::string fresh_token() {
   return t;
 }
 
-std::array<std::uint8_t, 32> fresh_seed() {
-  std::array<std::uint8_t, 32> s{};
-  if (host::system_random(s) != Status::ok) throw std::runtime_error("system entropy failed");
+// A fresh 32-byte ML-DSA seed in its own wiped buffer (also on the exception paths below).
+host::SecretBytes fresh_seed() {
+  host::SecretBytes s(32);
+  if (host::system_random(s.span()) != Status::ok) throw std::runtime_error("system entropy failed");
   return s;
 }
 
 // Writes NAME.key.pem (PKCS#8 seed) and NAME.pub.pem (SPKI); returns the signer.
 std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name, bool force) {
-  auto seed = fresh_seed();
-  auto signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, seed);
+  const host::SecretBytes seed = fresh_seed();
+  auto signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, seed.first<32>());
   write_text(dir / (name + ".key.pem"),
-             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed), "PRIVATE KEY"), Kind::secret, force);
+             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed.first<32>()), "PRIVATE KEY"),
+             Kind::secret, force);
   write_text(dir / (name + ".pub.pem"),
              pki::to_pem(pki::encode_spki(pki::Algorithm::MlDsa87, signer->public_key()), "PUBLIC KEY"), Kind::public_data);
-  secure_wipe(seed.data(), seed.size());
   return signer;
 }
 
