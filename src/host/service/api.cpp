@@ -335,11 +335,7 @@ void Api::job(const Call& call, Reply reply, std::function<void(WorkerContext&, 
     log(call, "database unavailable: " + why);
     (*shared)(error(503, "store_unavailable"));
   };
-  if (!engine_.run(std::move(j))) {
-    Response busy = error(503, "overloaded");
-    busy.retry_after = 1;
-    (*shared)(std::move(busy));
-  }
+  if (!engine_.run(std::move(j))) (*shared)(error(503, "overloaded"));
 }
 
 void Api::healthz(const Call& call, Reply reply) {
@@ -399,15 +395,9 @@ void Api::attest(const Call& call, Request& req, Reply reply) {
     if (o.error == "signature_invalid") security_event(call, "signature_invalid", o.device_id);
     // The engine's own failures carry exception or database text: the log gets it, not the client.
     if (o.error == "internal_error" || o.error == "store_unavailable") log(call, o.error + ": " + o.message);
-    Response res = error(status_for(o.error), o.error);
-    if (o.error == "store_unavailable" || o.error == "no_policy") res.retry_after = 1;
-    (*shared)(std::move(res));
+    (*shared)(error(status_for(o.error), o.error));
   });
-  if (!queued) {
-    Response busy = error(503, "overloaded");
-    busy.retry_after = 1;
-    (*shared)(std::move(busy));
-  }
+  if (!queued) (*shared)(error(503, "overloaded"));
 }
 
 void Api::device(const Call& call, const std::string& id, Reply reply) {

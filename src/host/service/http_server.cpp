@@ -116,15 +116,14 @@ class Admission {
       : cfg_(cfg), metrics_(metrics),
         burst_(cfg.rate_burst > 0 ? cfg.rate_burst : std::max(1.0, 2 * cfg.rate_per_source)) {}
 
-  // Takes one token from the source's bucket; false (and the seconds until the next token) if empty.
-  bool take_token(const SourceKey& k, unsigned& retry_after) {
-    if (cfg_.rate_per_source <= 0) return true;
+  // Takes one token from the source's bucket: 0, or the seconds until the next token.
+  int take_token(const SourceKey& k) {
+    if (cfg_.rate_per_source <= 0) return 0;
     std::lock_guard<std::mutex> lock(mu_);
     const auto now = Clock::now();
     Entry* e = entry(k, now);
-    if (e == nullptr) return true;  // table full: only the global limits apply (see entry())
-    retry_after = static_cast<unsigned>(e->bucket.take(now, cfg_.rate_per_source, burst_));
-    return retry_after == 0;
+    if (e == nullptr) return 0;  // table full: only the global limits apply (see entry())
+    return e->bucket.take(now, cfg_.rate_per_source, burst_);
   }
 
   // Holds `bytes` for a request of source `k`, or says which limit it would exceed.
@@ -334,8 +333,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool admit() {
     const auto& msg = parser_->get();
     const std::string_view target = sv(msg.target());
-    unsigned retry_after = 0;
-    if (!sh_.admission.take_token(source_, retry_after)) {
+    if (const int retry_after = sh_.admission.take_token(source_); retry_after != 0) {
       ++sh_.metrics.refused_rate;
       refuse(429, "rate_limited", "too many requests from this address, retry later", retry_after);
       return false;
@@ -348,7 +346,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (sh_.pending.load() >= sh_.cfg.max_queue) {
       ++sh_.metrics.refused_queue_full;
-      refuse(503, "overloaded", "too many requests waiting, retry later", 1);
+      refuse(503, "overloaded", "too many requests waiting, retry later");
       return false;
     }
     // A chunked body is held as it grows, up to the route's limit: reserve that.
@@ -358,11 +356,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         break;
       case Admission::Refusal::source_bytes:
         ++sh_.metrics.refused_source_bytes;
-        refuse(429, "rate_limited", "too many request bytes in flight from this address, retry later", 1);
+        refuse(429, "rate_limited", "too many request bytes in flight from this address, retry later");
         return false;
       default:
         ++sh_.metrics.refused_inflight_bytes;
-        refuse(503, "overloaded", "too many request bytes in flight, retry later", 1);
+        refuse(503, "overloaded", "too many request bytes in flight, retry later");
         return false;
     }
     parser_->body_limit(route_limit_);  // chunked bodies: checked as they arrive
@@ -397,10 +395,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   // A request refused by the transport: answered with a JSON error, then the connection closes
   // (the rest of the request, if any, is not read).
-  void refuse(int status, std::string_view code, const std::string& message, unsigned retry_after = 0) {
+  void refuse(int status, std::string_view code, const std::string& message, int retry_after = 0) {
     sh_.api.transport_error(status);
     Response r = detail::json_error(status, code, message);
-    r.retry_after = static_cast<int>(retry_after);
+    r.retry_after = retry_after;
     write(std::move(r), true);
   }
 

@@ -59,7 +59,7 @@ struct Response {
   std::string body;
   std::string allow;        // set on 405
   std::string request_id;   // sent as X-Request-Id (every response has one)
-  int retry_after = 0;      // seconds; sent as Retry-After when > 0 (429, 503)
+  int retry_after = 0;      // seconds for Retry-After; every 429 and 503 gets at least 1 (http_server.cpp)
   // An error's code and fixed message, so that the body can be rendered again with the id of
   // the request it answers (json_error gives it a fresh id; the Api replaces it).
   std::string error_code, error_message;
