@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <initializer_list>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +11,22 @@
 #include "pqcea/host/secret_file.hpp"
 
 namespace pqcea::cli {
+
+// Exit status of every command (docs/cli.md, "Exit codes"): distinct, so a script can tell a
+// refused signature or verdict from a mistake in what it passed.
+enum Exit : int {
+  kExitValid = 0,      // the signature verifies / the verdict is affirming / the command did its job
+  kExitInvalid = 1,    // a well-formed input that does not verify, or a verdict other than affirming
+  kExitBadInput = 2,   // usage error, unreadable / malformed / wrong-algorithm input
+  kExitExhausted = 3,  // a stateful (LMS/HSS, XMSS) key has no signature left
+  kExitInternal = 4,   // anything else (a bug, or the machine: out of memory, disk full)
+};
+
+// A bad input or usage: main() prints "pqcea: <what>" and exits kExitBadInput. The message names
+// the file and what was expected of it (length, algorithm, format).
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 void add_acvp(CLI::App& app);
 void add_hash(CLI::App& app);

@@ -38,8 +38,10 @@ struct Entry {
 std::span<const Entry> registry();
 
 // Runs every path (file or folder) and prints per-file results and "N passed, N failed" last.
-// Returns 0 only if nothing failed and every test was supported.
-int run_paths(const std::vector<std::string>& paths, std::ostream& out);
+// A non-empty `test_types` (ACVP testType values: AFT, MCT, LDT, VOT, ...) runs only those groups.
+// Returns 0 only if nothing failed, every test run was supported and at least one test ran.
+int run_paths(const std::vector<std::string>& paths, std::ostream& out,
+              const std::vector<std::string>& test_types = {});
 
 // Hex helpers for vector fields.
 std::vector<std::uint8_t> unhex(const std::string& hex);

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -39,6 +40,19 @@ void merge_expected(json& prompt, const json& expected) {
   }
 }
 
+// With a non-empty `types`, drops the groups whose testType is not listed (e.g. the multi-GiB LDT
+// groups, which `make test-long` runs on their own); returns how many were dropped.
+std::size_t keep_test_types(json& vs, const std::vector<std::string>& types) {
+  if (types.empty()) return 0;
+  auto& groups = vs.at("testGroups");
+  const std::size_t before = groups.size();
+  json kept = json::array();
+  for (auto& g : groups)
+    if (std::find(types.begin(), types.end(), g.value("testType", "")) != types.end()) kept.push_back(std::move(g));
+  groups = std::move(kept);
+  return before - groups.size();
+}
+
 }  // namespace
 
 void Tally::fail(const json& group, const json& test, const std::string& why) {
@@ -66,7 +80,7 @@ std::vector<std::uint8_t> unhex(const std::string& hex) { return host::hex_decod
 
 std::string to_hex(std::span<const std::uint8_t> bytes) { return host::hex_encode(bytes, host::HexCase::upper); }
 
-int run_paths(const std::vector<std::string>& paths, std::ostream& out) {
+int run_paths(const std::vector<std::string>& paths, std::ostream& out, const std::vector<std::string>& test_types) {
   std::size_t passed = 0, failed = 0;
   for (const auto& arg : paths) {
     fs::path p(arg);
@@ -95,6 +109,8 @@ int run_paths(const std::vector<std::string>& paths, std::ostream& out) {
     const Entry* entry = nullptr;
     for (const auto& e : registry())
       if (alg == e.algorithm) entry = &e;
+    const std::size_t left_out = keep_test_types(vs, test_types);
+    if (left_out > 0) out << arg << ": " << left_out << " test group(s) of other test types left out\n";
     Tally t;
     if (entry == nullptr) {
       std::size_t n = 0;
