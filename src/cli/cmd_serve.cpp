@@ -12,6 +12,7 @@
 #include "commands.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/service.hpp"
+#include "pqcea/host/tls_groups.hpp"
 #include "pqcea/host/verifier/store.hpp"
 
 namespace pqcea::cli {
@@ -45,7 +46,8 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--read-token-file", read_token_file, "file holding the read bearer token (GET devices/results)");
   cmd->add_option("--tls-cert", cfg.tls_cert_file, "TLS certificate chain (PEM): serve HTTPS");
   cmd->add_option("--tls-key", cfg.tls_key_file, "TLS private key (PEM)");
-  cmd->add_option("--tls-groups", cfg.tls_groups, "OpenSSL key-exchange groups, e.g. X25519:P-256");
+  cmd->add_option("--tls-groups", cfg.tls_groups, "OpenSSL key-exchange groups, e.g. X25519:P-256 (default: those of " +
+                      std::string(tls::kDefaultGroups) + " this OpenSSL knows)");
   cmd->add_option("--threads", cfg.io_threads, "network threads (0: one per core)")->capture_default_str();
   cmd->add_option("--workers", cfg.workers, "appraisal threads (0: one per core)")->capture_default_str();
   cmd->add_option("--body-limit", cfg.body_limit, "largest request body in bytes")->capture_default_str();

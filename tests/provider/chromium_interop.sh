@@ -6,7 +6,7 @@
 # Exit 77 (skip) only when the chromium binary is not installed (scripts/bootstrap installs it).
 set -u
 mod=$1
-OPENSSL=${OPENSSL:-/usr/bin/openssl}
+. "$(dirname "$0")/lib.sh"
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 if [ -z "$CHROMIUM" ]; then
   echo "SKIP: chromium is not installed (scripts/bootstrap installs Debian's chromium package)"
@@ -21,16 +21,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$OPENSSL" req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$work/k.pem" \
-  -out "$work/c.pem" -subj /CN=localhost -days 2 >/dev/null 2>&1 || { echo "FAIL: server cert"; exit 1; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+ec_server_cert "$work" || { echo "FAIL: server cert"; exit 1; }
+port=$(free_port)
 "$OPENSSL" s_server -provider-path "$mod" -provider pqcea -provider default -groups X25519MLKEM768 \
   -accept "127.0.0.1:$port" -key "$work/k.pem" -cert "$work/c.pem" -www -trace >"$work/srv.out" 2>&1 &
 srv_pid=$!
-for _ in $(seq 50); do
-  grep -q ACCEPT "$work/srv.out" 2>/dev/null && break
-  sleep 0.1
-done
+wait_for "$work/srv.out"
 
 mkdir "$work/profile"
 # Own process group, so every Chromium child is stopped with it.
@@ -44,7 +40,7 @@ rc=$?
 chr_pid=""
 
 "$CHROMIUM" --version 2>/dev/null | head -1
-server_line=$(awk '/ServerHello/ {s=1} s && /NamedGroup:/ {getline l; print $0 " " l; exit}' "$work/srv.out")
+server_line=$(trace_share "$work/srv.out" Server)
 client_groups=$(awk '/ClientHello/ {c=1} c && /key_share/ {k=1} k && /NamedGroup:/ {print $NF} /ServerHello/ {exit}' "$work/srv.out" | tr '\n' ' ')
 echo "chromium rc=$rc"
 echo "Chromium's key shares (codepoints): $client_groups"
@@ -53,7 +49,7 @@ fail=0
 [ "$rc" -eq 0 ] || { echo "FAIL: chromium exit $rc"; fail=1; }
 grep -q "Ciphers supported in s_server binary" "$work/dom.out" || { echo "FAIL: page not fetched"; fail=1; }
 grep -q "New, TLSv1.3" "$work/dom.out" || { echo "FAIL: page does not report a TLS 1.3 session"; fail=1; }
-echo "$server_line" | grep -q "(4588)" && echo "$server_line" | grep -q "(len=1120)" ||
+share_is "$server_line" 4588 1120 ||
   { echo "FAIL: ServerHello did not carry X25519MLKEM768 (4588) with a 1120-byte share"; fail=1; }
 if [ $fail -ne 0 ]; then
   echo "---- page"; head -c 2000 "$work/dom.out"; echo "---- server (tail)"; tail -40 "$work/srv.out"

@@ -20,24 +20,11 @@
 #include <cstdlib>
 #include <thread>
 
+#include "test_cert.hpp"
+
 namespace {
 
 OSSL_LIB_CTX* g_ctx = nullptr;
-
-bool make_cert(EVP_PKEY** key, X509** cert) {
-  *key = EVP_PKEY_Q_keygen(g_ctx, nullptr, "EC", "P-256");
-  *cert = X509_new_ex(g_ctx, nullptr);
-  if (*key == nullptr || *cert == nullptr) return false;
-  X509_set_version(*cert, 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(*cert), 1);
-  X509_gmtime_adj(X509_getm_notBefore(*cert), 0);
-  X509_gmtime_adj(X509_getm_notAfter(*cert), 86400);
-  X509_NAME* name = X509_get_subject_name(*cert);
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(*cert, name);
-  X509_set_pubkey(*cert, *key);
-  return X509_sign(*cert, *key, EVP_sha256()) > 0;
-}
 
 int listen_loopback(int& port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -68,7 +55,7 @@ int main(int argc, char** argv) {
   }
   EVP_PKEY* key = nullptr;
   X509* cert = nullptr;
-  if (!make_cert(&key, &cert)) return 1;
+  if (!pqcea_test::make_p256_cert(g_ctx, &key, &cert)) return 1;
   int failures = 0;
   for (int gi = 3; gi < argc; ++gi) {
     const char* group = argv[gi];

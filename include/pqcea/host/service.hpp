@@ -39,7 +39,7 @@ struct Config {
   std::string admin_token;                // bearer token of the admin endpoints (required)
   std::string read_token;                 // bearer token of the read endpoints (optional; admin reads too)
   std::string tls_cert_file, tls_key_file;  // both set: HTTPS only
-  std::string tls_groups;                 // OpenSSL key-exchange groups list, e.g. "X25519:P-256"
+  std::string tls_groups;                 // OpenSSL key-exchange groups, e.g. "X25519:P-256"; empty: tls::kDefaultGroups
   unsigned io_threads = 0;                // 0 = one per core
   unsigned workers = 0;                   // appraisal threads; 0 = one per core
   std::size_t body_limit = 64 * 1024;     // larger bodies: 413 body_too_large

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "pqcea/host/service.hpp"
+#include "pqcea/host/tls_groups.hpp"
 
 namespace pqcea::service {
 namespace {
@@ -90,6 +91,8 @@ HttpClient::HttpClient(std::string base, std::string ca_file) : impl_(std::make_
   if (impl_->tls) {
     impl_->ctx.emplace(ssl::context::tls_client);
     impl_->ctx->set_verify_mode(ssl::verify_peer);
+    if (!pqcea::tls::set_groups(impl_->ctx->native_handle(), {}))
+      throw std::runtime_error("TLS: OpenSSL knows none of the default key-exchange groups");
     if (ca_file.empty()) {
       impl_->ctx->set_default_verify_paths();
     } else {

@@ -34,6 +34,7 @@
 #include "metrics.hpp"
 #include "pqcea/attest/claims.hpp"
 #include "pqcea/host/service.hpp"
+#include "pqcea/host/tls_groups.hpp"
 
 namespace pqcea::service {
 namespace {
@@ -541,8 +542,10 @@ std::unique_ptr<ssl::context> make_tls(const Config& c) {
   SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
   ctx->use_certificate_chain_file(c.tls_cert_file);
   ctx->use_private_key_file(c.tls_key_file, ssl::context::pem);
-  if (!c.tls_groups.empty() && SSL_CTX_set1_groups_list(ctx->native_handle(), c.tls_groups.c_str()) != 1)
-    throw std::runtime_error("OpenSSL does not know the TLS groups '" + c.tls_groups + "'");
+  // No --tls-groups: the project's default list, post-quantum hybrids first (tls_groups.hpp).
+  if (!pqcea::tls::set_groups(ctx->native_handle(), c.tls_groups))
+    throw std::runtime_error("OpenSSL does not know the TLS groups '" +
+                             (c.tls_groups.empty() ? std::string(pqcea::tls::kDefaultGroups) : c.tls_groups) + "'");
   return ctx;
 }
 
