@@ -83,8 +83,9 @@ int main(int argc, char** argv) {
   // Context 2: pqcea next to the default provider.
   OSSL_LIB_CTX* pq = OSSL_LIB_CTX_new();
   OSSL_PROVIDER_set_default_search_path(pq, argv[1]);
-  if (OSSL_PROVIDER_load(plain, "default") == nullptr || OSSL_PROVIDER_load(pq, "pqcea") == nullptr ||
-      OSSL_PROVIDER_load(pq, "default") == nullptr) {
+  OSSL_PROVIDER* providers[] = {OSSL_PROVIDER_load(plain, "default"), OSSL_PROVIDER_load(pq, "pqcea"),
+                                 OSSL_PROVIDER_load(pq, "default")};
+  if (providers[0] == nullptr || providers[1] == nullptr || providers[2] == nullptr) {
     ERR_print_errors_fp(stderr);
     return 1;
   }
@@ -126,6 +127,7 @@ int main(int argc, char** argv) {
   }
   X509_free(cert);
   EVP_PKEY_free(key);
+  for (OSSL_PROVIDER* p : providers) OSSL_PROVIDER_unload(p);
   OSSL_LIB_CTX_free(pq);
   OSSL_LIB_CTX_free(plain);
   std::printf("%s\n", g_failures == 0 ? "PASS" : "FAIL");

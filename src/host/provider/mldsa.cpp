@@ -13,6 +13,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -583,8 +584,56 @@ const OSSL_ALGORITHM mldsa_encoder_algorithms[] = {PQCEA_ENCODERS(0), PQCEA_ENCO
 const OSSL_ALGORITHM mldsa_decoder_algorithms[] = {PQCEA_DECODERS(0), PQCEA_DECODERS(1), PQCEA_DECODERS(2),
                                                    {nullptr, nullptr, nullptr, nullptr}};
 
+namespace {
+
+// OpenSSL 3.0's X.509 code rates a certificate's signature (X509_get_signature_info, used by the
+// verifier's auth_level and libssl's security level) from the signature OID's digest; for an OID
+// with no digest it asks the legacy EVP_PKEY_ASN1_METHOD of the key type for a siginf_set
+// callback (crypto/x509/x509_set.c, x509_sig_info_init) and rates the signature -1 bits without
+// one: "CA signature digest algorithm too weak" at every level >= 1. The provider interface has
+// no way to supply that, so this registers one method per ML-DSA OID holding only siginf_set,
+// in the process's libcrypto (the one that loaded this module). Its name is the key manager's
+// canonical name, so our keys report the OID's nid as their type (EVP_PKEY_get_id), as Ed25519
+// keys do in 3.0 (provider key manager plus legacy method), whatever the order in which libcrypto
+// learns the names; they stay provider keys, and every other slot of the method is empty, which
+// libcrypto checks before any use.
+int siginf_set(X509_SIG_INFO* siginf, const X509_ALGOR* alg, const ASN1_STRING*) {
+  const ASN1_OBJECT* obj = nullptr;
+  int ptype = 0;
+  X509_ALGOR_get0(&obj, &ptype, nullptr, alg);
+  const int nid = OBJ_obj2nid(obj);
+  for (const DsaVariant& v : kDsa) {
+    // RFC 9881 §2: the parameters are absent; anything else is not an ML-DSA signature we rate.
+    if (nid == OBJ_txt2nid(v.oid) && ptype == V_ASN1_UNDEF) {
+      // Pure ML-DSA with an empty context is also TLS 1.3's ML-DSA (hence X509_SIG_INFO_TLS).
+      X509_SIG_INFO_set(siginf, NID_undef, nid, v.secbits, X509_SIG_INFO_TLS);
+      return 1;
+    }
+  }
+  return 0;
+}
+
+// Once per process: the methods live in a process-wide table, whatever library context loads
+// the provider, and are never removed (the module is linked with -z nodelete, so the callback
+// stays mapped after the last unload). A nid that already has a method keeps it.
+void register_siginf_methods() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const DsaVariant& v : kDsa) {
+      const int nid = OBJ_txt2nid(v.oid);
+      if (nid == NID_undef || EVP_PKEY_asn1_find(nullptr, nid) != nullptr) continue;
+      EVP_PKEY_ASN1_METHOD* m = EVP_PKEY_asn1_new(nid, 0, v.name, "pqcea: security bits of ML-DSA signatures");
+      if (m == nullptr) continue;
+      EVP_PKEY_asn1_set_siginf(m, siginf_set);
+      if (EVP_PKEY_asn1_add0(m) != 1) EVP_PKEY_asn1_free(m);
+    }
+  });
+}
+
+}  // namespace
+
 // OIDs with their names, and each as a signature algorithm with no digest (so X.509 code maps the
-// AlgorithmIdentifier to our key type).
+// AlgorithmIdentifier to our key type), then the signature-information methods above.
 bool mldsa_register_oids(const OSSL_CORE_HANDLE* handle, OSSL_FUNC_core_obj_create_fn* obj_create,
                          OSSL_FUNC_core_obj_add_sigid_fn* add_sigid) {
   if (obj_create == nullptr || add_sigid == nullptr) return false;
@@ -592,6 +641,7 @@ bool mldsa_register_oids(const OSSL_CORE_HANDLE* handle, OSSL_FUNC_core_obj_crea
     if (!obj_create(handle, v.oid, v.name, v.name)) return false;
     if (!add_sigid(handle, v.name, "", v.name)) return false;
   }
+  register_siginf_methods();
   return true;
 }
 
