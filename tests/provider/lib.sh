@@ -7,10 +7,11 @@ free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
-# Waits (up to 5 s) until FILE contains PATTERN (default: s_server's ACCEPT line).
+# Waits until FILE contains PATTERN (default: s_server's ACCEPT line); up to 20 s, as an ASan
+# build's s_server on a loaded machine can take several seconds to start.
 wait_for() {
   local file=$1 pattern=${2:-ACCEPT}
-  for _ in $(seq 50); do
+  for _ in $(seq 200); do
     grep -q "$pattern" "$file" 2>/dev/null && return 0
     sleep 0.1
   done
@@ -25,6 +26,16 @@ reap() {
   done
   kill "$1" 2>/dev/null
   wait "$1" 2>/dev/null
+}
+
+# The stdin of an s_client: one line (pqcea-data-check), then kept open until its reversal has
+# arrived in the client's output FILE (or 15 s), so a slow handshake is not cut short.
+data_check_input() {
+  echo "pqcea-data-check"
+  for _ in $(seq 150); do
+    grep -q kcehc-atad-aecqp "$1" 2>/dev/null && break
+    sleep 0.1
+  done
 }
 
 # From an OpenSSL -trace log: the key share of the last ClientHello ("Client") or of the last

@@ -40,9 +40,7 @@ port=$(free_port)
 srv_pid=$!
 wait_for "$work/srv.out"
 
-# stdin stays open until the reversed line is back (or 15 s), so a slow handshake is not cut short.
-(echo "pqcea-data-check"; for _ in $(seq 150); do grep -q kcehc-atad-aecqp "$work/cli.out" 2>/dev/null && break; sleep 0.1; done) |
-  timeout 30 "$OPENSSL" s_client "${prov[@]}" "${cgroupopt[@]}" \
+data_check_input "$work/cli.out" | timeout 30 "$OPENSSL" s_client "${prov[@]}" "${cgroupopt[@]}" \
   -connect "127.0.0.1:$port" -trace >"$work/cli.out" 2>&1
 rc=$?
 reap "$srv_pid"
