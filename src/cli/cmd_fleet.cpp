@@ -16,6 +16,7 @@
 #include "commands.hpp"
 #include "pqcea/attest/mldsa_cose.hpp"
 #include "pqcea/host/device_client.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/service.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
 #include "pqcea/host/verifier/policy.hpp"
@@ -211,6 +212,22 @@ void add_device(CLI::App& app) {
     std::cout << "\n";
     std::exit(a.status() == "affirming" ? kExitValid : kExitInvalid);
   });
+  auto* evidence = dev->add_subcommand("evidence", "Build and sign the evidence (EAT) for a given nonce, offline "
+                                                   "(for `pqcea appraise` or a transport of your own)");
+  static std::string nonce_hex, evidence_out;
+  evidence->add_option("--dir", dir, "device folder (from `device enroll`)")->required();
+  evidence->add_option("--measure", measures, "NAME=FILE: a component to hash with SHA-256 (repeat)")->required();
+  evidence->add_option("--swname", swname, "software name claim (default linux-fw)");
+  evidence->add_option("--swversion", swversion, "software version claim, x.y.z (default 1.0.0)");
+  evidence->add_option("--nonce", nonce_hex, "the challenge, 8-64 bytes in hex")->required();
+  evidence->add_option("--out", evidence_out, "COSE_Sign1 file to write")->required();
+  evidence->callback([attest_settings] {
+    const auto nonce = host::hex_decode(nonce_hex);
+    if (!nonce || nonce->size() < 8 || nonce->size() > 64) throw BadInput("--nonce: expected 8-64 bytes in hex");
+    const auto token = service::build_device_evidence(service::load_device(dir), attest_settings(), *nonce);
+    write_file(evidence_out, token.data(), token.size());
+  });
+
   auto* run = dev->add_subcommand("run", "Keep attesting every --interval seconds (SIGINT/SIGTERM stop it)");
   add_attest_options(run);
   run->add_option("--interval", interval, "seconds between attestations (default 3600)")->check(CLI::Range(1.0, 86400.0 * 30));
@@ -316,6 +333,46 @@ void add_result(CLI::App& app) {
   });
 }
 
+void add_appraise(CLI::App& app) {
+  auto* cmd = app.add_subcommand("appraise", "Appraise a token offline against a signed policy, with the verifier's "
+                                             "own steps; exit 0 affirming, 1 otherwise (no server, no database)");
+  static std::string token_file, cert, ca, policy_file, operator_key, model;
+  cmd->add_option("token", token_file, "the evidence (COSE_Sign1 EAT)")->required();
+  cmd->add_option("--cert", cert, "the device certificate (PEM)")->required();
+  cmd->add_option("--ca", ca, "the fleet CA certificate the device certificate must chain to (FLEET/ca.pem)")->required();
+  cmd->add_option("--policy", policy_file, "signed policy ({document, signature}, from `policy sign`)")->required();
+  cmd->add_option("--operator-key", operator_key, "operator public key (FLEET/operator.pub.pem)")->required();
+  cmd->add_option("--model", model, "the device's model name in the policy")->required();
+  cmd->callback([] {
+    const std::string token = read_text_file(token_file, 64 * 1024);
+    const json body = read_json_file(policy_file);
+    if (!body.contains("document") || !body["document"].is_string() || !body.contains("signature") ||
+        !body["signature"].is_string())
+      throw BadInput(policy_file + ": expected {\"document\": string, \"signature\": base64 string}");
+    auto [alg, pk] = pki::decode_spki(pki::from_pem(read_text_file(operator_key, 64 * 1024), "PUBLIC KEY"));
+    const auto sig = service::base64_decode_text(body["signature"].get<std::string>());
+    if (!sig) throw BadInput(policy_file + ": \"signature\" is not base64");
+    verifier::Policy policy;
+    try {
+      policy = verifier::load_signed_policy(body["document"].get<std::string>(), *sig,
+                                            [&, a = alg, k = pk](auto m, auto s) { return pki::mldsa_verify(a, k, m, s); });
+    } catch (const std::exception& e) {
+      std::cout << "policy: " << e.what() << "\n";
+      std::exit(kExitInvalid);
+    }
+    const auto device_cert = pki::parse_certificate(pki::from_pem(read_text_file(cert, 64 * 1024), "CERTIFICATE"));
+    const auto ca_cert = pki::parse_certificate(pki::from_pem(read_text_file(ca, 64 * 1024), "CERTIFICATE"));
+    const auto outcome = service::appraise_offline(
+        std::span(reinterpret_cast<const std::uint8_t*>(token.data()), token.size()), policy, device_cert, ca_cert, model);
+    if (outcome.rejected) {
+      std::cout << "refused: " << outcome.error << " (" << outcome.message << ")\n";
+      std::exit(kExitInvalid);
+    }
+    std::cout << "device " << outcome.device_id << ": " << outcome.status << "\n" << outcome.claims.dump(2) << "\n";
+    std::exit(outcome.status == "affirming" ? kExitValid : kExitInvalid);
+  });
+}
+
 }  // namespace
 
 void add_fleet_tools(CLI::App& app) {
@@ -323,6 +380,7 @@ void add_fleet_tools(CLI::App& app) {
   add_policy(app);
   add_device(app);
   add_result(app);
+  add_appraise(app);
 }
 
 }  // namespace pqcea::cli

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End to end, as a fleet engineer does it (docs/device-client.md): fleet-init, a running
 # `pqcea serve`, `device enroll`, `ca issue`, `policy sign|show|upload`, `device register`,
-# `device attest` -> affirming, `result verify` on the saved answer; a tampered measurement ->
-# contraindicated; a forged result refused; list / revoke / delete; `device run`.
+# `device attest` -> affirming, `result verify` on the saved answer; `device evidence` +
+# `appraise` offline; a tampered measurement -> contraindicated (online and offline); a forged
+# result or token refused; list / revoke / delete; `device run`.
 # The reference digests of the policy come from coreutils' sha256sum, not from pqcea.
 # Usage: device_client_e2e.sh PQCEA
 set -euo pipefail
@@ -78,8 +79,25 @@ grep -q "device $ID: affirming" out.txt || fail "not affirming"
 expect 0 "$PQCEA" result verify result.json --verifier-key fleet/verifier.pub.pem
 grep -q "status: affirming" out.txt && grep -q "device: $ID" out.txt || fail "result verify"
 
+echo "== offline: the same evidence appraised with no server (device evidence + appraise)"
+APPRAISE=(--cert dev/device.pem --ca fleet/ca.pem --policy policy.signed.json --operator-key fleet/operator.pub.pem
+          --model charger-lx)
+expect 0 "$PQCEA" device evidence --dir dev "${MEASURE[@]}" --nonce "$(printf '%064x' 42)" --out token.cose
+expect 0 "$PQCEA" appraise token.cose "${APPRAISE[@]}"
+grep -q "device $ID: affirming" out.txt || fail "offline appraisal not affirming"
+expect 1 "$PQCEA" appraise token.cose "${APPRAISE[@]/charger-lx/meter-x1}"
+expect 1 "$PQCEA" appraise token.cose --cert dev/device.pem --ca fleet/ca.pem --policy policy.signed.json \
+  --operator-key fleet/verifier.pub.pem --model charger-lx
+grep -q "policy:" out.txt || fail "a policy under another key is not refused"
+python3 -c 'import sys; b=bytearray(open("token.cose","rb").read()); b[-100]^=1; open("forged.cose","wb").write(b)'
+expect 1 "$PQCEA" appraise forged.cose "${APPRAISE[@]}"
+grep -q "refused: signature_invalid" out.txt || fail "a forged token is not refused offline"
+
 echo "== a tampered measurement: contraindicated, signed as such"
 printf 'X' | dd of=app.bin bs=1 seek=500 conv=notrunc 2> /dev/null
+expect 0 "$PQCEA" device evidence --dir dev "${MEASURE[@]}" --nonce "$(printf '%064x' 43)" --out tampered.cose
+expect 1 "$PQCEA" appraise tampered.cose "${APPRAISE[@]}"
+grep -q "device $ID: contraindicated" out.txt || fail "offline appraisal of a tampered app"
 expect 1 "$PQCEA" device attest --dir dev --server "$URL" "${MEASURE[@]}" --result-out bad.json
 grep -q "device $ID: contraindicated" out.txt || fail "a tampered app is not contraindicated"
 grep -q "app" out.txt || fail "the reason does not name the app component"

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string_view>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/pki.hpp"
+#include "pqcea/host/verifier/appraisal.hpp"
 
 namespace pqcea::service {
 
@@ -78,5 +80,16 @@ struct AttestAnswer {
 };
 // One round: POST /v1/challenge, measure, build and sign the EAT, POST /v1/attest.
 AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& settings);
+// The evidence alone (COSE_Sign1 EAT) for a given nonce, measured and signed as attest_once does.
+pki::Bytes build_device_evidence(const DeviceIdentity& device, const AttestSettings& settings,
+                                 std::span<const std::uint8_t> nonce);
+
+// Offline appraisal (no server, no database): `token` appraised against `policy` for the device
+// of `certificate` (validated against `ca` first) registered as `model`, with the verifier's
+// own appraisal steps. The token's nonce is taken as issued: freshness cannot be judged offline.
+// Returns the outcome (status and per-claim reasons, or the refusal).
+verifier::Outcome appraise_offline(std::span<const std::uint8_t> token, const verifier::Policy& policy,
+                                   const pki::Certificate& certificate, const pki::Certificate& ca,
+                                   const std::string& model);
 
 }  // namespace pqcea::service

@@ -7,7 +7,10 @@
 #include <stdexcept>
 
 #include "internal.hpp"
+#include "pqcea/attest/mldsa_cose.hpp"
+#include "pqcea/attest/token.hpp"
 #include "pqcea/cose.hpp"
+#include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/attest/claims.hpp"
 #include "pqcea/core/secret.hpp"
 #include "pqcea/hash/sha2.hpp"
@@ -148,7 +151,8 @@ std::string AttestAnswer::status() const {
   return "error";
 }
 
-AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& settings) {
+pki::Bytes build_device_evidence(const DeviceIdentity& device, const AttestSettings& settings,
+                                 std::span<const std::uint8_t> nonce) {
   if (settings.components.empty()) throw std::invalid_argument("at least one measurement (NAME=FILE) is needed");
   sim::Firmware fw;
   fw.model = device.model;
@@ -160,7 +164,10 @@ AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& set
   d.ueid = device.ueid;
   d.fw = &fw;
   d.key = device.key;
+  return sim::build_evidence(d, nonce);
+}
 
+AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& settings) {
   HttpClient client(settings.server, settings.tls_ca);
   AttestAnswer a;
   auto c = client.request("POST", "/v1/challenge", json{{"device_id", device.id}}.dump());
@@ -171,13 +178,53 @@ AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& set
   }
   const auto nonce = host::hex_decode(json::parse(c.body).at("nonce").get<std::string>());
   if (!nonce) throw std::runtime_error("the verifier's nonce is not hex");
-  const auto evidence = sim::build_evidence(d, *nonce);
+  const auto evidence = build_device_evidence(device, settings, *nonce);
   auto r = client.request("POST", "/v1/attest",
                           std::string_view(reinterpret_cast<const char*>(evidence.data()), evidence.size()),
                           "application/cose");
   a.http_status = r.status;
   a.body = json::parse(r.body, nullptr, false);
   return a;
+}
+
+verifier::Outcome appraise_offline(std::span<const std::uint8_t> token, const verifier::Policy& policy,
+                                   const pki::Certificate& certificate, const pki::Certificate& ca,
+                                   const std::string& model) {
+  const std::int64_t now = detail::unix_now();
+  pki::TrustStore trust;
+  trust.add(ca, pki::mldsa_verify);
+  if (auto v = pki::validate_chain(certificate, {}, trust, now, pki::mldsa_verify); !v)
+    throw std::runtime_error("the device certificate does not validate against the CA: " + v.reason);
+  // The verifier's registry, for this one device, in a database that lives as long as the call.
+  auto store = verifier::open_store("sqlite::memory:");
+  store->migrate();
+  verifier::Device dev;
+  dev.id = certificate.subject.serial_number.empty() ? certificate.subject.common_name : certificate.subject.serial_number;
+  dev.model = model;
+  dev.sig_alg = std::string(pki::algorithm_name(certificate.public_key_algorithm));
+  dev.public_key = certificate.public_key;
+  dev.certificate = certificate.der;
+  dev.not_after = certificate.validity.not_after;
+  dev.registered_at = now;
+  store->put_device(dev);
+  // The token's own nonce, read before any check, is recorded as issued to this device: offline
+  // there is no challenge to compare with (the signature still covers it).
+  cose::Sign1 msg;
+  attest::Claims unverified;
+  if (attest::decode_token(token, msg) == Status::ok && attest::parse_claims(msg.payload, unverified) == Status::ok)
+    store->put_nonce(dev.id, unverified.nonce, now + 300, 1);
+  // Results are signed by a key of this call only: nothing here is a verifier's statement.
+  const sim::KeyPair ephemeral = sim::KeyPair::generate();
+  attest::MlDsaSigner<mldsa::MlDsa87> signer(mldsa::PrivateKey<mldsa::MlDsa87>::seed(ephemeral.seed), host::system_rng());
+  std::vector<std::uint8_t> kid(cose::kKidSize);
+  cose::compute_kid(ephemeral.pk, std::span<std::uint8_t, cose::kKidSize>(kid.data(), cose::kKidSize));
+  attest::MlDsaVerifier<mldsa::MlDsa44> v44;
+  attest::MlDsaVerifier<mldsa::MlDsa65> v65;
+  attest::MlDsaVerifier<mldsa::MlDsa87> v87;
+  verifier::Appraiser appraiser(*store, policy,
+                                {{cose::kAlgMlDsa44, &v44}, {cose::kAlgMlDsa65, &v65}, {cose::kAlgMlDsa87, &v87}},
+                                {&signer, kid}, "pqcea-appraise-offline");
+  return appraiser.appraise(token, now);
 }
 
 }  // namespace pqcea::service
