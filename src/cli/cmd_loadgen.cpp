@@ -25,9 +25,16 @@ void add_loadgen(CLI::App& app) {
   cmd->add_option("--build-threads", opt.build_threads, "evidence builders (0: one per core)")->capture_default_str();
   cmd->add_option("--seed", opt.seed, "device identities derive from it (default: random per run)");
   cmd->add_flag("--allow-errors", opt.allow_errors, "exit 0 despite failed requests (fault-injection runs)");
+  cmd->add_flag("--i-know-this-is-production", opt.production_ok,
+                "run even though the verifier has devices that are not loadgen's (they and the operator's "
+                "policy are left unchanged; loadgen removes what it created)");
   cmd->callback([] {
     opt.fleet = fleet;
-    std::exit(service::run_loadgen(opt, std::cout));
+    try {
+      std::exit(service::run_loadgen(opt, std::cout));
+    } catch (const service::LoadgenRefused& e) {
+      throw BadInput(e.what());
+    }
   });
 }
 

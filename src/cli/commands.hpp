@@ -37,6 +37,7 @@ void add_sig(CLI::App& app);
 void add_serve(CLI::App& app);    // serve, fleet-init, registry-fill
 void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
+void add_fleet_tools(CLI::App& app);  // ca, policy, device, result
 
 // Shared file helpers for commands that read and write raw binary files. write_file is for public
 // outputs (public keys, signatures, ciphertexts, images).

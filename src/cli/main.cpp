@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   pqcea::cli::add_serve(app);
   pqcea::cli::add_loadgen(app);
   pqcea::cli::add_image(app);
+  pqcea::cli::add_fleet_tools(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -49,4 +49,24 @@ std::vector<std::uint8_t> hex_decode_or_throw(std::string_view text, std::string
   return std::move(*bytes);
 }
 
+std::string base32_encode(std::span<const std::uint8_t> bytes) {
+  static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
+  std::string out;
+  out.reserve((bytes.size() * 8 + 4) / 5);
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (std::uint8_t b : bytes) {
+    buffer = (buffer << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(kAlphabet[(buffer >> bits) & 31]);
+    }
+  }
+  if (bits > 0) out.push_back(kAlphabet[(buffer << (5 - bits)) & 31]);
+  return out;
+}
+
+std::string device_id_for_ueid(std::span<const std::uint8_t> ueid) { return base32_encode(ueid); }
+
 }  // namespace pqcea::host

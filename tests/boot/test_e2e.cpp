@@ -85,7 +85,7 @@ class BootE2E : public ::testing::Test {
     hash::Sha256::hash(h.data(), device_pk_.data(), device_pk_.size());
     Bytes ueid{0x01};  // RFC 9711 UEID type RAND || SHA-256(identity public key), as the app derives it
     ueid.insert(ueid.end(), h.begin(), h.end());
-    device_id_ = verifier::Appraiser::device_id_for_ueid(ueid);
+    device_id_ = host::device_id_for_ueid(ueid);
     verifier::Device d;
     d.id = device_id_;
     d.model = "mps2-an505";

@@ -215,6 +215,32 @@ TEST(Hex, EncodesBothCases) {
   EXPECT_EQ(pqcea::host::hex_encode({}), "");
 }
 
+// RFC 4648 §10 test vectors (upper-case, padded there; lower-case, unpadded here).
+TEST(Base32, Rfc4648Vectors) {
+  auto b32 = [](std::string_view s) {
+    return pqcea::host::base32_encode(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+  };
+  EXPECT_EQ(b32(""), "");
+  EXPECT_EQ(b32("f"), "my");
+  EXPECT_EQ(b32("fo"), "mzxq");
+  EXPECT_EQ(b32("foo"), "mzxw6");
+  EXPECT_EQ(b32("foob"), "mzxw6yq");
+  EXPECT_EQ(b32("fooba"), "mzxw6ytb");
+  EXPECT_EQ(b32("foobar"), "mzxw6ytboi");
+}
+
+// The device id of the longest UEID (33 bytes: RAND type and 32 bytes, as the firmware makes it)
+// is 53 characters of [a-z2-7]: it fits X.520 serialNumber / commonName (64) and a URL segment.
+TEST(DeviceId, FitsACertificateSubject) {
+  std::vector<std::uint8_t> ueid(33, 0xff);
+  ueid[0] = 0x01;
+  const std::string id = pqcea::host::device_id_for_ueid(ueid);
+  EXPECT_EQ(id.size(), 53u);
+  EXPECT_EQ(id.find_first_not_of("abcdefghijklmnopqrstuvwxyz234567"), std::string::npos);
+  ueid[32] = 0xfe;
+  EXPECT_NE(pqcea::host::device_id_for_ueid(ueid), id);  // every bit of the UEID counts
+}
+
 TEST(Hex, DecodesStrictly) {
   EXPECT_EQ(pqcea::host::hex_decode("001fA0Ff"), (std::vector<std::uint8_t>{0x00, 0x1f, 0xa0, 0xff}));
   EXPECT_EQ(pqcea::host::hex_decode(""), std::vector<std::uint8_t>{});

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "internal.hpp"
+#include "pqcea/host/hex.hpp"
 #include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/verifier/appraisal.hpp"
@@ -59,7 +60,7 @@ struct Lab {
     const auto u = pqcea::sim::sha256("ueid " + name);
     d.ueid.push_back(0x01);  // RAND UEID
     d.ueid.insert(d.ueid.end(), u.begin(), u.begin() + 16);
-    d.id = pqcea::verifier::Appraiser::device_id_for_ueid(d.ueid);
+    d.id = pqcea::host::device_id_for_ueid(d.ueid);
     d.key = pqcea::sim::KeyPair::from_seed(pqcea::sim::sha256("key " + name));
     return d;
   }

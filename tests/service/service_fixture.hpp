@@ -128,7 +128,7 @@ struct Fleet {
     auto h = pqcea::sim::sha256("service test " + tag + " " + std::to_string(i) + " " + std::to_string(::getpid()));
     d.ueid.push_back(0x01);
     d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
-    d.id = pqcea::verifier::Appraiser::device_id_for_ueid(d.ueid);
+    d.id = pqcea::host::device_id_for_ueid(d.ueid);
     d.key = pqcea::sim::KeyPair::generate();
     return d;
   }

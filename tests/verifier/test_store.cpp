@@ -120,6 +120,45 @@ TEST_P(StoreTest, RegistryRoundTripAndDuplicateRejected) {
   EXPECT_FALSE(store_->revoke("nope"));
 }
 
+TEST_P(StoreTest, DeleteRemovesTheDeviceItsNoncesAndResultsOnly) {
+  auto other = *store_->device("meter-0001");
+  other.id = "meter-0002";
+  store_->put_device(other);
+  store_->put_nonce("meter-0001", kNonce, 100, 8);
+  auto r = result();
+  ASSERT_EQ(store_->commit_result(kNonce, 50, r), NonceCheck::ok);
+  store_->put_nonce("meter-0001", nonce_n(1), 100, 8);  // an unused one too
+  store_->put_nonce("meter-0002", nonce_n(2), 100, 8);
+  EXPECT_TRUE(store_->delete_device("meter-0001"));
+  EXPECT_FALSE(store_->device("meter-0001").has_value());
+  EXPECT_FALSE(store_->result(r.id).has_value());
+  EXPECT_EQ(store_->result_count(), 0u);
+  EXPECT_EQ(store_->nonce_count(), 1u);  // meter-0002's
+  EXPECT_TRUE(store_->device("meter-0002").has_value());
+  EXPECT_FALSE(store_->delete_device("meter-0001"));
+  EXPECT_FALSE(store_->delete_device("nope"));
+}
+
+TEST_P(StoreTest, ListPagesThroughTheRegistryInIdOrder) {
+  auto d = *store_->device("meter-0001");
+  for (const char* id : {"meter-0004", "meter-0002", "meter-0003"}) {
+    d.id = id;
+    store_->put_device(d);
+  }
+  ASSERT_TRUE(store_->revoke("meter-0003"));
+  auto page = store_->list_devices("", 3);
+  ASSERT_EQ(page.size(), 3u);
+  EXPECT_EQ(page[0].id, "meter-0001");
+  EXPECT_EQ(page[2].id, "meter-0003");
+  EXPECT_TRUE(page[2].revoked);
+  EXPECT_TRUE(page[0].certificate.empty());  // pages carry no certificates
+  EXPECT_EQ(page[0].public_key.size(), 2592u);
+  page = store_->list_devices("meter-0003", 3);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].id, "meter-0004");
+  EXPECT_TRUE(store_->list_devices("meter-0004", 3).empty());
+}
+
 TEST_P(StoreTest, NonceIsSingleUse) {
   store_->put_nonce("meter-0001", kNonce, 100, 8);
   EXPECT_EQ(store_->check_nonce("meter-0001", kNonce, 50), NonceCheck::ok);

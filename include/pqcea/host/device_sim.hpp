@@ -39,7 +39,7 @@ struct Firmware {
 std::vector<Firmware> reference_firmware();
 
 struct Device {
-  std::string id;  // the verifier's id for the UEID (lower-case hex)
+  std::string id;  // the verifier's id for the UEID (host::device_id_for_ueid)
   Bytes ueid;      // RAND type, derived from the index so runs are comparable
   const Firmware* fw = nullptr;
   KeyPair key;

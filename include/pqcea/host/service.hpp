@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <iosfwd>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -144,6 +145,11 @@ struct LoadgenOptions {
   unsigned build_threads = 0;        // evidence builders; 0 = one per core
   bool allow_errors = false;         // exit 0 even with failed requests (fault-injection runs)
   std::string seed;                  // device identities derive from it; empty = random per run
+  bool production_ok = false;        // run even if the verifier has devices that are not loadgen's
+};
+// Thrown when loadgen refuses a verifier (it has devices of its own and production_ok is false).
+struct LoadgenRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
 };
 // Prints the phases, throughput, p50/p99 and a last line "lost: K". Returns the exit status.
 int run_loadgen(const LoadgenOptions& options, std::ostream& out);

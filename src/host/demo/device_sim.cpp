@@ -59,7 +59,7 @@ Device make_device(std::size_t index, const Firmware& fw) {
   auto h = sha256("demo device " + std::to_string(index));
   d.ueid.push_back(attest::kUeidRand);
   d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
-  d.id = host::hex_encode(d.ueid);
+  d.id = host::device_id_for_ueid(d.ueid);
   d.key = KeyPair::generate();
   return d;
 }

@@ -36,6 +36,7 @@ std::string_view message_for(std::string_view code) {
       {"bad_request", "a required field is missing or has the wrong type"},
       {"bad_device_id", "device ids are 1-128 characters [A-Za-z0-9._-]"},
       {"bad_result_id", "result ids are 32 lower-case hex characters"},
+      {"bad_query", "the query string allows only after=<device id> and limit=1..1000"},
       {"malformed_base64", "a base64 field is not valid base64"},
       {"unauthorized", "a valid bearer token is required"},
       {"rate_limited", "too many requests, retry later"},
@@ -152,6 +153,18 @@ json result_json(const verifier::ResultRecord& r) {
           {"ear", base64_encode(r.ear)}};
 }
 
+// Whether `method` is one of the comma-separated methods of `allow` ("GET, POST").
+bool method_in(std::string_view method, std::string_view allow) {
+  while (!allow.empty()) {
+    const auto comma = allow.find(',');
+    if (allow.substr(0, comma) == method) return true;
+    if (comma == std::string_view::npos) break;
+    allow.remove_prefix(comma + 1);
+    while (!allow.empty() && allow.front() == ' ') allow.remove_prefix(1);
+  }
+  return false;
+}
+
 // The pattern of a path, for the metrics (bounded label values) and routing.
 struct Route {
   std::string pattern;
@@ -169,6 +182,8 @@ Route route_of(std::string_view path) {
     std::string_view id = path.substr(18, path.size() - 18 - kRevokeSuffix.size());
     if (id.find('/') == std::string_view::npos) return {"/v1/admin/devices/{id}/revoke", std::string(id)};
   }
+  if (starts("/v1/admin/devices/") && path.find('/', 18) == std::string_view::npos)
+    return {"/v1/admin/devices/{id}", std::string(path.substr(18))};
   if (starts("/v1/devices/") && path.find('/', 12) == std::string_view::npos)
     return {"/v1/devices/{id}", std::string(path.substr(12))};
   if (starts("/v1/results/") && path.find('/', 12) == std::string_view::npos)
@@ -279,13 +294,20 @@ void Api::handle(Request req, Reply reply) {
     return result(call, route.id, std::move(r));
   }
   if (p == "/v1/admin/devices" || p == "/v1/admin/policy" || p == "/v1/admin/devices/{id}/revoke" ||
-      p == "/v1/admin/security-events") {
-    const char* want = p == "/v1/admin/policy" ? "PUT" : p == "/v1/admin/security-events" ? "GET" : "POST";
-    if (m != want) return r(method_not_allowed(want));
+      p == "/v1/admin/devices/{id}" || p == "/v1/admin/security-events") {
+    // The methods each admin path allows (the first is named in a 405's Allow header).
+    const char* allow = p == "/v1/admin/devices"            ? "GET, POST"
+                        : p == "/v1/admin/policy"           ? "GET, PUT"
+                        : p == "/v1/admin/security-events"  ? "GET"
+                        : p == "/v1/admin/devices/{id}"     ? "DELETE"
+                                                            : "POST";
+    if (!method_in(m, allow)) return r(method_not_allowed(allow));
     if (scope_of(call, req) != Scope::admin) return r(error(401, "unauthorized"));
-    if (p == "/v1/admin/devices") return register_device(call, req, std::move(r));
-    if (p == "/v1/admin/policy") return upload_policy(call, req, std::move(r));
+    if (p == "/v1/admin/devices")
+      return m == "GET" ? list_devices(call, req, std::move(r)) : register_device(call, req, std::move(r));
+    if (p == "/v1/admin/policy") return m == "GET" ? current_policy(call, std::move(r)) : upload_policy(call, req, std::move(r));
     if (p == "/v1/admin/security-events") return security_events(std::move(r));
+    if (p == "/v1/admin/devices/{id}") return delete_device(call, route.id, std::move(r));
     return revoke(call, route.id, std::move(r));
   }
   r(error(404, "not_found"));
@@ -539,6 +561,68 @@ void Api::upload_policy(const Call& call, const Request& req, Reply reply) {
       log(call, std::string("policy refused: ") + e.what());
       r(error(422, "policy_invalid"));
     }
+  });
+}
+
+// GET /v1/admin/devices?after=ID&limit=N: one page of the registry in id order.
+void Api::list_devices(const Call& call, const Request& req, Reply reply) {
+  std::string after;
+  std::size_t limit = 100;
+  const auto q = req.target.find('?');
+  if (q != std::string::npos) {
+    std::string_view rest = std::string_view(req.target).substr(q + 1);
+    while (!rest.empty()) {
+      const auto amp = rest.find('&');
+      const std::string_view pair = rest.substr(0, amp);
+      rest = amp == std::string_view::npos ? std::string_view() : rest.substr(amp + 1);
+      const auto eq = pair.find('=');
+      if (eq == std::string_view::npos) return reply(error(400, "bad_query"));
+      const std::string_view key = pair.substr(0, eq), value = pair.substr(eq + 1);
+      if (key == "after" && valid_device_id(value)) {
+        after = std::string(value);
+      } else if (key == "limit" && !value.empty() && value.size() <= 4 &&
+                 value.find_first_not_of("0123456789") == std::string_view::npos) {
+        limit = std::stoul(std::string(value));
+        if (limit < 1 || limit > 1000) return reply(error(400, "bad_query"));
+      } else {
+        return reply(error(400, "bad_query"));
+      }
+    }
+  }
+  job(call, std::move(reply), [after, limit](WorkerContext& ctx, Reply& r) {
+    json devices = json::array();
+    for (const auto& d : ctx.store.list_devices(after, limit))
+      devices.push_back({{"device_id", d.id},
+                         {"model", d.model},
+                         {"sig_alg", d.sig_alg},
+                         {"status", d.revoked ? "revoked" : "active"},
+                         {"registered_at", d.registered_at},
+                         {"not_after", d.not_after}});
+    json body = {{"devices", devices}, {"next", nullptr}};
+    if (devices.size() == limit) body["next"] = devices.back()["device_id"];
+    r(json_ok(200, body));
+  });
+}
+
+// DELETE /v1/admin/devices/{id}: the device, its nonces and its results are gone.
+void Api::delete_device(const Call& call, const std::string& id, Reply reply) {
+  if (!valid_device_id(id)) return reply(error(400, "bad_device_id"));
+  job(call, std::move(reply), [this, call, id](WorkerContext& ctx, Reply& r) {
+    if (!ctx.store.delete_device(id)) return r(error(404, "unknown_device"));
+    log(call, "device " + id + " deleted with its nonces and results");
+    r(json_ok(200, {{"device_id", id}, {"status", "deleted"}}));
+  });
+}
+
+// GET /v1/admin/policy: the current signed document, exactly as uploaded.
+void Api::current_policy(const Call& call, Reply reply) {
+  job(call, std::move(reply), [](WorkerContext& ctx, Reply& r) {
+    auto pol = ctx.store.latest_policy();
+    if (!pol) return r(error(503, "no_policy"));
+    r(json_ok(200, {{"revision", pol->revision},
+                    {"document", pol->document},
+                    {"signature", base64_encode(pol->signature)},
+                    {"uploaded_at", pol->uploaded_at}}));
   });
 }
 

@@ -55,6 +55,9 @@ class Api {
   void register_device(const Call& call, const Request& req, Reply reply);
   void upload_policy(const Call& call, const Request& req, Reply reply);
   void revoke(const Call& call, const std::string& id, Reply reply);
+  void list_devices(const Call& call, const Request& req, Reply reply);
+  void delete_device(const Call& call, const std::string& id, Reply reply);
+  void current_policy(const Call& call, Reply reply);
   void security_events(Reply reply);
   void healthz(const Call& call, Reply reply);
   // The scope of the request's bearer token; a token that matches nothing is a security event.

@@ -22,13 +22,6 @@
 namespace pqcea::service {
 namespace {
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Secrets (private keys, the admin and read tokens) go through write_secret_file: mode 0600 from the first
 // byte, an existing file replaced only when forced.
@@ -61,17 +54,6 @@ host::SecretBytes fresh_seed() {
   return s;
 }
 
-// Writes NAME.key.pem (PKCS#8 seed) and NAME.pub.pem (SPKI); returns the signer.
-std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name, bool force) {
-  const host::SecretBytes seed = fresh_seed();
-  auto signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, seed.first<32>());
-  write_text(dir / (name + ".key.pem"),
-             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed.first<32>()), "PRIVATE KEY"),
-             Kind::secret, force);
-  write_text(dir / (name + ".pub.pem"),
-             pki::to_pem(pki::encode_spki(pki::Algorithm::MlDsa87, signer->public_key()), "PUBLIC KEY"), Kind::public_data);
-  return signer;
-}
 
 template <class T, void (*F)(T*)>
 struct Free {
@@ -136,7 +118,7 @@ void write_self_signed_tls(const std::filesystem::path& cert_file, const std::fi
 }
 
 std::string read_token_file(const std::filesystem::path& p) {
-  std::string token = read_text(p);
+  std::string token = detail::read_text(p);
   while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
   if (token.empty()) throw std::runtime_error(p.string() + " holds no token");
   return token;
@@ -147,27 +129,59 @@ void init_fleet(const std::filesystem::path& dir, bool with_tls, bool force) {
   // A folder that already holds a fleet is refused as a whole (before any key is made).
   if (!force && std::filesystem::exists(dir / "ca.pem")) throw host::SecretFileExists((dir / "ca.pem").string());
   const std::int64_t now = detail::unix_now();
-  auto ca_signer = new_key(dir, "ca", force);
+  auto ca_signer = detail::new_key(dir, "ca", force);
   pki::Name ca_name;
   ca_name.organization = "PQC-Edge-Attestor fleet";
   ca_name.common_name = "Fleet Root CA (ML-DSA-87)";
   auto ca = pki::CertificateAuthority::create_root(ca_name, {now - 60, now + 20 * 365 * 86400LL}, ca_signer);
   write_text(dir / "ca.pem", pki::to_pem(ca.certificate().der, "CERTIFICATE"), Kind::public_data);
   std::filesystem::remove(dir / "ca.pub.pem");  // the certificate carries it
-  new_key(dir, "operator", force);
-  new_key(dir, "verifier", force);
+  detail::new_key(dir, "operator", force);
+  detail::new_key(dir, "verifier", force);
   write_text(dir / "admin.token", fresh_token(), Kind::secret, force);
   write_text(dir / "read.token", fresh_token(), Kind::secret, force);
   if (with_tls) write_self_signed_tls(dir / "tls.pem", dir / "tls.key.pem", force);
 }
 
 void load_fleet(const std::filesystem::path& dir, Config& c) {
-  c.ca_cert_pem = read_text(dir / "ca.pem");
-  c.operator_key_pem = read_text(dir / "operator.pub.pem");
+  c.ca_cert_pem = detail::read_text(dir / "ca.pem");
+  c.operator_key_pem = detail::read_text(dir / "operator.pub.pem");
   c.verifier_key_file = (dir / "verifier.key.pem").string();  // the engine reads it (one wiped copy)
   c.admin_token = read_token_file(dir / "admin.token");
   // Fleets made before the read scope existed have no read.token: only the admin token reads.
   if (std::filesystem::exists(dir / "read.token")) c.read_token = read_token_file(dir / "read.token");
 }
+
+namespace detail {
+
+std::string read_text(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name, bool force) {
+  const host::SecretBytes seed = fresh_seed();
+  auto signer = pki::mldsa_signer(pki::Algorithm::MlDsa87, seed.first<32>());
+  write_text(dir / (name + ".key.pem"),
+             pki::to_pem(pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed.first<32>()), "PRIVATE KEY"),
+             Kind::secret, force);
+  write_text(dir / (name + ".pub.pem"),
+             pki::to_pem(pki::encode_spki(pki::Algorithm::MlDsa87, signer->public_key()), "PUBLIC KEY"), Kind::public_data);
+  return signer;
+}
+
+std::shared_ptr<const pki::Signer> load_signer(const std::filesystem::path& key_file) {
+  const host::SecretBytes pem = host::read_secret_file(key_file.string(), 16 * 1024);
+  auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(
+      std::string_view(reinterpret_cast<const char*>(pem.span().data()), pem.span().size()), "PRIVATE KEY"));
+  auto signer = pki::mldsa_signer(alg, seed);
+  secure_wipe(seed.data(), seed.size());
+  return signer;
+}
+
+}  // namespace detail
 
 }  // namespace pqcea::service

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "pqcea/host/hex.hpp"
+#include "pqcea/host/pki.hpp"
 
 namespace pqcea::service::detail {
 
@@ -89,5 +91,13 @@ using host::hex_decode;  // include/pqcea/host/hex.hpp: the one hex codec of the
 using host::hex_encode;
 
 std::int64_t unix_now();
+
+// A public text file (PEM, JSON) whole; throws std::runtime_error naming the file.
+std::string read_text(const std::filesystem::path& p);
+// Writes DIR/NAME.key.pem (a fresh ML-DSA-87 seed, PKCS#8, 0600, never replaced unless `force`)
+// and DIR/NAME.pub.pem (SPKI); returns the signer (fleet.cpp).
+std::shared_ptr<const pki::Signer> new_key(const std::filesystem::path& dir, const std::string& name, bool force);
+// The ML-DSA signer of a PKCS#8 seed PEM file, read as a secret (bounded, wiped).
+std::shared_ptr<const pki::Signer> load_signer(const std::filesystem::path& key_file);
 
 }  // namespace pqcea::service::detail

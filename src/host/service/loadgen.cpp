@@ -33,6 +33,8 @@
 #include "internal.hpp"
 #include "pqcea/attest/mldsa_cose.hpp"
 #include "pqcea/attest/token.hpp"
+#include "pqcea/host/hex.hpp"
+#include "pqcea/host/device_client.hpp"
 #include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/pki.hpp"
@@ -49,13 +51,6 @@ using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using json = nlohmann::json;
 
-std::string read_text(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
@@ -246,12 +241,27 @@ class LoadRun {
 
   int run() {
     announce();
-    setup();
-    collect_challenges();
-    build_evidence();
-    attest();
-    check_replays();
-    check_results();
+    seed_ = run_seed();
+    for (auto& fw : firmware_) fw.model = kModelPrefix + seed_.substr(0, 8) + "-" + fw.model;
+    HttpClient client(targets_[0].base);
+    refuse_production(client);
+    // From here on whatever loadgen created is removed again, also when a phase fails.
+    try {
+      setup(client);
+      collect_challenges();
+      build_evidence();
+      attest();
+      check_replays();
+      check_results();
+    } catch (...) {
+      try {
+        clean_up(client);
+      } catch (const std::exception& e) {
+        out_ << "  clean-up failed: " << e.what() << "\n";
+      }
+      throw;
+    }
+    clean_up(client);
     return report();
   }
 
@@ -269,9 +279,8 @@ class LoadRun {
   }
 
   // ---- setup: verifier key, signed policy, registered devices ---------------------------------
-  void setup() {
+  void setup(HttpClient& client) {
     const auto t0 = Clock::now();
-    HttpClient client(targets_[0].base);
     fetch_verifier_key(client);
     const std::int64_t revision = upload_policy(client);
     register_devices();
@@ -285,17 +294,73 @@ class LoadRun {
     verifier_pk_ = detail::base64_decode(json::parse(r.body).at("public_key").get<std::string>()).value();
   }
 
+  // loadgen's own namespace on a verifier: models named kModelPrefix + run seed + a demo model,
+  // and devices of those models only. A server with any other device is someone's fleet:
+  // refused unless the operator says otherwise (--i-know-this-is-production).
+  void refuse_production(HttpClient& client) {
+    std::string after;
+    for (;;) {
+      auto r = client.request("GET", "/v1/admin/devices?limit=1000" + (after.empty() ? "" : "&after=" + after), {},
+                              "application/json", admin_);
+      if (r.status != 200) throw std::runtime_error("GET /v1/admin/devices: " + std::to_string(r.status) + " " + r.body);
+      const json page = json::parse(r.body);
+      for (const auto& d : page.at("devices")) {
+        const std::string model = d.at("model").get<std::string>();
+        if (model.rfind(kModelPrefix, 0) == 0) continue;
+        if (o_.production_ok) {
+          out_ << "  warning     the verifier has devices of its own (e.g. " << d.at("device_id").get<std::string>()
+               << ", model " << model << "); they and their policy are left as they are\n";
+          return;
+        }
+        throw LoadgenRefused("the verifier at " + targets_[0].base + " has registered devices that are not loadgen's (" +
+                             d.at("device_id").get<std::string>() + ", model " + model +
+                             "); point loadgen at a test verifier, or pass --i-know-this-is-production");
+      }
+      if (page.at("next").is_null()) return;
+      after = page.at("next").get<std::string>();
+    }
+  }
+
+  // The operator's policy stays in force for its models: loadgen adds its own models to the
+  // current document for the run, and puts the operator's document and signature back after it.
   std::int64_t upload_policy(HttpClient& client) {
-    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o_.fleet / "operator.key.pem"), "PRIVATE KEY"));
-    auto signer = pki::mldsa_signer(alg, seed);
-    secure_wipe(seed.data(), seed.size());
-    const std::string doc = sim::policy_json(firmware_);
-    Bytes sig = signer->sign(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(doc.data()), doc.size()));
-    auto r = client.request("PUT", "/v1/admin/policy",
-                            json{{"document", doc}, {"signature", detail::base64_encode(sig)}}.dump(),
-                            "application/json", admin_);
+    json doc = json::parse(sim::policy_json(firmware_));
+    auto cur = client.request("GET", "/v1/admin/policy", {}, "application/json", admin_);
+    if (cur.status == 200) {
+      original_policy_ = json::parse(cur.body);
+      json theirs = json::parse(original_policy_->at("document").get<std::string>());
+      for (const auto& [name, model] : doc.at("models").items()) theirs["models"][name] = model;
+      doc = std::move(theirs);
+    } else if (cur.status != 503) {
+      throw std::runtime_error("GET /v1/admin/policy: " + std::to_string(cur.status) + " " + cur.body);
+    }
+    const json body = signed_policy_body(doc.dump(2), *load_operator_signer(o_.fleet));
+    auto r = client.request("PUT", "/v1/admin/policy", body.dump(), "application/json", admin_);
     if (r.status != 200) throw std::runtime_error("policy upload: " + std::to_string(r.status) + " " + r.body);
     return json::parse(r.body).at("revision").get<std::int64_t>();
+  }
+
+  // Deletes every device loadgen registered and restores the operator's policy document.
+  void clean_up(HttpClient& client) {
+    const auto t0 = Clock::now();
+    std::size_t deleted = 0;
+    for (const auto& d : devices_) {
+      if (d.id.empty()) continue;
+      auto r = client.request("DELETE", "/v1/admin/devices/" + d.id, {}, "application/json", admin_);
+      if (r.status == 200) ++deleted;
+      else if (r.status != 404) throw std::runtime_error("deleting " + d.id + ": " + std::to_string(r.status) + " " + r.body);
+    }
+    std::string policy = "loadgen's policy left (the verifier had none before)";
+    if (original_policy_) {
+      auto r = client.request("PUT", "/v1/admin/policy",
+                              json{{"document", original_policy_->at("document")},
+                                   {"signature", original_policy_->at("signature")}}.dump(),
+                              "application/json", admin_);
+      if (r.status != 200) throw std::runtime_error("restoring the policy: " + std::to_string(r.status) + " " + r.body);
+      policy = "the operator's policy document restored";
+    }
+    out_ << "  clean-up    " << deleted << " devices deleted, " << policy << " (" << std::fixed << std::setprecision(1)
+         << seconds_since(t0) << " s)\n" << std::flush;
   }
 
   // Device identities derive from the run seed, so a run can be repeated against the same fleet.
@@ -308,12 +373,9 @@ class LoadRun {
 
   // Keys, certificates from the fleet CA and registration, two clients per build thread.
   void register_devices() {
-    const std::string seed_text = run_seed();
+    const std::string& seed_text = seed_;
     devices_.resize(o_.devices);
-    auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(read_text(o_.fleet / "ca.key.pem"), "PRIVATE KEY"));
-    pki::CertificateAuthority ca(pki::parse_certificate(pki::from_pem(read_text(o_.fleet / "ca.pem"), "CERTIFICATE")),
-                                 pki::mldsa_signer(alg, seed));
-    secure_wipe(seed.data(), seed.size());
+    const pki::CertificateAuthority ca = load_fleet_ca(o_.fleet);
     const std::int64_t now = detail::unix_now();
     std::vector<std::unique_ptr<HttpClient>> clients;
     for (unsigned t = 0; t < threads_ * 2; ++t)
@@ -327,7 +389,7 @@ class LoadRun {
       auto h = sim::sha256("pqcea loadgen " + seed_text + " device " + std::to_string(i));
       d.ueid.push_back(attest::kUeidRand);
       d.ueid.insert(d.ueid.end(), h.begin(), h.begin() + 16);
-      d.id = verifier::Appraiser::device_id_for_ueid(d.ueid);
+      d.id = host::device_id_for_ueid(d.ueid);
       d.key = sim::KeyPair::generate();
       pki::DeviceRequest req;
       req.device_id = d.id;
@@ -535,6 +597,7 @@ class LoadRun {
   }
 
   static constexpr std::size_t kFirmwareUsed = 2;  // meter and charger (no TPM)
+  static constexpr const char* kModelPrefix = "loadgen-";
 
   const LoadgenOptions& o_;
   std::ostream& out_;
@@ -543,7 +606,9 @@ class LoadRun {
   const unsigned threads_;
   const std::string admin_, reader_;
   const std::size_t m_;
-  const std::vector<sim::Firmware> firmware_ = sim::reference_firmware();
+  std::vector<sim::Firmware> firmware_ = sim::reference_firmware();
+  std::string seed_;
+  std::optional<json> original_policy_;  // the operator's {document, signature, ...}, if there was one
   Bytes verifier_pk_;
   std::vector<sim::Device> devices_;
   std::vector<Bytes> nonces_;

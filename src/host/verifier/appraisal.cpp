@@ -132,7 +132,6 @@ Appraiser::Appraiser(Store& store, const Policy& policy, std::map<std::int64_t, 
       result_signer_(std::move(result_signer)),
       verifier_id_(std::move(verifier_id)) {}
 
-std::string Appraiser::device_id_for_ueid(std::span<const std::uint8_t> ueid) { return host::hex_encode(ueid); }
 
 std::vector<std::uint8_t> Appraiser::challenge(const std::string& device_id, std::int64_t now, std::int64_t ttl,
                                                std::string* error) {
@@ -184,7 +183,7 @@ std::optional<Outcome> Appraiser::open_envelope(std::span<const std::uint8_t> to
   if (attest::parse_claims(env.msg.payload, env.unverified, &diag) != Status::ok)
     return reject("malformed_claims", std::string("claims out of profile: ") + attest::to_string(diag.reason) +
                                           " (claim " + std::to_string(diag.claim) + ")");
-  env.device_id = device_id_for_ueid(env.unverified.ueid);
+  env.device_id = host::device_id_for_ueid(env.unverified.ueid);
   return std::nullopt;
 }
 

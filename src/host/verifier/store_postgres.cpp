@@ -150,6 +150,48 @@ class PostgresStore final : public Store {
     return std::string(PQcmdTuples(r.get())) == "1";
   }
 
+  bool delete_device(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(id);
+    exec("BEGIN");
+    try {
+      query("DELETE FROM nonces WHERE device_id = $1", p);
+      query("DELETE FROM results WHERE device_id = $1", p);
+      Result r = query("DELETE FROM devices WHERE id = $1", p);
+      const bool found = std::string(PQcmdTuples(r.get())) == "1";
+      exec("COMMIT");
+      return found;
+    } catch (...) {
+      PQclear(PQexec(conn_, "ROLLBACK"));
+      throw;
+    }
+  }
+
+  std::vector<Device> list_devices(const std::string& after, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(after);
+    p.text(std::to_string(limit));
+    Result r = query("SELECT id, model, sig_alg, public_key, tpm_ak, not_after, revoked, registered_at FROM devices"
+                     " WHERE id > $1 ORDER BY id LIMIT $2::bigint",
+                     p);
+    std::vector<Device> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      Device d;
+      d.id = PQgetvalue(r.get(), i, 0);
+      d.model = PQgetvalue(r.get(), i, 1);
+      d.sig_alg = PQgetvalue(r.get(), i, 2);
+      d.public_key = bytea(r.get(), i, 3);
+      d.tpm_ak = bytea(r.get(), i, 4);
+      d.not_after = std::stoll(PQgetvalue(r.get(), i, 5));
+      d.revoked = std::stoll(PQgetvalue(r.get(), i, 6)) != 0;
+      d.registered_at = std::stoll(PQgetvalue(r.get(), i, 7));
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
   std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
   std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
   std::size_t nonce_count() override { return count("SELECT COUNT(*) FROM nonces"); }

@@ -187,6 +187,44 @@ class SqliteStore final : public Store {
     return sqlite3_changes(db_) == 1;
   }
 
+  bool delete_device(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    exec("BEGIN IMMEDIATE");
+    try {
+      Stmt(stmts_, db_, "DELETE FROM nonces WHERE device_id = ?").bind(1, id).step();
+      Stmt(stmts_, db_, "DELETE FROM results WHERE device_id = ?").bind(1, id).step();
+      Stmt(stmts_, db_, "DELETE FROM devices WHERE id = ?").bind(1, id).step();
+      const bool found = sqlite3_changes(db_) == 1;
+      exec("COMMIT");
+      return found;
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  std::vector<Device> list_devices(const std::string& after, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_,
+           "SELECT id, model, sig_alg, public_key, tpm_ak, not_after, revoked, registered_at FROM devices"
+           " WHERE id > ? ORDER BY id LIMIT ?");
+    s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<Device> out;
+    while (s.step()) {
+      Device d;
+      d.id = s.text(0);
+      d.model = s.text(1);
+      d.sig_alg = s.text(2);
+      d.public_key = s.blob(3);
+      d.tpm_ak = s.blob(4);
+      d.not_after = s.i64(5);
+      d.revoked = s.i64(6) != 0;
+      d.registered_at = s.i64(7);
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+
   std::size_t device_count() override { return count("SELECT COUNT(*) FROM devices"); }
   std::size_t result_count() override { return count("SELECT COUNT(*) FROM results"); }
   std::size_t nonce_count() override { return count("SELECT COUNT(*) FROM nonces"); }

@@ -66,8 +66,6 @@ class Appraiser {
   // evidence itself; a batch amortises it. Outcomes are in the order of `tokens`.
   std::vector<Outcome> appraise_batch(std::span<const std::span<const std::uint8_t>> tokens, std::int64_t now);
 
-  // The device id the verifier uses for a UEID (lower-case hex).
-  static std::string device_id_for_ueid(std::span<const std::uint8_t> ueid);
 
   struct Vector;  // the trustworthiness vector under construction (appraisal.cpp)
 

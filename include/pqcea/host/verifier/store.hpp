@@ -67,6 +67,12 @@ class Store {
   // the chain was validated at registration.
   virtual std::optional<Device> device(const std::string& id, bool with_certificate = true) = 0;
   virtual bool revoke(const std::string& id) = 0;
+  // Removes a device with its nonces and results, in one transaction (a retired or test device:
+  // nothing of it stays). False if no such device.
+  virtual bool delete_device(const std::string& id) = 0;
+  // Up to `limit` devices with ids greater than `after` (empty: from the start), in id order,
+  // without certificates: one page of the registry.
+  virtual std::vector<Device> list_devices(const std::string& after, std::size_t limit) = 0;
   virtual std::size_t device_count() = 0;
 
   // Stores a fresh nonce and, in the same transaction, drops the device's oldest unused nonces
