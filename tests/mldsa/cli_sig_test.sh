@@ -3,7 +3,9 @@
 # deterministic, low-memory), verify: a valid signature exits 0 and prints VALID; a wrong context,
 # message or pre-hash, or a flipped signature byte, exits 1 and prints INVALID.
 set -u
-bin=$1
+# The script works in a temporary folder: a relative path to pqcea (build/bin/pqcea) is made
+# absolute first.
+bin=$(realpath "${1:?usage: cli_sig_test.sh PATH/TO/pqcea}")
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
