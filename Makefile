@@ -2,7 +2,7 @@
 JOBS ?= $(shell nproc)
 
 .PHONY: all bootstrap build build-host build-m33 build-m4 build-ct build-debug test test-host test-m33 test-m4 \
-        test-ct test-debug test-long demo bench clean
+        test-ct test-debug test-long demo bench install clean
 
 all: build
 
@@ -60,6 +60,12 @@ test-long: build-host
 
 demo: build-host
 	build/bin/pqcea demo
+
+# pqcea, the OpenSSL provider, man pages, the systemd unit and an example configuration under
+# PREFIX (default /usr/local); DESTDIR stages the tree elsewhere (docs/deploy.md).
+PREFIX ?= /usr/local
+install: build-host
+	DESTDIR="$(DESTDIR)" cmake --install build --prefix "$(PREFIX)"
 
 bench: build-host
 	build/bin/pqcea-bench --benchmark_min_time=0.2

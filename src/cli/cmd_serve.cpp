@@ -26,6 +26,36 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
+// One configuration file format for `serve`: every option is also a key of a TOML file, its long
+// name without the dashes (`listen = "0.0.0.0:8443"`, `quiet = true`), at the top or under
+// [serve]. The command line wins over the file. A key that is no option is refused, so a typo
+// cannot go unnoticed. (CLI11 2.1's own set_config reads files only for the top-level app, not
+// for a subcommand, so the file's items are applied here with CLI11's TOML reader and each
+// option's own validators and conversion.)
+void apply_config_file(CLI::App& cmd, const std::string& path) {
+  std::vector<CLI::ConfigItem> items;
+  try {
+    items = CLI::ConfigTOML().from_file(path);
+  } catch (const CLI::Error& e) {
+    throw BadInput(path + ": cannot read the configuration file (" + e.what() + ")");
+  }
+  for (const auto& item : items) {
+    if (item.name == "++" || item.name == "--") continue;  // the reader's section markers
+    if (!item.parents.empty() && item.parents != std::vector<std::string>{"serve"})
+      throw BadInput(path + ": section [" + item.parents.front() + "] is not [serve]");
+    CLI::Option* opt = cmd.get_option_no_throw("--" + item.name);
+    if (opt == nullptr || !opt->get_configurable())
+      throw BadInput(path + ": unknown key '" + item.name + "' (`pqcea serve --print-config` lists every key)");
+    if (opt->count() > 0) continue;  // given on the command line
+    try {
+      for (const auto& v : item.inputs) opt->add_result(v);
+      opt->run_callback();
+    } catch (const CLI::Error& e) {
+      throw BadInput(path + ": key '" + item.name + "': " + e.what());
+    }
+  }
+}
+
 }  // namespace
 
 void add_serve(CLI::App& app) {
@@ -35,7 +65,12 @@ void add_serve(CLI::App& app) {
   static std::size_t key_cache_mb = 256;
   // Secrets come from files only (argv is visible to every user of the machine); the verifier
   // key is read by the service itself into its one wiped copy.
+  static std::string access_log = "stdout", config_file;
+  static bool print_config = false;
   auto* cmd = app.add_subcommand("serve", "Run the verifier service (HTTP API; docs/verifier-service.md)");
+  cmd->add_option("--config", config_file,
+                  "TOML configuration file: every option below as `key = value` (docs/serve-config.md)")
+      ->configurable(false);
   cmd->add_option("--listen", cfg.listen, "HOST:PORT to listen on (port 0: any free port)")->capture_default_str();
   cmd->add_option("--db", cfg.db, "sqlite:PATH or postgresql://...")->capture_default_str();
   cmd->add_option("--fleet", fleet, "fleet folder from `pqcea fleet-init` (default for the five files below)");
@@ -78,8 +113,24 @@ void add_serve(CLI::App& app) {
   cmd->add_option("--rate-burst", cfg.rate_burst, "requests a client address may send at once (0: twice the rate)")
       ->capture_default_str();
   cmd->add_option("--port-file", port_file, "write the bound port to this file once listening");
-  cmd->add_flag("--quiet", cfg.quiet, "no log lines");
-  cmd->callback([] {
+  cmd->add_option("--access-log", access_log,
+                  "one JSON line per request (time, request id, method, path, status, bytes, duration, source)")
+      ->check(CLI::IsMember({"stdout", "stderr", "off"}))
+      ->capture_default_str();
+  cmd->add_flag("--quiet", cfg.quiet, "no log lines (also no access log)");
+  cmd->add_flag("--print-config", print_config,
+                "print the configuration in effect (as a --config file) and exit without serving")
+      ->configurable(false);
+  cmd->callback([cmd] {
+    if (!config_file.empty()) apply_config_file(*cmd, config_file);
+    if (print_config) {
+      // Every key with its value and help text: a complete, valid configuration file.
+      std::cout << cmd->config_to_str(true, true);
+      return;
+    }
+    cfg.access_log = access_log == "stdout"   ? service::AccessLog::stdout_lines
+                     : access_log == "stderr" ? service::AccessLog::stderr_lines
+                                              : service::AccessLog::off;
     cfg.key_cache_bytes = key_cache_mb << 20;
     if (!fleet.empty()) service::load_fleet(fleet, cfg);
     if (!ca_cert.empty()) cfg.ca_cert_pem = slurp(ca_cert);

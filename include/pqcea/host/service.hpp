@@ -29,6 +29,9 @@ namespace pqcea::service {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// Where the access log goes: one JSON object per line and request (http_server.cpp, docs/deploy.md).
+enum class AccessLog { off, stdout_lines, stderr_lines };
+
 struct Config {
   std::string listen = "127.0.0.1:8080";  // HOST:PORT (port 0 = any free port); loopback by default
   std::string db = "sqlite:verifier.db";  // sqlite:PATH or postgresql://...
@@ -68,7 +71,8 @@ struct Config {
   double rate_per_source = 0;  // requests per second per client address (token bucket); 0 = off
   double rate_burst = 0;       // the bucket's size; 0 = twice the rate (at least 1)
   std::chrono::milliseconds policy_poll{1000};  // how often a replica looks for a newer policy
-  bool quiet = false;                     // no log lines on stderr
+  bool quiet = false;                     // no log lines on stderr (and no access log)
+  AccessLog access_log = AccessLog::off;  // `pqcea serve` defaults to stdout
 };
 
 class Server {

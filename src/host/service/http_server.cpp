@@ -28,6 +28,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
+#include "access_log.hpp"
 #include "api.hpp"
 #include "engine.hpp"
 #include "internal.hpp"
@@ -218,7 +219,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     ++sh_.metrics.open_connections;
     beast::error_code ec;
     const auto peer = tcp_of(stream_).socket().remote_endpoint(ec);
-    if (!ec) source_ = source_of(peer);
+    if (!ec) {
+      source_ = source_of(peer);
+      peer_ = peer.address().to_string();
+    }
   }
   ~Session() {
     --sh_.connections;
@@ -258,7 +262,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void read_some() {
     if (!started_ && (buffer_.size() > 0 || parser_->got_some())) {
       started_ = true;
-      deadline_ = Clock::now() + sh_.cfg.request_timeout;
+      began_ = Clock::now();
+      deadline_ = began_ + sh_.cfg.request_timeout;
     }
     // Idle: a keep-alive connection waiting for its next request. Started: the whole request
     // must arrive before the deadline, however slowly its bytes trickle in. The deadline is a
@@ -303,7 +308,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec) return close();  // reset, aborted, TLS failure: nothing to answer
     if (!started_) {
       started_ = true;
-      deadline_ = Clock::now() + sh_.cfg.request_timeout;
+      began_ = Clock::now();
+      deadline_ = began_ + sh_.cfg.request_timeout;
     }
     // The header is complete and (the parser not being eager) no body byte has been parsed yet.
     if (!admitted_ && parser_->is_header_done()) {
@@ -420,12 +426,30 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     res_.body() = std::move(r.body);
     res_.keep_alive(keep_alive_ && !close_after);
     res_.prepare_payload();
+    request_id_ = std::move(r.request_id);
     tcp_of(stream_).expires_after(sh_.cfg.write_timeout);
     http::async_write(stream_, res_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      self->log_access();
       if (ec) return self->close();
       if (!self->res_.keep_alive()) return self->shutdown();
       self->read_request();
     });
+  }
+
+  // One access log line for the response just written (or that failed to be).
+  void log_access() {
+    if (sh_.cfg.quiet || sh_.cfg.access_log == AccessLog::off) return;
+    detail::AccessRecord rec;
+    rec.request_id = request_id_;
+    if (parser_ && parser_->is_header_done()) {
+      rec.method = sv(parser_->get().method_string());
+      rec.target = sv(parser_->get().target());
+    }
+    rec.source = peer_;
+    rec.status = static_cast<int>(res_.result_int());
+    rec.bytes = res_.body().size();
+    rec.seconds = started_ ? std::chrono::duration<double>(Clock::now() - began_).count() : 0.0;
+    detail::write_access_log(sh_.cfg.access_log, detail::access_log_line(rec));
   }
 
   void shutdown() {
@@ -446,6 +470,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Stream stream_;
   Shared& sh_;
   SourceKey source_{};
+  std::string peer_;        // the client's address, for the access log
+  std::string request_id_;  // of the response being written
+  Clock::time_point began_{};
   beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
