@@ -79,7 +79,7 @@ auto image_step(const std::string& key_path, F&& f) {
   } catch (const host::boot_image::InputError& e) {
     throw BadInput(e.what());
   } catch (const host::stateful::StateCorrupt& e) {
-    throw BadInput(key_path + ": " + e.what() + "; " + expected(kKeyFile));
+    throw BadInput(about(key_path, e.what()) + "; " + expected(kKeyFile));
   } catch (const host::SecretFileError& e) {
     throw BadInput(std::string(e.what()) + "; " + expected(kKeyFile));
   } catch (const std::invalid_argument& e) {  // a seed of the wrong form, an HSS level list
@@ -214,7 +214,7 @@ void add_sign(CLI::App* image, ImageOptions& o) {
       const auto want = image_algorithm(o.alg);
       const auto have = image_step(o.key_path, [&] { return host::boot_image::load_key(o.key_path); });
       if (want.alg != have.alg)
-        throw BadInput(o.key_path + ": a " + std::string(have.alg->name) + " key, not " + want.alg->name +
+        throw BadInput(o.key_path + ": key of algorithm " + std::string(have.alg->name) + ", not " + want.alg->name +
                        "; expected a key of --alg " + o.alg);
     }
     const auto payload = payload_to_sign(o);

@@ -414,7 +414,7 @@ void check_stateful_key(const std::string& path, const SigAlgorithm& a) {
     if (signer.params().oid != p->oid || signer.params().mt != p->mt)
       throw BadInput(path + ": an " + signer.params().name + " private key; expected " + want);
   } catch (const host::stateful::StatefulError& e) {  // StateCorrupt, or the file could not be read
-    throw BadInput(path + ": " + e.what() + "; expected " + want);
+    throw BadInput(about(path, e.what()) + "; expected " + want);
   }
 }
 
@@ -547,7 +547,7 @@ void add_sig(CLI::App& app) {
     if (st == Status::unsupported) throw BadInput(a.alg + " takes no --context or --prehash");
     std::string why = to_string(st);
     if (alg.sig_bytes != 0 && !o.padded && s.size() != alg.sig_bytes)
-      why += ": the signature has " + std::to_string(s.size()) + " bytes, " + key_what(alg, "signature") + " " +
+      why += ": the signature has " + std::to_string(s.size()) + " bytes; " + key_what(alg, "signature") + " has " +
              std::to_string(alg.sig_bytes);
     std::cout << "INVALID: " << a.alg << " signature " << a.sig << " on " << a.in << " (" << why << ")\n";
     throw CLI::RuntimeError(kExitInvalid);

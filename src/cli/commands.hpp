@@ -48,6 +48,8 @@ struct Expect {
 };
 // "expected WHAT (2592 bytes)" / "expected WHAT (32 or 4896 bytes)" / "expected WHAT (at most 16 MiB)"
 std::string expected(const Expect& e);
+// "PATH: PROBLEM", unless another module's message already starts with the path.
+std::string about(const std::string& path, const std::string& problem);
 // BadInput "PATH: N bytes; expected ..." unless `have` is one of e.lengths (or, without lengths,
 // at most e.max_bytes).
 void check_length(const std::string& path, std::uint64_t have, const Expect& e);

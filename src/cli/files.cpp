@@ -25,7 +25,8 @@ constexpr std::size_t kChunkBytes = 1 << 16;
 constexpr std::uint64_t kReadFileMaxBytes = std::uint64_t{1} << 30;
 
 std::string size_text(std::uint64_t n) {
-  constexpr std::uint64_t kMiB = 1 << 20;
+  constexpr std::uint64_t kMiB = 1 << 20, kGiB = kMiB << 10;
+  if (n >= kGiB && n % kGiB == 0) return std::to_string(n / kGiB) + " GiB";
   if (n >= kMiB && n % kMiB == 0) return std::to_string(n / kMiB) + " MiB";
   return std::to_string(n) + " bytes";
 }
@@ -106,6 +107,10 @@ void check_output(const std::string& path) {
 }
 
 }  // namespace
+
+std::string about(const std::string& path, const std::string& problem) {
+  return problem.rfind(path, 0) == 0 ? problem : path + ": " + problem;
+}
 
 std::string expected(const Expect& e) {
   const std::string what = "expected " + e.what;
