@@ -8,8 +8,10 @@
 //   pqcea image inspect img        (also: pqcea image info img)
 //
 // ALG: ML-DSA-87 (default; the key is the 32-byte seed, FIPS 204 §3.6.1), any SLH-DSA set
-// ("SLH-DSA-SHA2-128s", the small-signature choice, ...), or HSS-LMS / an HSS level list
-// ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), whose key is the crash-safe stateful key file.
+// ("SLH-DSA-SHA2-128s", the small-signature choice, ...), Falcon-1024, or HSS-LMS / an HSS level
+// list ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), whose key is the crash-safe stateful key
+// file. Errors name the file and what was expected; a file that is no image key, a field the format
+// refuses or an unknown --alg exits 2, an image that does not verify exits 1 (docs/cli.md).
 // The key file records its algorithm, so sign needs no --alg (given, it must match). Key files and
 // signers: include/pqcea/host/boot_image.hpp. The key id the bootloader keeps in "OTP" is SHA-256
 // of the public key. verify runs the bootloader's own validation (src/freestanding/boot) with every
@@ -37,6 +39,53 @@ namespace {
 
 // The execution region of the QEMU mps2-an505 reference board (firmware/board/mps2-an505/boot.cmake).
 constexpr std::uint32_t kDefaultLoadAddress = 0x10300000;
+// Far above the largest image key file (Falcon-1024: 4110 bytes).
+constexpr std::uint64_t kMaxKeyFileBytes = 1 << 16;
+// The largest file an image can be: every field at the format's bound.
+constexpr std::uint64_t kMaxImageBytes = boot::kManifestSize + boot::kMaxPayloadSize + boot::kMaxPublicKeyBytes +
+                                         boot::kMaxSignatureBytes + boot::kEndMarkerSize;
+
+const Expect kKeyFile{"an image signing key (from `pqcea image keygen`)", {}, kMaxKeyFileBytes};
+const Expect kImageFile{"a signed image (from `pqcea image sign`)", {}, kMaxImageBytes};
+
+// Every algorithm of the image format, grouped: "ML-DSA-87, HSS-LMS, SLH-DSA-{SHA2,SHAKE}-{...}, Falcon-1024".
+std::string image_algorithms() {
+  std::vector<std::string> names;
+  for (const auto& a : boot::kSigAlgs) names.emplace_back(a.name);
+  return group_names(names);
+}
+
+// --alg as the image tool takes it; BadInput with the grouped list otherwise.
+host::boot_image::AlgorithmChoice image_algorithm(const std::string& name) {
+  try {
+    return host::boot_image::parse_algorithm(name);
+  } catch (const std::invalid_argument& e) {
+    if (name.rfind("LMS_", 0) == 0)
+      throw BadInput("--alg " + name + ": " + e.what() +
+                     "; expected HSS levels LMS_TYPE/LMOTS_TYPE[,...] of one hash and n = m (RFC 8554, SP 800-208)");
+    throw BadInput("--alg " + name + ": not an image signature algorithm; expected one of " + image_algorithms() +
+                   ", or HSS levels such as LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4");
+  }
+}
+
+// Runs a step of the host image signer on `key_path`: what it refuses in the caller's input (a file
+// that is no image key, a field the format refuses) is BadInput (exit 2). Key exhaustion and
+// failures of the machine pass through.
+template <class F>
+auto image_step(const std::string& key_path, F&& f) {
+  check_input(key_path, kKeyFile);
+  try {
+    return f();
+  } catch (const host::boot_image::InputError& e) {
+    throw BadInput(e.what());
+  } catch (const host::stateful::StateCorrupt& e) {
+    throw BadInput(about(key_path, e.what()) + "; " + expected(kKeyFile));
+  } catch (const host::SecretFileError& e) {
+    throw BadInput(std::string(e.what()) + "; " + expected(kKeyFile));
+  } catch (const std::invalid_argument& e) {  // a seed of the wrong form, an HSS level list
+    throw BadInput(e.what());
+  }
+}
 
 boot::KeyId key_id_of(std::span<const std::uint8_t> pk) {
   boot::KeyId id;
@@ -59,18 +108,18 @@ boot::Version parse_version(const std::string& s) {
     std::size_t end = at;
     while (end < s.size() && s[end] >= '0' && s[end] <= '9') ++end;
     if (end == at || end - at > 10 || (end - at > 1 && s[at] == '0'))
-      throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD] (decimal, no leading zeros)");
+      throw BadInput("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD] (decimal, no leading zeros)");
     parts[i] = std::stoull(s.substr(at, end - at));
     if (parts[i] > limits[i])
-      throw std::runtime_error("--version " + s + ": " + names[i] + " above " + std::to_string(limits[i]));
+      throw BadInput("--version " + s + ": " + names[i] + " above " + std::to_string(limits[i]));
     at = end;
     if (at == s.size()) break;
     const char sep = i < 2 ? '.' : '+';
     if (i == 3 || s[at] != sep)
-      throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
+      throw BadInput("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
     ++at;
   }
-  if (i < 2 || at != s.size()) throw std::runtime_error("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
+  if (i < 2 || at != s.size()) throw BadInput("--version " + s + ": expected MAJOR.MINOR.PATCH[+BUILD]");
   return boot::Version{static_cast<std::uint8_t>(parts[0]), static_cast<std::uint8_t>(parts[1]),
                        static_cast<std::uint16_t>(parts[2]), static_cast<std::uint32_t>(parts[3])};
 }
@@ -98,29 +147,32 @@ struct ImageOptions {
 // from a file or "-" (standard input) so that it never appears on the command line.
 host::SecretBytes read_seed_file(const std::string& path) {
   constexpr std::size_t kSeed = 32, kMaxText = 2 * kSeed + 2;  // hex digits and "\r\n"
-  host::SecretBytes raw = host::read_secret_file(path, kMaxText);
+  host::SecretBytes raw = read_secret_input(path, Expect{"an ML-DSA-87 seed (32 raw bytes or 64 hex digits)", {}, kMaxText});
   if (raw.size() == kSeed) return raw;
   std::size_t n = raw.size();
   while (n > 0 && (raw.data()[n - 1] == '\n' || raw.data()[n - 1] == '\r')) --n;
   host::SecretBytes seed(kSeed);
   if (!host::hex_decode_into(std::string_view(reinterpret_cast<const char*>(raw.data()), n), seed.span()))
-    throw std::runtime_error("--seed-file: 32 raw bytes or 64 hex digits expected");
+    throw BadInput((path == "-" ? std::string("standard input") : path) + ": " + std::to_string(raw.size()) +
+                   " bytes, not hex; expected an ML-DSA-87 seed (32 raw bytes or 64 hex digits)");
   return seed;
 }
 
 void add_keygen(CLI::App* image, ImageOptions& o) {
   auto* keygen = image->add_subcommand("keygen", "Generate an image signing key");
   keygen->add_option("--alg", o.alg,
-                     "ML-DSA-87 (default), SLH-DSA-SHA2-128s (or any SLH-DSA set), HSS-LMS, or HSS levels "
-                     "LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]");
+                     "ML-DSA-87 (default), " + image_algorithms() +
+                         ", or HSS levels LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]");
   keygen->add_option("--out", o.out_path, "output: the private key file (mode 0600, keep it secret)")->required();
   keygen->add_option("--pub", o.pub_path, "output: the public key");
   keygen->add_option("--seed-file", o.seed_file,
                      "ML-DSA-87: use the seed in this file (32 bytes or 64 hex digits; \"-\": standard input)");
   add_force_flag(keygen, o.force);
   keygen->callback([&o] {
-    const auto choice = host::boot_image::parse_algorithm(o.alg.empty() ? "ML-DSA-87" : o.alg);
+    const auto choice = image_algorithm(o.alg.empty() ? "ML-DSA-87" : o.alg);
     refuse_existing({o.out_path}, o.force);
+    if (!o.seed_file.empty() && choice.alg->family != boot::SigFamily::mldsa)
+      throw BadInput("--seed-file applies to ML-DSA-87 keys only, not " + std::string(choice.alg->name));
     const host::SecretBytes seed = o.seed_file.empty() ? host::SecretBytes() : read_seed_file(o.seed_file);
     const auto pk = host::boot_image::keygen(choice, o.out_path, host::system_rng(), seed.span(),
                                              o.force ? host::Replace::yes : host::Replace::no);
@@ -130,23 +182,25 @@ void add_keygen(CLI::App* image, ImageOptions& o) {
   });
 }
 
-// The payload as it is signed: read, padded with 0xFF to --pad-to, within the format's bound.
+// The payload as it is signed: read (its size checked from the file's metadata first), padded with
+// 0xFF to --pad-to, within the format's bound.
 std::vector<std::uint8_t> payload_to_sign(const ImageOptions& o) {
-  auto payload = read_file(o.in_path);
+  if (o.pad_to > boot::kMaxPayloadSize)
+    throw BadInput("--pad-to " + std::to_string(o.pad_to) + ": above the format's 16 MiB payload bound");
+  auto payload = read_input(o.in_path, Expect{"a firmware payload", {}, boot::kMaxPayloadSize});
   if (o.pad_to != 0) {
     if (o.pad_to < payload.size())
-      throw std::runtime_error("--pad-to " + std::to_string(o.pad_to) + " is below the payload size " +
-                               std::to_string(payload.size()));
+      throw BadInput(o.in_path + ": " + std::to_string(payload.size()) + " bytes; expected at most --pad-to " +
+                     std::to_string(o.pad_to) + " bytes");
     payload.resize(o.pad_to, 0xFF);
   }
-  if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
   return payload;
 }
 
 void add_sign(CLI::App* image, ImageOptions& o) {
   auto* sign = image->add_subcommand("sign", "Build a signed image from a raw binary payload");
   sign->add_option("--key", o.key_path, "signing key file (from `pqcea image keygen`)")->required();
-  sign->add_option("--alg", o.alg, "expected algorithm of the key (the key file names it)");
+  sign->add_option("--alg", o.alg, "expected algorithm of the key (the key file names it): " + image_algorithms());
   sign->add_option("--version", o.version, "image version MAJOR.MINOR.PATCH[+BUILD]")->required();
   sign->add_option("--counter", o.counter, "security counter (anti-rollback), 0..65535")->required();
   sign->add_option("--load-address", o.load_address, "where the bootloader copies and runs the payload")
@@ -157,10 +211,11 @@ void add_sign(CLI::App* image, ImageOptions& o) {
   sign->add_option("out", o.out_path, "signed image")->required();
   sign->callback([&o] {
     if (!o.alg.empty()) {
-      const auto want = host::boot_image::parse_algorithm(o.alg);
-      const auto have = host::boot_image::load_key(o.key_path);
+      const auto want = image_algorithm(o.alg);
+      const auto have = image_step(o.key_path, [&] { return host::boot_image::load_key(o.key_path); });
       if (want.alg != have.alg)
-        throw std::runtime_error(o.key_path + " is a " + have.alg->name + " key, not " + want.alg->name);
+        throw BadInput(o.key_path + ": key of algorithm " + std::string(have.alg->name) + ", not " + want.alg->name +
+                       "; expected a key of --alg " + o.alg);
     }
     const auto payload = payload_to_sign(o);
     boot::ImageParams p;
@@ -170,11 +225,11 @@ void add_sign(CLI::App* image, ImageOptions& o) {
     p.digest_alg = o.digest == "sha3-256" ? boot::kDigestSha3_256 : boot::kDigestSha256;
     std::vector<std::uint8_t> out;
     try {
-      out = host::boot_image::sign_image(o.key_path, p, payload);
+      out = image_step(o.key_path, [&] { return host::boot_image::sign_image(o.key_path, p, payload); });
     } catch (const host::stateful::KeyExhausted& e) {
       // As `pqcea sig sign`: exit status 3, the key can never sign again.
       std::cerr << "image sign: " << o.key_path << ": " << e.what() << "\n";
-      throw CLI::RuntimeError(3);
+      throw CLI::RuntimeError(kExitExhausted);
     }
     boot::Manifest m;
     if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
@@ -189,16 +244,18 @@ void add_sign(CLI::App* image, ImageOptions& o) {
 boot::KeyId trusted_key_id(const ImageOptions& o) {
   boot::KeyId trusted{};
   if (!o.pub_path.empty()) {
-    const auto pk = read_file(o.pub_path);
-    if (pk.empty() || pk.size() > boot::kMaxPublicKeyBytes)
-      throw std::runtime_error(o.pub_path + ": not a public key of an image algorithm");
-    return key_id_of(pk);
+    // A trusted key of a length no image algorithm has is a mistake in what was passed, not a verdict.
+    Expect e{"an image public key (" + image_algorithms() + ")", {}, 0};
+    for (const auto& a : boot::kSigAlgs) e.lengths.insert(e.lengths.end(), {a.pk_min, a.pk_max});
+    return key_id_of(read_input(o.pub_path, e));
   }
-  if (!o.key_path.empty()) return key_id_of(host::boot_image::load_key(o.key_path).public_key);
-  if (o.key_id_hex.empty()) throw std::runtime_error("image verify: give --pub, --key or --key-id");
-  const auto id = host::hex_decode_or_throw(o.key_id_hex, "--key-id");
-  if (id.size() != trusted.size()) throw std::runtime_error("--key-id: 32 bytes expected");
-  std::copy(id.begin(), id.end(), trusted.begin());
+  if (!o.key_path.empty())
+    return key_id_of(image_step(o.key_path, [&] { return host::boot_image::load_key(o.key_path); }).public_key);
+  if (o.key_id_hex.empty()) throw BadInput("image verify: give --pub, --key or --key-id (the trusted key)");
+  const auto id = host::hex_decode(o.key_id_hex);
+  if (!id || id->size() != trusted.size())
+    throw BadInput("--key-id " + o.key_id_hex + ": expected 64 hex digits (SHA-256 of the public key, as in OTP)");
+  std::copy(id->begin(), id->end(), trusted.begin());
   return trusted;
 }
 
@@ -222,7 +279,7 @@ void add_verify(CLI::App* image, ImageOptions& o) {
   verify->add_option("image", o.in_path, "signed image")->required();
   verify->callback([&o] {
     const boot::KeyId trusted = trusted_key_id(o);
-    const auto img = read_file(o.in_path);
+    const auto img = read_input(o.in_path, kImageFile);
     boot::MemoryArea area(img);
     // The payload goes to the load address the manifest names (if it parses; the validation
     // reports the manifest error otherwise).
@@ -293,11 +350,12 @@ void add_inspect(CLI::App* image, ImageOptions& o) {
   inspect->add_flag("--json", o.json, "JSON output");
   inspect->add_option("image", o.in_path, "signed image")->required();
   inspect->callback([&o] {
-    const auto img = read_file(o.in_path);
+    const auto img = read_input(o.in_path, kImageFile);
     boot::Manifest m;
     boot::ManifestError err;
     if (boot::parse_manifest(img, m, &err) != Status::ok)
-      throw std::runtime_error(o.in_path + ": malformed manifest: " + boot::to_string(err));
+      throw BadInput(o.in_path + ": malformed manifest (" + std::string(boot::to_string(err)) + "); " +
+                     expected(kImageFile));
     std::array<std::uint8_t, 32> manifest_hash;
     hash::Sha3_256::hash(manifest_hash.data(), img.data(), boot::kManifestSize);
     if (o.json)
@@ -311,7 +369,7 @@ void add_inspect(CLI::App* image, ImageOptions& o) {
 
 void add_image(CLI::App& app) {
   auto* image = app.add_subcommand(
-      "image", "Signed firmware images for the secure bootloader (ML-DSA-87, SLH-DSA, HSS/LMS)");
+      "image", "Signed firmware images for the secure bootloader (" + image_algorithms() + ")");
   image->require_subcommand(1);
   static ImageOptions options;
   add_keygen(image, options);

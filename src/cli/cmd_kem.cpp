@@ -24,38 +24,39 @@
 namespace pqcea::cli {
 namespace {
 
+std::string alg;  // --alg of every kem subcommand (one per process run)
+
 mlkem::Alg alg_of(const std::string& s) {
   mlkem::Alg a{};
-  if (!mlkem::parse_alg(s.c_str(), a)) throw std::runtime_error("unknown --alg " + s);
+  if (!mlkem::parse_alg(s.c_str(), a)) throw BadInput("--alg " + s + ": expected ML-KEM-{512,768,1024}");
   return a;
 }
 
-void check_size(const std::string& path, std::size_t have, const char* what, std::size_t want, std::size_t alt) {
-  if (have == want || (alt != 0 && have == alt)) return;
-  std::string need = std::to_string(want) + (alt != 0 ? " or " + std::to_string(alt) : "");
-  throw std::runtime_error(path + ": " + std::to_string(have) + " bytes, but the " + what + " needs " + need);
+// "an ML-KEM-768 encapsulation key" and its length(s).
+Expect expect(const char* what, std::size_t want, std::size_t alt = 0) {
+  Expect e{"the " + alg + " " + what, {want}, 0};
+  if (alt != 0) e.lengths.push_back(alt);
+  return e;
 }
 
+// A public input of one exact length; a secret input (file or "-") of one of two.
 std::vector<std::uint8_t> read_sized(const std::string& path, const char* what, std::size_t want) {
-  auto v = read_file(path);
-  check_size(path, v.size(), what, want, 0);
-  return v;
+  return read_input(path, expect(what, want));
 }
-
-// A secret input (file or "-"), read with a bound just above its largest valid size.
 host::SecretBytes read_secret_sized(const std::string& path, const char* what, std::size_t want, std::size_t alt = 0) {
-  auto v = host::read_secret_file(path, std::max(want, alt) + 1);
-  check_size(path, v.size(), what, want, alt);
-  return v;
+  return read_secret_input(path, expect(what, want, alt));
 }
 
-void check(Status s, const char* op) {
+// A key that fails its FIPS 203 input check is bad input naming its file; any other failure is the
+// machine's (no entropy).
+void check(Status s, const char* op, const std::string& key_path = {}) {
   if (s == Status::ok) return;
-  std::string why = to_string(s);
-  if (s == Status::invalid_key)
-    why += std::string(op) == "encaps" ? " (encapsulation key fails the FIPS 203 §7.2 modulus check)"
-                                       : " (decapsulation key fails the FIPS 203 §7.3 hash check)";
-  throw std::runtime_error(std::string("kem ") + op + ": " + why);
+  if (s == Status::invalid_key && !key_path.empty()) {
+    const bool enc = std::string(op) == "encaps";
+    throw BadInput(key_path + ": not a valid " + alg + (enc ? " encapsulation" : " decapsulation") + " key (" +
+                   (enc ? "fails the FIPS 203 §7.2 modulus check" : "fails the FIPS 203 §7.3 hash check") + ")");
+  }
+  throw std::runtime_error(std::string("kem ") + op + ": " + to_string(s));
 }
 
 }  // namespace
@@ -63,10 +64,9 @@ void check(Status s, const char* op) {
 void add_kem(CLI::App& app) {
   auto* kem = app.add_subcommand("kem", "ML-KEM (FIPS 203) on raw binary files");
   kem->require_subcommand(1);
-  static std::string alg;
   static std::string ek_path, dk_path, ct_path, key_path, seed_path, seed_out, m_path;
   static bool force = false;
-  const auto alg_names = CLI::IsMember({"ML-KEM-512", "ML-KEM-768", "ML-KEM-1024"});
+  const auto alg_names = one_of({"ML-KEM-512", "ML-KEM-768", "ML-KEM-1024"}, "an ML-KEM parameter set");
 
   auto* keygen = kem->add_subcommand("keygen", "Generate a key pair (ek, expanded dk)");
   keygen->add_option("--alg", alg, "parameter set")->check(alg_names)->required();
@@ -79,7 +79,7 @@ void add_kem(CLI::App& app) {
   keygen->callback([] {
     const auto a = alg_of(alg);
     const auto sz = mlkem::sizes(a);
-    if (dk_path.empty() && seed_out.empty()) throw std::runtime_error("kem keygen: give --dk and/or --seed-out");
+    if (dk_path.empty() && seed_out.empty()) throw BadInput("kem keygen: give --dk and/or --seed-out (where the private key goes)");
     refuse_existing({dk_path, seed_out}, force);
     host::SecretBytes seed;
     if (!seed_path.empty()) {
@@ -113,9 +113,9 @@ void add_kem(CLI::App& app) {
     host::SecretBytes key(mlkem::shared_key_bytes);
     if (!m_path.empty()) {
       const auto m = read_secret_sized(m_path, "message m", mlkem::message_bytes);
-      check(mlkem::encaps_internal(a, key.span(), ct, ek, m.span()), "encaps");
+      check(mlkem::encaps_internal(a, key.span(), ct, ek, m.span()), "encaps", ek_path);
     } else {
-      check(mlkem::encaps(a, key.span(), ct, ek, host::system_rng()), "encaps");
+      check(mlkem::encaps(a, key.span(), ct, ek, host::system_rng()), "encaps", ek_path);
     }
     write_secret(key_path, key.span(), force);
     write_file(ct_path, ct.data(), ct.size());
@@ -131,10 +131,10 @@ void add_kem(CLI::App& app) {
     const auto a = alg_of(alg);
     const auto sz = mlkem::sizes(a);
     refuse_existing({key_path}, force);
-    const auto dk = read_secret_sized(dk_path, "decapsulation key", sz.dk, mlkem::seed_bytes);
+    const auto dk = read_secret_sized(dk_path, "decapsulation key (expanded) or seed d||z", sz.dk, mlkem::seed_bytes);
     auto ct = read_sized(ct_path, "ciphertext", sz.ct);
     host::SecretBytes key(mlkem::shared_key_bytes);
-    check(mlkem::decaps(a, key.span(), ct, dk.span()), "decaps");
+    check(mlkem::decaps(a, key.span(), ct, dk.span()), "decaps", dk_path);
     write_secret(key_path, key.span(), force);
   });
 }

@@ -2,6 +2,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <stdexcept>
 #include <span>
@@ -39,8 +40,46 @@ void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 void add_fleet_tools(CLI::App& app);  // ca, policy, device, result
 
+// ---- inputs (docs/cli.md, "Inputs and errors") ----------------------------------------------------
+// What a command expects of one input file; every refusal names the file and says this.
+struct Expect {
+  std::string what;                    // "an ML-DSA-87 public key", "the message to sign"
+  std::vector<std::size_t> lengths{};  // the exact lengths allowed; empty: any length up to max_bytes
+  std::uint64_t max_bytes = 0;         // the bound without lengths (0: none, for streamed inputs)
+};
+// "expected WHAT (2592 bytes)" / "expected WHAT (32 or 4896 bytes)" / "expected WHAT (at most 16 MiB)"
+std::string expected(const Expect& e);
+// "PATH: PROBLEM", unless another module's message already starts with the path.
+std::string about(const std::string& path, const std::string& problem);
+// BadInput "PATH: N bytes; expected ..." unless `have` is one of e.lengths (or, without lengths,
+// at most e.max_bytes).
+void check_length(const std::string& path, std::uint64_t have, const Expect& e);
+// The one way a command opens an input: from the file's metadata (fstat) before any byte is read, a
+// missing file, a directory or a regular file of the wrong size is refused (BadInput); pipes and
+// devices are read with the bound enforced while reading. stream_input hands the bytes over in
+// chunks (constant memory); read_input returns them whole (at most e.max_bytes are ever held).
+void stream_input(const std::string& path, const Expect& e,
+                  const std::function<void(std::span<const std::uint8_t>)>& chunk);
+std::vector<std::uint8_t> read_input(const std::string& path, const Expect& e);
+// Secret inputs (a file, or "-" for standard input): the same checks, then host::read_secret_file;
+// every failure is BadInput naming the file.
+host::SecretBytes read_secret_input(const std::string& path, const Expect& e);
+// The metadata checks alone, for inputs another module opens itself (key files of `pqcea image`,
+// stateful key files): BadInput for a missing file, a directory, or a size outside e.
+void check_input(const std::string& path, const Expect& e);
+
+// ---- algorithm names ------------------------------------------------------------------------------
+// A list of names in brace form, grouped where they differ in one part:
+// {"ML-DSA-44","ML-DSA-65","ML-DSA-87","Falcon-512","Falcon-1024"} -> "ML-DSA-{44,65,87}, Falcon-{512,1024}".
+// Exact (every name, no other). `brief` also folds a family that does not factor (the XMSS^MT sets)
+// into one pattern marked "(N of these)": short, for error messages.
+std::string group_names(const std::vector<std::string>& names, bool brief = false);
+// A CLI11 check that the value is one of `names`; the refusal (exit 2) lists them grouped:
+// "ML-DSA-88 is not a signature algorithm; expected one of ML-DSA-{44,65,87}, ...".
+CLI::Validator one_of(std::vector<std::string> names, const std::string& kind);
+
 // Shared file helpers for commands that read and write raw binary files. write_file is for public
-// outputs (public keys, signatures, ciphertexts, images).
+// outputs (public keys, signatures, ciphertexts, images). read_file is read_input with a 1 GiB bound.
 std::vector<std::uint8_t> read_file(const std::string& path);
 void write_file(const std::string& path, const std::uint8_t* data, std::size_t n);
 

@@ -2,7 +2,7 @@
 # `pqcea sig` with Falcon end to end: keygen, sign, verify for Falcon-512/1024 in the compressed and
 # the padded format (by name and with --padded); sizes; a valid signature exits 0 and prints
 # VALID; another message, a flipped byte, a trailing byte, the other format or the other
-# parameter set exits 1 and prints INVALID.
+# parameter set exits 1 and prints INVALID; a public key of the other parameter set exits 2.
 set -u
 FLIP_BIT=$(cd "$(dirname "$0")/../support" && pwd)/flip-bit  # always changes the byte
 bin=$(realpath "$1")
@@ -36,7 +36,9 @@ for n in 512 1024; do
   cp s.bin t.bin; "$FLIP_BIT" t.bin 200
   expect 1 "Falcon-$n altered signature" "$bin" sig verify --alg Falcon-$n --pk pk$n.bin --in msg.bin --sig t.bin
   expect 1 "Falcon-$n signature as padded" "$bin" sig verify --alg Falcon-$n --padded --pk pk$n.bin --in msg.bin --sig s.bin
-  expect 1 "Falcon-$n key under $other" "$bin" sig verify --alg $other --pk pk$n.bin --in msg.bin --sig s.bin
+  # A public key of another parameter set is bad input (exit 2), named with the expected length.
+  expect 2 "Falcon-$n key under $other" "$bin" sig verify --alg $other --pk pk$n.bin --in msg.bin --sig s.bin
+  grep -q "pk$n.bin: .*expected a $other public key" out.txt || { echo "FAIL: message does not name the key and $other"; fail=1; }
 
   expect 0 "Falcon-padded-$n sign" "$bin" sig sign --alg Falcon-padded-$n --sk sk$n.bin --in msg.bin --out p.bin
   [ "$(size p.bin)" -eq $padb ] || { echo "FAIL: Falcon-padded-$n size $(size p.bin) != $padb"; fail=1; }

@@ -11,6 +11,7 @@
 //   HSS-LMS    the stateful key file ("PQCEA-SK", family 1; the same file `pqcea sig` uses).
 #pragma once
 #include <cstdint>
+#include <stdexcept>
 #include <span>
 #include <string>
 #include <vector>
@@ -21,6 +22,13 @@
 #include "pqcea/rng/entropy.hpp"
 
 namespace pqcea::host::boot_image {
+
+// The caller's input is wrong: a file that is no image key (or of the wrong length), or an image
+// field the manifest format refuses (the message names the file or the rule). `pqcea image` exits 2.
+class InputError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 // What --alg names: a kSigAlgs name ("ML-DSA-87", "SLH-DSA-SHA2-128s", "HSS-LMS", "Falcon-1024") or an HSS level
 // list as `pqcea sig` takes it ("LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4[,...]"), which means HSS-LMS
@@ -44,12 +52,14 @@ struct KeyInfo {
   std::vector<std::uint8_t> public_key;
   std::uint64_t signatures_left = 0;  // HSS only
 };
-KeyInfo load_key(const std::string& sk_path);  // std::runtime_error for a file that is no image key
+// InputError for a file that is no image key (stateful::StateCorrupt for a damaged HSS key file;
+// host::SecretFileError when it cannot be read).
+KeyInfo load_key(const std::string& sk_path);
 
 // Builds manifest || payload || public key || signature || end marker. ML-DSA-87 and SLH-DSA sign
 // deterministically (equal inputs, equal images); Falcon-1024 signs randomized (system DRBG). HSS reserves the next index durably before it
-// signs (stateful::KeyExhausted when none is left). std::runtime_error on a bad field (with the
-// manifest rule broken).
+// signs (stateful::KeyExhausted when none is left). InputError on a bad field (with the manifest
+// rule broken) or a file that is no image key; std::runtime_error when signing itself fails.
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
                                      std::span<const std::uint8_t> payload);
 

@@ -81,13 +81,14 @@ struct ImageKey {
   std::span<const std::uint8_t> body;  // a view into the key file's SecretBytes
 };
 ImageKey parse_slh_key(std::span<const std::uint8_t> file, const std::string& path) {
-  if (file.size() < kSlhHeader) throw std::runtime_error(path + ": truncated image key file");
+  if (file.size() < kSlhHeader) throw InputError(path + ": truncated image key file (" + std::to_string(file.size()) + " bytes)");
   const auto id = static_cast<std::int32_t>(load32_le(file.data() + sizeof kSlhMagic));
   const boot::SigAlgInfo* a = boot::find_sig_alg(id);
   if (a == nullptr || (a->family != boot::SigFamily::slhdsa && a->family != boot::SigFamily::falcon))
-    throw std::runtime_error(path + ": unknown algorithm id " + std::to_string(id) + " in image key file");
+    throw InputError(path + ": unknown algorithm id " + std::to_string(id) + " in image key file");
   if (file.size() != kSlhHeader + key_body_bytes(*a))
-    throw std::runtime_error(path + ": " + a->name + " key file of the wrong length");
+    throw InputError(path + ": " + std::to_string(file.size()) + " bytes; expected a " + a->name +
+                                " key file (" + std::to_string(kSlhHeader + key_body_bytes(*a)) + " bytes)");
   return {a, file.subspan(kSlhHeader)};
 }
 
@@ -187,11 +188,11 @@ KeyInfo load_key(const std::string& sk_path) {
   if (starts_with(file.span(), kStatefulMagic)) {
     const auto view = stateful::parse_key_file(file.span());
     if (view.family != stateful::Family::hss)
-      throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
+      throw InputError(sk_path + ": an XMSS key; expected an image signing key (ML-DSA-87, SLH-DSA, Falcon-1024 or HSS-LMS)");
     stateful::HssSigner signer(sk_path);
     return {boot::find_sig_alg(boot::kSigAlgHssLms), signer.public_key(), signer.capacity() - signer.next_index()};
   }
-  throw std::runtime_error(sk_path + ": not an image signing key (ML-DSA-87 seed, SLH-DSA or HSS key file)");
+  throw InputError(sk_path + ": not an image signing key; expected an ML-DSA-87 seed (32 bytes), an SLH-DSA or Falcon-1024 key file, or an HSS-LMS key file (from `pqcea image keygen`)");
 }
 
 std::size_t hss_signature_size(const std::string& levels) { return hss_sig_size(stateful::parse_hss_levels(levels)); }
@@ -206,7 +207,7 @@ std::vector<std::uint8_t> unsigned_image(const boot::ImageParams& params, std::s
   std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + pk.size() + sig_size + boot::kEndMarkerSize);
   boot::ManifestError err = boot::ManifestError::none;
   const Status s = boot::layout_image(out, params, payload, alg_id, pk, sig_size, &err);
-  if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+  if (s != Status::ok) throw InputError("image sign: " + rule_broken(s, err));
   if (boot::parse_manifest(out, m) != Status::ok) throw std::logic_error("image sign: own manifest unparsable");
   return out;
 }
@@ -225,7 +226,7 @@ std::vector<std::uint8_t> framed_manifest(std::span<const std::uint8_t> image) {
 
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
                                      std::span<const std::uint8_t> payload) {
-  if (payload.size() > boot::kMaxPayloadSize) throw std::runtime_error("payload larger than 16 MiB");
+  if (payload.size() > boot::kMaxPayloadSize) throw InputError("payload of " + std::to_string(payload.size()) + " bytes; at most 16 MiB");
   const SecretBytes file = read_key_file(sk_path);
   boot::ManifestError err = boot::ManifestError::none;
 
@@ -233,7 +234,7 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     std::vector<std::uint8_t> out(boot::kManifestSize + payload.size() + boot::kTrailerSize);
     const Status s =
         boot::build_image(out, params, payload, file.first<32>(), &err);
-    if (s != Status::ok) throw std::runtime_error("image sign: " + rule_broken(s, err));
+    if (s != Status::ok) throw InputError("image sign: " + rule_broken(s, err));
     return out;
   }
 
@@ -281,7 +282,7 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
 
   if (starts_with(file.span(), kStatefulMagic)) {
     if (stateful::parse_key_file(file.span()).family != stateful::Family::hss)
-      throw std::runtime_error(sk_path + ": an XMSS key; images are signed with ML-DSA-87, SLH-DSA or HSS-LMS");
+      throw InputError(sk_path + ": an XMSS key; expected an image signing key (ML-DSA-87, SLH-DSA, Falcon-1024 or HSS-LMS)");
     stateful::HssSigner signer(sk_path);
     const std::vector<std::uint8_t> pk = signer.public_key();
     const std::size_t sig_size = hss_sig_size(signer.levels());
@@ -295,7 +296,7 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     std::copy(sig.begin(), sig.end(), out.begin() + static_cast<std::ptrdiff_t>(boot::signature_offset(m)));
     return out;
   }
-  throw std::runtime_error(sk_path + ": not an image signing key (ML-DSA-87 seed, SLH-DSA or HSS key file)");
+  throw InputError(sk_path + ": not an image signing key; expected an ML-DSA-87 seed (32 bytes), an SLH-DSA or Falcon-1024 key file, or an HSS-LMS key file (from `pqcea image keygen`)");
 }
 
 }  // namespace pqcea::host::boot_image

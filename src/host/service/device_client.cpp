@@ -87,19 +87,19 @@ DeviceIdentity identity_of(sim::KeyPair key, std::string model) {
 DeviceIdentity load_device(const fs::path& dir) {
   const json meta = json::parse(detail::read_text(dir / "device.json"), nullptr, /*allow_exceptions=*/false);
   if (!meta.is_object() || !meta.contains("model") || !meta["model"].is_string())
-    throw std::runtime_error((dir / "device.json").string() + ": expected a JSON object with a string \"model\"");
+    throw std::invalid_argument((dir / "device.json").string() + ": expected a JSON object with a string \"model\"");
   const host::SecretBytes pem = host::read_secret_file((dir / "device.key.pem").string(), 16 * 1024);
   auto [alg, seed] = pki::decode_private_key_seed(pki::from_pem(
       std::string_view(reinterpret_cast<const char*>(pem.span().data()), pem.span().size()), "PRIVATE KEY"));
   if (alg != pki::Algorithm::MlDsa87) {
     secure_wipe(seed.data(), seed.size());
-    throw std::runtime_error((dir / "device.key.pem").string() + ": expected an ML-DSA-87 private key");
+    throw std::invalid_argument((dir / "device.key.pem").string() + ": expected an ML-DSA-87 private key");
   }
   sim::KeyPair key = sim::KeyPair::from_seed(seed);
   secure_wipe(seed.data(), seed.size());
   DeviceIdentity d = identity_of(std::move(key), meta["model"].get<std::string>());
   if (meta.contains("device_id") && meta["device_id"] != d.id)
-    throw std::runtime_error((dir / "device.json").string() + ": device_id does not belong to device.key.pem");
+    throw std::invalid_argument((dir / "device.json").string() + ": device_id does not belong to device.key.pem");
   return d;
 }
 
@@ -128,9 +128,9 @@ namespace {
 
 sim::Digest sha256_file(const fs::path& file) {
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw std::runtime_error(file.string() + ": not a regular file to measure");
+  if (!fs::is_regular_file(file, ec)) throw std::invalid_argument(file.string() + ": not a regular file to measure");
   std::ifstream in(file, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + file.string());
+  if (!in) throw std::invalid_argument("cannot read " + file.string());
   hash::Sha256 h;
   std::array<char, 64 * 1024> buf{};
   while (in) {

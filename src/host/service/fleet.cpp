@@ -155,8 +155,11 @@ void load_fleet(const std::filesystem::path& dir, Config& c) {
 namespace detail {
 
 std::string read_text(const std::filesystem::path& p) {
+  // A missing or unreadable file is the caller's input: std::invalid_argument (exit 2 in the CLI).
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(p, ec)) throw std::invalid_argument(p.string() + ": no such file (or not a regular file)");
   std::ifstream in(p, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot read " + p.string());
+  if (!in) throw std::invalid_argument("cannot read " + p.string());
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
