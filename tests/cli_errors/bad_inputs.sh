@@ -156,6 +156,16 @@ row 2 "truncated ACVP JSON" "cut.json: not JSON" "expected an ACVP vector set" -
 row 2 "folder without ACVP files" "folder: a folder without internalProjection.json" "expected an ACVP vector set" -- \
   acvp folder
 
+# ---- the verifier's fleet folder and the device client ----------------------------------------
+"$bin" fleet-init --out fleet > /dev/null
+cp -r fleet fleet_cut && head -c 300 fleet/ca.pem > fleet_cut/ca.pem
+row 2 "truncated PEM in the fleet folder" "the fleet CA certificate (ca.pem, --ca-cert)" "expected the PEM ML-DSA CA certificate" -- \
+  serve --listen 127.0.0.1:0 --fleet fleet_cut --db sqlite:unused.db
+row 2 "device folder that was never enrolled" "nodev/device.json: no such file" "no such file" -- \
+  device attest --dir nodev --server http://127.0.0.1:9 --measure app=msg.bin
+row 2 "measurement without a file name" "measurement 'app'" "expected NAME=FILE" -- \
+  device evidence --dir nodev --measure app --nonce 00112233445566778899 --out t.cose
+
 echo "$table"
 echo "$rows bad inputs"
 

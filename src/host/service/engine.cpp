@@ -68,9 +68,13 @@ void load_verifier_key(const std::string& path, std::span<std::uint8_t, P87::pk_
     ::close(fd);
     pem.resize(got);
   }
-  der = pki::from_pem(pem, "PRIVATE KEY");
-  key = pki::decode_private_key_seed(der);
-  if (key.first != pki::Algorithm::MlDsa87) throw std::runtime_error("the verifier key must be ML-DSA-87");
+  try {
+    der = pki::from_pem(pem, "PRIVATE KEY");
+    key = pki::decode_private_key_seed(der);
+  } catch (const pki::Error& e) {
+    throw pki::Error("the verifier key " + path + ": " + e.what() + "; expected an ML-DSA-87 private key (PKCS#8 seed PEM)");
+  }
+  if (key.first != pki::Algorithm::MlDsa87) throw pki::Error("the verifier key " + path + " must be ML-DSA-87");
   if (mldsa::keygen_internal<P87>(pk, sk, std::span<const std::uint8_t, 32>(key.second)) != Status::ok)
     throw std::runtime_error("verifier key expansion failed");
 }
@@ -96,8 +100,19 @@ Engine::Engine(const Config& config, Metrics& metrics)
   if (config_.admin_token.size() < 16) throw std::runtime_error("the admin token must have at least 16 characters");
   if (!config_.read_token.empty() && config_.read_token.size() < 16)
     throw std::runtime_error("the read token must have at least 16 characters");
-  trust_.add(pki::from_pem(config_.ca_cert_pem, "CERTIFICATE"), pki::mldsa_verify);
-  std::tie(operator_alg_, operator_pk_) = pki::decode_spki(pki::from_pem(config_.operator_key_pem, "PUBLIC KEY"));
+  // Which input a parse error is about: the files themselves are named by load_fleet's caller.
+  try {
+    trust_.add(pki::from_pem(config_.ca_cert_pem, "CERTIFICATE"), pki::mldsa_verify);
+  } catch (const pki::Error& e) {
+    throw pki::Error(std::string("the fleet CA certificate (ca.pem, --ca-cert): ") + e.what() +
+                     "; expected the PEM ML-DSA CA certificate from fleet-init");
+  }
+  try {
+    std::tie(operator_alg_, operator_pk_) = pki::decode_spki(pki::from_pem(config_.operator_key_pem, "PUBLIC KEY"));
+  } catch (const pki::Error& e) {
+    throw pki::Error(std::string("the operator key (operator.pub.pem, --operator-key): ") + e.what() +
+                     "; expected a PEM ML-DSA public key");
+  }
   // The verifier keeps its key expanded (it signs one Merkle root per batch), in the one place
   // the key exists in this process; the signer only views it.
   verifier_pk_.resize(P87::pk_bytes);
