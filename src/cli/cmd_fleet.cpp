@@ -157,7 +157,8 @@ void add_policy(CLI::App& app) {
 void add_device(CLI::App& app) {
   auto* dev = app.add_subcommand("device", "The reference device client, and the registry's admin commands");
   dev->require_subcommand(1);
-  static std::string dir, model, cert, id, result_out, swname = "linux-fw", swversion = "1.0.0", after;
+  static std::string dir, model, cert, id, result_out, swname = "linux-fw", swversion = "1.0.0", after, tpm_tcti,
+      tpm_ak_file;
   static std::vector<std::string> measures;
   static bool force = false;
   static double interval = 3600;
@@ -180,6 +181,7 @@ void add_device(CLI::App& app) {
     s.tls_ca = so.tls_ca;
     s.swname = swname;
     s.swversion = swversion;
+    s.tpm_tcti = tpm_tcti;
     for (const auto& m : measures) {
       try {
         s.components.push_back(service::parse_measurement(m));
@@ -197,6 +199,7 @@ void add_device(CLI::App& app) {
                                            "with SHA-256 (repeat for each)")->required();
     cmd->add_option("--swname", swname, "software name claim (default linux-fw)");
     cmd->add_option("--swversion", swversion, "software version claim, x.y.z (default 1.0.0)");
+    cmd->add_option("--tpm", tpm_tcti, "TPM 2.0 TCTI (e.g. device:/dev/tpmrm0): add PCR 0-7 and a TPM2_Quote");
   };
   auto* attest = dev->add_subcommand("attest", "Measure, build and sign the evidence (EAT), run challenge/attest "
                                                "and print the verdict; exit 0 affirming, 1 otherwise");
@@ -219,6 +222,7 @@ void add_device(CLI::App& app) {
   evidence->add_option("--measure", measures, "NAME=FILE: a component to hash with SHA-256 (repeat)")->required();
   evidence->add_option("--swname", swname, "software name claim (default linux-fw)");
   evidence->add_option("--swversion", swversion, "software version claim, x.y.z (default 1.0.0)");
+  evidence->add_option("--tpm", tpm_tcti, "TPM 2.0 TCTI: add PCR 0-7 and a TPM2_Quote");
   evidence->add_option("--nonce", nonce_hex, "the challenge, 8-64 bytes in hex")->required();
   evidence->add_option("--out", evidence_out, "COSE_Sign1 file to write")->required();
   evidence->callback([attest_settings] {
@@ -257,16 +261,34 @@ void add_device(CLI::App& app) {
     std::exit(done == affirming ? kExitValid : kExitInvalid);
   });
 
+  auto* tpm = dev->add_subcommand("tpm", "Read the TPM's attestation key and PCR 0-7 (JSON): the AK goes to "
+                                         "`device register --tpm-ak-file`, the PCRs into the policy's \"pcrs\"");
+  tpm->add_option("--tpm", tpm_tcti, "TPM 2.0 TCTI (e.g. device:/dev/tpmrm0)")->required();
+  tpm->add_option("--ak-out", tpm_ak_file, "also write the attestation key (hex) to this file");
+  tpm->callback([] {
+    const auto t = service::read_tpm_identity(tpm_tcti);
+    if (!tpm_ak_file.empty()) write_text_file(tpm_ak_file, t.attestation_key_hex + "\n");
+    std::cout << json{{"attestation_key", t.attestation_key_hex}, {"pcrs", t.pcrs}}.dump(2) << "\n";
+  });
+
   auto* reg = dev->add_subcommand("register", "Register a device certificate with the verifier (admin token)");
   reg->add_option("--cert", cert, "device certificate (PEM, from `pqcea ca issue`)")->required();
   reg->add_option("--model", model, "the device's model name in the policy")->required();
+  reg->add_option("--tpm-ak-file", tpm_ak_file, "the device TPM's attestation key (hex, from `device tpm --ak-out`)");
   so.add(reg);
   reg->callback([] {
     const std::string pem = read_text_file(cert, 64 * 1024);
+    json body = {{"certificate", pem}, {"model", model}};
+    if (!tpm_ak_file.empty()) {
+      std::string ak = read_text_file(tpm_ak_file, 1024);
+      while (!ak.empty() && (ak.back() == '\n' || ak.back() == '\r' || ak.back() == ' ')) ak.pop_back();
+      const auto raw = host::hex_decode(ak);
+      if (!raw || raw->size() != 65 || (*raw)[0] != 0x04)
+        throw BadInput(tpm_ak_file + ": expected a TPM attestation key, 65 bytes (04 || x || y) in hex");
+      body["tpm_ak"] = ak;
+    }
     service::HttpClient c(so.server, so.ca());
-    std::exit(report(c.request("POST", "/v1/admin/devices", json{{"certificate", pem}, {"model", model}}.dump(),
-                               "application/json", so.admin_token()),
-                     201));
+    std::exit(report(c.request("POST", "/v1/admin/devices", body.dump(), "application/json", so.admin_token()), 201));
   });
   auto* revoke = dev->add_subcommand("revoke", "Revoke a device: its evidence is refused from now on");
   revoke->add_option("id", id, "device id")->required();

@@ -63,6 +63,14 @@ struct Measurement {
   std::string name;              // component name in the policy, e.g. "app"
   std::filesystem::path file;    // what is hashed (SHA-256, streamed)
 };
+// The TPM's attestation key (65-byte SEC1 point, hex) and PCR 0-7 as the policy's "pcrs" object
+// ({"0": hex, ...}): what the operator records for a device with a TPM (`pqcea device tpm`).
+struct TpmIdentity {
+  std::string attestation_key_hex;
+  nlohmann::json pcrs;
+};
+TpmIdentity read_tpm_identity(const std::string& tcti);
+
 // Parses NAME=FILE; throws std::invalid_argument naming the text otherwise.
 Measurement parse_measurement(const std::string& text);
 
@@ -72,6 +80,10 @@ struct AttestSettings {
   std::vector<Measurement> components;
   std::string swname = "linux-fw";
   std::string swversion = "1.0.0";
+  // A TPM 2.0 (tpm2-tss TCTI, e.g. "device:/dev/tpmrm0" or "swtpm:host=127.0.0.1,port=2321"):
+  // the evidence then also carries PCR 0-7 and a TPM2_Quote of them over the verifier's nonce by
+  // the TPM's attestation key (registered with the device: `device register --tpm-ak-file`).
+  std::string tpm_tcti;
 };
 struct AttestAnswer {
   int http_status = 0;

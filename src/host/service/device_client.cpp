@@ -164,7 +164,21 @@ pki::Bytes build_device_evidence(const DeviceIdentity& device, const AttestSetti
   d.ueid = device.ueid;
   d.fw = &fw;
   d.key = device.key;
-  return sim::build_evidence(d, nonce);
+  if (settings.tpm_tcti.empty()) return sim::build_evidence(d, nonce);
+  tpm::Tpm tpm(settings.tpm_tcti);
+  sim::EvidenceOptions options;
+  options.tpm = &tpm;
+  return sim::build_evidence(d, nonce, options);
+}
+
+TpmIdentity read_tpm_identity(const std::string& tcti) {
+  tpm::Tpm tpm(tcti);
+  TpmIdentity t;
+  t.attestation_key_hex = host::hex_encode(tpm.attestation_key());
+  t.pcrs = json::object();
+  const auto pcrs = tpm.read_pcrs();
+  for (std::size_t i = 0; i < pcrs.size(); ++i) t.pcrs[std::to_string(i)] = host::hex_encode(pcrs[i]);
+  return t;
 }
 
 AttestAnswer attest_once(const DeviceIdentity& device, const AttestSettings& settings) {
