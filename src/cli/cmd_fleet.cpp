@@ -44,6 +44,29 @@ json read_json_file(const std::string& path) {
   return j;
 }
 
+// A signed policy file ({document, signature}, from `policy sign`) and the operator's public key:
+// whether the signature verifies, and the document.
+struct SignedPolicy {
+  std::string document;
+  bool signature_valid = false;
+  pki::Algorithm operator_alg{};
+};
+SignedPolicy read_signed_policy(const std::string& path, const std::string& operator_key_file) {
+  const json body = read_json_file(path);
+  if (!body.contains("document") || !body["document"].is_string() || !body.contains("signature") ||
+      !body["signature"].is_string())
+    throw BadInput(path + ": expected {\"document\": string, \"signature\": base64 string}");
+  auto [alg, pk] = pki::decode_spki(pki::from_pem(read_text_file(operator_key_file, 64 * 1024), "PUBLIC KEY"));
+  const auto sig = service::base64_decode_text(body["signature"].get<std::string>());
+  if (!sig) throw BadInput(path + ": \"signature\" is not base64");
+  SignedPolicy p;
+  p.document = body["document"].get<std::string>();
+  p.operator_alg = alg;
+  p.signature_valid = pki::mldsa_verify(
+      alg, pk, std::span(reinterpret_cast<const std::uint8_t*>(p.document.data()), p.document.size()), *sig);
+  return p;
+}
+
 void write_text_file(const std::string& path, const std::string& text) {
   write_file(path, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
 }
@@ -124,18 +147,13 @@ void add_policy(CLI::App& app) {
   show->add_option("signed", in, "signed policy ({document, signature})")->required();
   show->add_option("--operator-key", key, "operator public key (FLEET/operator.pub.pem)")->required();
   show->callback([] {
-    const json body = read_json_file(in);
-    if (!body.contains("document") || !body["document"].is_string() || !body.contains("signature") ||
-        !body["signature"].is_string())
-      throw BadInput(in + ": expected {\"document\": string, \"signature\": base64 string}");
-    auto [alg, pk] = pki::decode_spki(pki::from_pem(read_text_file(key, 64 * 1024), "PUBLIC KEY"));
-    const auto sig = service::base64_decode_text(body["signature"].get<std::string>());
-    const std::string doc = body["document"].get<std::string>();
-    const bool ok = sig && pki::mldsa_verify(alg, pk, std::span(reinterpret_cast<const std::uint8_t*>(doc.data()), doc.size()), *sig);
-    if (!ok) {
+    const SignedPolicy sp = read_signed_policy(in, key);
+    if (!sp.signature_valid) {
       std::cout << "signature: INVALID\n";
       std::exit(kExitInvalid);
     }
+    const std::string& doc = sp.document;
+    const auto alg = sp.operator_alg;
     const auto p = verifier::parse_policy(doc);
     std::cout << "signature: valid (" << pki::algorithm_name(alg) << ")\n";
     for (const auto& [name, mp] : p.models) {
@@ -367,20 +385,16 @@ void add_appraise(CLI::App& app) {
   cmd->add_option("--model", model, "the device's model name in the policy")->required();
   cmd->callback([] {
     const std::string token = read_text_file(token_file, 64 * 1024);
-    const json body = read_json_file(policy_file);
-    if (!body.contains("document") || !body["document"].is_string() || !body.contains("signature") ||
-        !body["signature"].is_string())
-      throw BadInput(policy_file + ": expected {\"document\": string, \"signature\": base64 string}");
-    auto [alg, pk] = pki::decode_spki(pki::from_pem(read_text_file(operator_key, 64 * 1024), "PUBLIC KEY"));
-    const auto sig = service::base64_decode_text(body["signature"].get<std::string>());
-    if (!sig) throw BadInput(policy_file + ": \"signature\" is not base64");
+    const SignedPolicy sp = read_signed_policy(policy_file, operator_key);
+    if (!sp.signature_valid) {
+      std::cout << "policy: the signature does not verify under " << operator_key << "\n";
+      std::exit(kExitInvalid);
+    }
     verifier::Policy policy;
     try {
-      policy = verifier::load_signed_policy(body["document"].get<std::string>(), *sig,
-                                            [&, a = alg, k = pk](auto m, auto s) { return pki::mldsa_verify(a, k, m, s); });
+      policy = verifier::parse_policy(sp.document);
     } catch (const std::exception& e) {
-      std::cout << "policy: " << e.what() << "\n";
-      std::exit(kExitInvalid);
+      throw BadInput(policy_file + ": not a valid policy document: " + e.what());
     }
     const auto device_cert = pki::parse_certificate(pki::from_pem(read_text_file(cert, 64 * 1024), "CERTIFICATE"));
     const auto ca_cert = pki::parse_certificate(pki::from_pem(read_text_file(ca, 64 * 1024), "CERTIFICATE"));

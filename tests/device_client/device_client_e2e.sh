@@ -8,30 +8,8 @@
 # Usage: device_client_e2e.sh PQCEA
 set -euo pipefail
 PQCEA=$(realpath "$1")
-W=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W"
-fail() { echo "FAIL: $*"; [ -f serve.log ] && tail -20 serve.log; exit 1; }
-# expect CODE CMD...: runs CMD, keeps its output in out.txt, fails unless it exits CODE.
-expect() {
-  local want=$1; shift
-  set +e; "$@" > out.txt 2>&1; local rc=$?; set -e
-  sed 's/^/    /' out.txt
-  [ "$rc" -eq "$want" ] || fail "exit $rc (expected $want): $*"
-}
-
-"$PQCEA" fleet-init --out fleet > /dev/null
-"$PQCEA" serve --listen 127.0.0.1:0 --port-file port --db sqlite:verifier.db --fleet fleet > serve.log 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-[ -s port ] || fail "the server did not start"
-URL="http://127.0.0.1:$(cat port)"
-ADMIN="Authorization: Bearer $(cat fleet/admin.token)"
+. "$(dirname "$(realpath "$0")")/lib.sh"
+start_fleet_and_server
 
 echo "== enroll: the device's key and id; the CA issues its certificate"
 expect 0 "$PQCEA" device enroll --dir dev --model charger-lx

@@ -10,24 +10,11 @@ PQCEA=$(realpath "$1")
 for tool in swtpm tpm2_pcrextend; do
   command -v "$tool" > /dev/null || { echo "SKIP: $tool is not installed (scripts/bootstrap installs it)"; exit 77; }
 done
-W=$(mktemp -d)
-SERVER_PID= SWTPM_PID=
-cleanup() {
-  for p in $SERVER_PID $SWTPM_PID; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-  rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W"
-fail() { echo "FAIL: $*"; exit 1; }
-expect() {
-  local want=$1; shift
-  set +e; "$@" > out.txt 2>&1; local rc=$?; set -e
-  sed 's/^/    /' out.txt
-  [ "$rc" -eq "$want" ] || fail "exit $rc (expected $want): $*"
-}
+. "$(dirname "$(realpath "$0")")/lib.sh"
 
 # swtpm on a free loopback port pair (server P, control P+1)
 mkdir tpmstate
+SWTPM_PID=
 for _ in $(seq 20); do
   P=$((20000 + RANDOM % 20000))
   swtpm socket --tpm2 --server type=tcp,port=$P,bindaddr=127.0.0.1 --ctrl type=tcp,port=$((P + 1)),bindaddr=127.0.0.1 \
@@ -37,14 +24,10 @@ for _ in $(seq 20); do
   kill $SWTPM_PID 2> /dev/null || true; wait $SWTPM_PID 2> /dev/null || true; SWTPM_PID=
 done
 [ -n "$SWTPM_PID" ] || fail "swtpm did not start"
+PIDS+=("$SWTPM_PID")
 TCTI="swtpm:host=127.0.0.1,port=$P"
 
-"$PQCEA" fleet-init --out fleet > /dev/null
-"$PQCEA" serve --listen 127.0.0.1:0 --port-file port --db sqlite:verifier.db --fleet fleet > serve.log 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-[ -s port ] || fail "the server did not start"
-URL="http://127.0.0.1:$(cat port)"
+start_fleet_and_server
 
 echo "== enroll, and the TPM's attestation key and PCRs as the operator's reference"
 "$PQCEA" device enroll --dir dev --model gateway-lx > /dev/null

@@ -6,24 +6,8 @@
 # Usage: loadgen_safety.sh PQCEA
 set -euo pipefail
 PQCEA=$(realpath "$1")
-W=$(mktemp -d)
-SERVER_PID=
-cleanup() {
-  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
-  rm -rf "$W"
-}
-trap cleanup EXIT
-cd "$W"
-fail() { echo "FAIL: $*"; exit 1; }
-
-"$PQCEA" fleet-init --out fleet > /dev/null
-"$PQCEA" serve --listen 127.0.0.1:0 --port-file port --db sqlite:verifier.db --fleet fleet \
-  --challenge-rate-device 0 --challenge-rate-source 0 --quiet > serve.log 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-[ -s port ] || fail "the server did not start"
-URL="http://127.0.0.1:$(cat port)"
-ADMIN="Authorization: Bearer $(cat fleet/admin.token)"
+. "$(dirname "$(realpath "$0")")/lib.sh"
+start_fleet_and_server --challenge-rate-device 0 --challenge-rate-source 0 --quiet
 
 # The real fleet: one device of model meter-x1 (a name loadgen's own demo models also use) and
 # the operator's policy for it.

@@ -54,7 +54,7 @@ class Params {
   std::vector<int> formats_;
 };
 
-Bytes bytea(PGresult* r, int row, int col) {
+Bytes bytea(const PGresult* r, int row, int col) {
   std::size_t n = 0;
   unsigned char* p = PQunescapeBytea(reinterpret_cast<const unsigned char*>(PQgetvalue(r, row, col)), &n);
   if (p == nullptr) throw StoreError("postgres: bad bytea value");
@@ -129,16 +129,22 @@ class PostgresStore final : public Store {
                                         " registered_at FROM devices WHERE id = $1",
                      p);
     if (PQntuples(r.get()) == 0) return std::nullopt;
+    return device_row(r.get(), 0);
+  }
+
+  // Row `i` of a device query (id, model, sig_alg, public_key, certificate, tpm_ak, not_after,
+  // revoked, registered_at; the certificate may be selected as ''::bytea).
+  static Device device_row(const PGresult* r, int i) {
     Device d;
-    d.id = PQgetvalue(r.get(), 0, 0);
-    d.model = PQgetvalue(r.get(), 0, 1);
-    d.sig_alg = PQgetvalue(r.get(), 0, 2);
-    d.public_key = bytea(r.get(), 0, 3);
-    d.certificate = bytea(r.get(), 0, 4);
-    d.tpm_ak = bytea(r.get(), 0, 5);
-    d.not_after = std::stoll(PQgetvalue(r.get(), 0, 6));
-    d.revoked = std::stoll(PQgetvalue(r.get(), 0, 7)) != 0;
-    d.registered_at = std::stoll(PQgetvalue(r.get(), 0, 8));
+    d.id = PQgetvalue(r, i, 0);
+    d.model = PQgetvalue(r, i, 1);
+    d.sig_alg = PQgetvalue(r, i, 2);
+    d.public_key = bytea(r, i, 3);
+    d.certificate = bytea(r, i, 4);
+    d.tpm_ak = bytea(r, i, 5);
+    d.not_after = std::stoll(PQgetvalue(r, i, 6));
+    d.revoked = std::stoll(PQgetvalue(r, i, 7)) != 0;
+    d.registered_at = std::stoll(PQgetvalue(r, i, 8));
     return d;
   }
 
@@ -173,22 +179,11 @@ class PostgresStore final : public Store {
     Params p;
     p.text(after);
     p.text(std::to_string(limit));
-    Result r = query("SELECT id, model, sig_alg, public_key, tpm_ak, not_after, revoked, registered_at FROM devices"
-                     " WHERE id > $1 ORDER BY id LIMIT $2::bigint",
+    Result r = query("SELECT id, model, sig_alg, public_key, ''::bytea, tpm_ak, not_after, revoked, registered_at"
+                     " FROM devices WHERE id > $1 ORDER BY id LIMIT $2::bigint",
                      p);
     std::vector<Device> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) {
-      Device d;
-      d.id = PQgetvalue(r.get(), i, 0);
-      d.model = PQgetvalue(r.get(), i, 1);
-      d.sig_alg = PQgetvalue(r.get(), i, 2);
-      d.public_key = bytea(r.get(), i, 3);
-      d.tpm_ak = bytea(r.get(), i, 4);
-      d.not_after = std::stoll(PQgetvalue(r.get(), i, 5));
-      d.revoked = std::stoll(PQgetvalue(r.get(), i, 6)) != 0;
-      d.registered_at = std::stoll(PQgetvalue(r.get(), i, 7));
-      out.push_back(std::move(d));
-    }
+    for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(device_row(r.get(), i));
     return out;
   }
 

@@ -168,6 +168,12 @@ class SqliteStore final : public Store {
                             " FROM devices WHERE id = ?");
     s.bind(1, id);
     if (!s.step()) return std::nullopt;
+    return device_row(s);
+  }
+
+  // A row of id, model, sig_alg, public_key, certificate, tpm_ak, not_after, revoked, registered_at
+  // (the certificate may be selected as x'').
+  static Device device_row(Stmt& s) {
     Device d;
     d.id = s.text(0);
     d.model = s.text(1);
@@ -206,22 +212,11 @@ class SqliteStore final : public Store {
   std::vector<Device> list_devices(const std::string& after, std::size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt s(stmts_, db_,
-           "SELECT id, model, sig_alg, public_key, tpm_ak, not_after, revoked, registered_at FROM devices"
+           "SELECT id, model, sig_alg, public_key, x'', tpm_ak, not_after, revoked, registered_at FROM devices"
            " WHERE id > ? ORDER BY id LIMIT ?");
     s.bind(1, after).bind(2, static_cast<std::int64_t>(limit));
     std::vector<Device> out;
-    while (s.step()) {
-      Device d;
-      d.id = s.text(0);
-      d.model = s.text(1);
-      d.sig_alg = s.text(2);
-      d.public_key = s.blob(3);
-      d.tpm_ak = s.blob(4);
-      d.not_after = s.i64(5);
-      d.revoked = s.i64(6) != 0;
-      d.registered_at = s.i64(7);
-      out.push_back(std::move(d));
-    }
+    while (s.step()) out.push_back(device_row(s));
     return out;
   }
 
