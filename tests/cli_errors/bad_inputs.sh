@@ -124,12 +124,18 @@ row 2 "empty decapsulation key" "empty.bin: empty (0 bytes)" "expected the ML-KE
 row 2 "unknown KEM parameter set" "ML-KEM-769 is not an ML-KEM parameter set" "expected one of ML-KEM-{512,768,1024}" -- \
   kem keygen --alg ML-KEM-769 --ek x.ek --dk x.dk
 t0=$(date +%s%N)
+if [ ! -x /usr/bin/time ] && [ "${CI:-}" = true ]; then
+  echo "FAIL: /usr/bin/time is missing (scripts/bootstrap installs the time package)"; fail=1
+fi
 if [ -x /usr/bin/time ]; then
   row 2 "3 GiB (sparse) payload" "big.bin: 3221225472 bytes" "expected a firmware payload (at most 16 MiB)" -- \
     image sign --key img.seed --version 1.0.0 --counter 1 big.bin x.img
   /usr/bin/time -f %M -o rss.txt "$bin" image sign --key img.seed --version 1.0.0 --counter 1 big.bin x.img 2> /dev/null
   rss=$(tail -1 rss.txt)
-  [ "$rss" -lt 102400 ] || { echo "FAIL: 3 GiB payload refused with a peak RSS of $rss KiB (at most 100 MiB)"; fail=1; }
+  # Under ASan + UBSan (PQCEA_SANITIZED=1, set by CMake) the runtime's own memory makes the bound
+  # meaningless: the figure is printed, the bound is checked in the release build's suite.
+  [ "${PQCEA_SANITIZED:-0}" = 1 ] || [ "$rss" -lt 102400 ] ||
+    { echo "FAIL: 3 GiB payload refused with a peak RSS of $rss KiB (at most 100 MiB)"; fail=1; }
   echo "3 GiB payload: refused with a peak RSS of $rss KiB"
 else
   row 2 "3 GiB (sparse) payload" "big.bin: 3221225472 bytes" "expected a firmware payload (at most 16 MiB)" -- \
@@ -174,7 +180,8 @@ truncate -s 512M zeros.bin
 if [ -x /usr/bin/time ]; then
   /usr/bin/time -f %M -o rss.txt "$bin" hash --alg SHA-256 zeros.bin > hash.txt || { echo "FAIL: hash of 512 MiB"; fail=1; }
   rss=$(tail -1 rss.txt)
-  [ "$rss" -lt 20480 ] || { echo "FAIL: hash of 512 MiB used $rss KiB (at most 20 MiB: it must stream)"; fail=1; }
+  [ "${PQCEA_SANITIZED:-0}" = 1 ] || [ "$rss" -lt 20480 ] ||
+    { echo "FAIL: hash of 512 MiB used $rss KiB (at most 20 MiB: it must stream)"; fail=1; }
   echo "hash of 512 MiB: peak RSS $rss KiB"
 else
   "$bin" hash --alg SHA-256 zeros.bin > hash.txt || { echo "FAIL: hash of 512 MiB"; fail=1; }
