@@ -280,7 +280,7 @@ std::vector<std::string> prehash_names() {
 struct Args {
   std::string alg = "ML-DSA-87";
   std::string pk, sk, in, sig;
-  std::string context, context_hex, prehash, key_format = "seed";
+  std::string context, context_hex, prehash, key_format = "pem";
   bool deterministic = false, low_memory = false;
   bool padded = false, force = false;
   std::string params;
@@ -307,7 +307,7 @@ SignOptions options(const Args& a) {
   o.deterministic = a.deterministic;
   o.low_memory = a.low_memory;
   o.padded = a.padded;
-  o.seed_key = a.key_format == "seed";
+  o.seed_key = a.key_format != "expanded";  // pem holds the seed too
   o.params = a.params;
   return o;
 }
@@ -456,8 +456,10 @@ void add_sig(CLI::App& app) {
   add_common(kg, a);
   kg->add_option("--pk", a.pk, "public key output file")->required();
   kg->add_option("--sk", a.sk, "private key output file")->required();
-  kg->add_option("--key-format", a.key_format, "ML-DSA: private key as the 32-byte seed (default) or the expanded encoding")
-      ->check(CLI::IsMember({"seed", "expanded"}))
+  kg->add_option("--key-format", a.key_format,
+                 "ML-DSA private key: pem (default: PKCS#8 with the seed, RFC 9881, which names its parameter set, "
+                 "so a key of another set is refused), seed (the raw 32 bytes, FIPS 204) or expanded")
+      ->check(CLI::IsMember({"pem", "seed", "expanded"}))
       ->capture_default_str();
   kg->add_option("--params", a.params,
                  "HSS-LMS levels, top first: LMS_TYPE/LMOTS_TYPE[,...] (default LMS_SHA256_M32_H10/LMOTS_SHA256_N32_W4)");
@@ -483,10 +485,21 @@ void add_sig(CLI::App& app) {
     host::SecretBytes sk;
     const Status st = find_algorithm(a.alg).keygen(pk, sk, options(a));
     if (st != Status::ok) throw std::runtime_error("keygen: " + std::string(to_string(st)));
+    if (a.key_format == "pem" && find_algorithm(a.alg).pkix) {
+      // The seed inside PKCS#8 (RFC 9881 seed form): the file names its parameter set.
+      pki::Bytes der = pki::encode_private_key_seed(*find_algorithm(a.alg).pkix, sk.first<mldsa::kSeedBytes>());
+      std::string pem = pki::to_pem(der, "PRIVATE KEY");
+      host::SecretBytes text(pem.size());
+      std::copy(pem.begin(), pem.end(), text.data());
+      secure_wipe(der.data(), der.size());
+      secure_wipe(pem.data(), pem.size());
+      sk = std::move(text);
+    }
     write_secret(a.sk, sk.span(), a.force);  // first: a refused private key leaves --pk untouched too
     write_file(a.pk, pk.data(), pk.size());
     std::cout << a.alg << " key pair: public key " << a.pk << " (" << pk.size() << " bytes), private key " << a.sk
-              << " (" << sk.size() << " bytes, " << a.key_format << ")\n";
+              << " (" << sk.size() << " bytes, " << (find_algorithm(a.alg).pkix ? a.key_format : std::string("raw"))
+              << ")\n";
   });
 
   auto* sg = sig->add_subcommand("sign", "Sign a file (hedged by default)");

@@ -41,7 +41,7 @@ row() {
 
 # ---- fixtures ------------------------------------------------------------------------------------
 printf 'firmware manifest v1\n' > msg.bin
-"$bin" sig keygen --alg ML-DSA-87 --pk pk87.bin --sk sk87.bin > /dev/null || exit 1
+"$bin" sig keygen --alg ML-DSA-87 --pk pk87.bin --sk sk87.bin --key-format seed > /dev/null || exit 1
 "$bin" sig keygen --alg ML-DSA-87 --pk pk87x.bin --sk sk87x.bin --key-format expanded > /dev/null || exit 1
 "$bin" sig sign --alg ML-DSA-87 --sk sk87.bin --in msg.bin --out msg.sig > /dev/null || exit 1
 head -c 100 pk87.bin > pk87_cut.bin
@@ -100,6 +100,9 @@ row 2 "truncated public key" "pk87_cut.bin: 100 bytes" "expected an ML-DSA-87 pu
 row 2 "ML-DSA-87 key under --alg ML-DSA-65" "sk87x.bin: 4896 bytes, the length of ML-DSA-87 keys" \
   "expected an ML-DSA-65 private key (32 or 4032 bytes)" -- \
   sig sign --alg ML-DSA-65 --sk sk87x.bin --in msg.bin --out x.sig
+"$bin" sig keygen --alg ML-DSA-87 --pk pk87d.bin --sk sk87d.key > /dev/null || exit 1   # the default: PEM
+row 2 "ML-DSA-87 key (keygen's default) under --alg ML-DSA-65" "sk87d.key: an ML-DSA-87 private key (PEM)" \
+  "expected an ML-DSA-65 private key" -- sig sign --alg ML-DSA-65 --sk sk87d.key --in msg.bin --out x.sig
 row 2 "ML-DSA-44 PEM key under --alg ML-DSA-87" "sk44.pem: an ML-DSA-44 private key (PEM)" \
   "expected an ML-DSA-87 private key" -- \
   sig sign --alg ML-DSA-87 --sk sk44.pem --in msg.bin --out x.sig

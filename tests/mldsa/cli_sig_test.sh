@@ -20,8 +20,16 @@ expect() {  # expect RC DESCRIPTION command...
 head -c 10000 /dev/urandom > msg.bin
 cp msg.bin msg2.bin; printf 'x' >> msg2.bin
 for alg in ML-DSA-44 ML-DSA-65 ML-DSA-87; do
-  expect 0 "$alg keygen seed" "$bin" sig keygen --alg $alg --pk pk.bin --sk sk.bin --force  # one key file per loop pass
+  expect 0 "$alg keygen seed" "$bin" sig keygen --alg $alg --pk pk.bin --sk sk.bin --key-format seed --force
   [ "$(stat -c %s sk.bin)" -eq 32 ] || { echo "FAIL: seed key size"; fail=1; }
+  # The default key file is PKCS#8 PEM (RFC 9881 seed form): it names its parameter set, so a
+  # key of another set is refused (exit 2) instead of giving a signature that never verifies.
+  expect 0 "$alg keygen (PEM, the default)" "$bin" sig keygen --alg $alg --pk pkp.bin --sk skp.pem --force
+  head -1 skp.pem | grep -q -- '-----BEGIN PRIVATE KEY-----' || { echo "FAIL: the default key is not PEM"; fail=1; }
+  expect 0 "$alg sign with the PEM key" "$bin" sig sign --alg $alg --sk skp.pem --in msg.bin --out p.sig
+  expect 0 "$alg verify it" "$bin" sig verify --alg $alg --pk pkp.bin --in msg.bin --sig p.sig
+  other=$([ $alg = ML-DSA-65 ] && echo ML-DSA-87 || echo ML-DSA-65)
+  expect 2 "$alg PEM key under --alg $other" "$bin" sig sign --alg $other --sk skp.pem --in msg.bin --out q.sig
   expect 0 "$alg sign" "$bin" sig sign --alg $alg --sk sk.bin --in msg.bin --out sig.bin --context firmware-v1
   expect 0 "$alg verify" "$bin" sig verify --alg $alg --pk pk.bin --in msg.bin --sig sig.bin --context firmware-v1
   grep -q '^VALID' out.txt || { echo "FAIL: no VALID verdict"; fail=1; }
