@@ -165,6 +165,16 @@ bool method_in(std::string_view method, std::string_view allow) {
   return false;
 }
 
+// A device's registry entry, as GET /v1/devices/{id} and the admin list show it.
+json registry_json(const verifier::Device& d) {
+  return {{"device_id", d.id},
+          {"model", d.model},
+          {"sig_alg", d.sig_alg},
+          {"status", d.revoked ? "revoked" : "active"},
+          {"registered_at", d.registered_at},
+          {"not_after", d.not_after}};
+}
+
 // The pattern of a path, for the metrics (bounded label values) and routing.
 struct Route {
   std::string pattern;
@@ -427,14 +437,9 @@ void Api::device(const Call& call, const std::string& id, Reply reply) {
   job(call, std::move(reply), [id](WorkerContext& ctx, Reply& r) {
     auto d = ctx.store.device(id, /*with_certificate=*/false);
     if (!d) return r(error(404, "unknown_device"));
-    json body = {{"device_id", d->id},
-                 {"model", d->model},
-                 {"sig_alg", d->sig_alg},
-                 {"status", d->revoked ? "revoked" : "active"},
-                 {"registered_at", d->registered_at},
-                 {"not_after", d->not_after},
-                 {"tpm", !d->tpm_ak.empty()},
-                 {"last_result", nullptr}};
+    json body = registry_json(*d);
+    body["tpm"] = !d->tpm_ak.empty();
+    body["last_result"] = nullptr;
     if (auto last = ctx.store.last_result(id)) body["last_result"] = result_json(*last);
     r(json_ok(200, body));
   });
@@ -592,12 +597,7 @@ void Api::list_devices(const Call& call, const Request& req, Reply reply) {
   job(call, std::move(reply), [after, limit](WorkerContext& ctx, Reply& r) {
     json devices = json::array();
     for (const auto& d : ctx.store.list_devices(after, limit))
-      devices.push_back({{"device_id", d.id},
-                         {"model", d.model},
-                         {"sig_alg", d.sig_alg},
-                         {"status", d.revoked ? "revoked" : "active"},
-                         {"registered_at", d.registered_at},
-                         {"not_after", d.not_after}});
+      devices.push_back(registry_json(d));
     json body = {{"devices", devices}, {"next", nullptr}};
     if (devices.size() == limit) body["next"] = devices.back()["device_id"];
     r(json_ok(200, body));
