@@ -26,16 +26,10 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
+// A text input (PEM, JSON, a token) through the commands' one bounded input reader.
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) throw BadInput(path + ": not a readable regular file");
-  if (fs::file_size(path, ec) > max_bytes)
-    throw BadInput(path + ": larger than " + std::to_string(max_bytes) + " bytes");
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (!in && !in.eof()) throw BadInput("cannot read " + path);
-  return s.str();
+  const auto bytes = read_input(path, Expect{"a text file (PEM, JSON or token)", {}, max_bytes});
+  return std::string(bytes.begin(), bytes.end());
 }
 
 json read_json_file(const std::string& path) {
