@@ -8,6 +8,7 @@
 # Usage: bad_inputs.sh PQCEA_BINARY
 set -u
 bin=$(realpath "$1")
+FLIP_BIT=$(cd "$(dirname "$0")/../support" && pwd)/flip-bit  # always changes the byte
 [ -x "$bin" ] || { echo "FAIL: $1 is not an executable"; exit 1; }
 command -v python3 >/dev/null || { echo "FAIL: python3 is required by this test"; exit 1; }
 dir=$(mktemp -d)
@@ -47,7 +48,7 @@ printf 'firmware manifest v1\n' > msg.bin
 head -c 100 pk87.bin > pk87_cut.bin
 head -c 100 msg.sig > short.sig
 cp msg.sig tampered.sig
-printf '\x01' | dd of=tampered.sig bs=1 seek=1000 conv=notrunc 2>/dev/null
+"$FLIP_BIT" tampered.sig 1000
 mkdir folder
 # PKCS#8 (RFC 9881, seed form) PEM private keys: one of ML-DSA-87 (a valid key, then cut short),
 # one of ML-DSA-44.

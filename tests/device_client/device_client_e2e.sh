@@ -72,7 +72,7 @@ expect 1 "$PQCEA" appraise forged.cose "${APPRAISE[@]}"
 grep -q "refused: signature_invalid" out.txt || fail "a forged token is not refused offline"
 
 echo "== a tampered measurement: contraindicated, signed as such"
-printf 'X' | dd of=app.bin bs=1 seek=500 conv=notrunc 2> /dev/null
+"$FLIP_BIT" app.bin 500
 expect 0 "$PQCEA" device evidence --dir dev "${MEASURE[@]}" --nonce "$(printf '%064x' 43)" --out tampered.cose
 expect 1 "$PQCEA" appraise tampered.cose "${APPRAISE[@]}"
 grep -q "device $ID: contraindicated" out.txt || fail "offline appraisal of a tampered app"

@@ -2,6 +2,8 @@
 # started here, a fleet and a running `pqcea serve` on a free port, and the checks.
 #   PQCEA     the pqcea binary (absolute)          W    the work folder (the current directory)
 #   URL       the verifier's base URL              ADMIN the admin bearer header
+#   FLIP_BIT  tests/support/flip-bit (always changes the byte)
+FLIP_BIT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../support" && pwd)/flip-bit
 W=$(mktemp -d)
 PIDS=()
 cleanup() {

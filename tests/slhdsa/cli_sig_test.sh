@@ -5,6 +5,7 @@
 # key of the wrong size is refused (exit 2).
 set -u
 bin=$1
+FLIP_BIT=$(cd "$(dirname "$0")/../support" && pwd)/flip-bit  # always changes the byte
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir"
@@ -30,8 +31,7 @@ while read -r alg pkb skb sigb; do
   grep -q '^INVALID' out.txt || { echo "FAIL: no INVALID verdict"; fail=1; }
   expect 1 "$alg wrong message" "$bin" sig verify --alg "$alg" --pk pk.bin --in msg2.bin --sig sig.bin --context firmware-v1
   cp sig.bin bad.bin
-  b=$(od -An -tu1 -j100 -N1 sig.bin)
-  printf "\\x$(printf %02x $((b ^ 1)))" | dd of=bad.bin bs=1 seek=100 conv=notrunc 2>/dev/null
+  "$FLIP_BIT" bad.bin 100
   expect 1 "$alg altered signature" "$bin" sig verify --alg "$alg" --pk pk.bin --in msg.bin --sig bad.bin --context firmware-v1
   head -c $((sigb - 1)) sig.bin > short.bin
   expect 1 "$alg truncated signature" "$bin" sig verify --alg "$alg" --pk pk.bin --in msg.bin --sig short.bin --context firmware-v1
@@ -58,8 +58,7 @@ grep -q 'sk63.bin: 63 bytes; expected an SLH-DSA-SHA2-128f private key (64 bytes
 [ ! -e c.bin ] || { echo "FAIL: signature written with a bad key"; fail=1; }
 # A key whose PK.root does not belong to SK.seed: signing refuses (invalid key), nothing written.
 "$bin" sig keygen --alg SLH-DSA-SHAKE-128f --pk pk.bin --sk sk.bin --force > /dev/null
-b=$(od -An -tu1 -j63 -N1 sk.bin)
-printf "\\x$(printf %02x $((b ^ 1)))" | dd of=sk.bin bs=1 seek=63 conv=notrunc 2>/dev/null  # flip a PK.root bit
+"$FLIP_BIT" sk.bin 63  # flip a PK.root bit
 expect 2 "inconsistent private key" "$bin" sig sign --alg SLH-DSA-SHAKE-128f --sk sk.bin --in msg.bin --out c.bin
 grep -q 'invalid key' out.txt || { echo "FAIL: no 'invalid key' message"; fail=1; }
 [ ! -e c.bin ] || { echo "FAIL: signature written with an inconsistent key"; fail=1; }
