@@ -124,10 +124,7 @@ boot::Version parse_version(const std::string& s) {
                        static_cast<std::uint16_t>(parts[2]), static_cast<std::uint32_t>(parts[3])};
 }
 
-std::string version_string(const boot::Version& v) {
-  return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) + "+" +
-         std::to_string(v.build);
-}
+using host::boot_image::version_string;
 
 const char* digest_name(std::uint16_t alg) { return alg == boot::kDigestSha3_256 ? "sha3-256" : "sha-256"; }
 
@@ -259,15 +256,6 @@ boot::KeyId trusted_key_id(const ImageOptions& o) {
   return trusted;
 }
 
-// Why the bootloader refused an image, in words.
-std::string rejection_text(const boot::Rejection& why) {
-  std::string reason = boot::to_string(why.reason);
-  if (why.reason == boot::Reject::manifest) reason += std::string(": ") + boot::to_string(why.manifest_error);
-  if (why.reason == boot::Reject::rollback)
-    reason += ": image " + std::to_string(why.image_counter) + " < stored " + std::to_string(why.stored_counter);
-  return reason;
-}
-
 void add_verify(CLI::App* image, ImageOptions& o) {
   auto* verify = image->add_subcommand("verify", "Check an image as the bootloader does");
   auto* o_pub = verify->add_option("--pub", o.pub_path, "trusted public key");
@@ -280,36 +268,12 @@ void add_verify(CLI::App* image, ImageOptions& o) {
   verify->callback([&o] {
     const boot::KeyId trusted = trusted_key_id(o);
     const auto img = read_input(o.in_path, kImageFile);
-    boot::MemoryArea area(img);
-    // The payload goes to the load address the manifest names (if it parses; the validation
-    // reports the manifest error otherwise).
-    boot::Manifest m;
-    std::vector<std::uint8_t> exec;
-    std::uint32_t base = 0;
-    if (boot::parse_manifest(img, m) == Status::ok) {
-      // A file is exactly one image: a cut or an extended file is named as such (in a flash slot
-      // the bootloader sees the same cut as a missing end marker).
-      if (img.size() != boot::image_size(m)) {
-        std::cout << o.in_path << ": REJECTED: file has " << img.size() << " bytes, the manifest describes an image of "
-                  << boot::image_size(m) << (img.size() < boot::image_size(m) ? " (truncated)" : " (trailing bytes)")
-                  << "\n";
-        throw CLI::RuntimeError(1);
-      }
-      exec.resize(m.payload_size);
-      base = m.load_address;
-    }
-    // Room for every in-RAM signature (SLH-DSA-*-256f), and every algorithm of the format.
-    static boot::LargeValidateWorkspace ws;
-    boot::ValidatedImage out;
-    boot::Rejection why;
-    boot::fih::FlowCounter flow;
-    const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), o.min_counter,
-                                        boot::ExecRegion{base, exec}, ws, out, why, flow, mldsa::Memory::fast,
-                                        boot::all_verifiers());
-    if (v != boot::Verdict::accept || flow.value() != boot::flow::kImageValid) {
-      std::cout << o.in_path << ": REJECTED: " << rejection_text(why) << "\n";
+    const auto c = host::boot_image::check_image(img, trusted, o.min_counter);
+    if (!c.ok) {
+      std::cout << o.in_path << ": REJECTED: " << c.reason << "\n";
       throw CLI::RuntimeError(1);
     }
+    const auto& out = c.image;
     std::cout << o.in_path << ": OK: " << sig_alg_name(out.manifest.sig_alg) << " signature by key "
               << host::hex_encode(out.manifest.key_id) << ", version " << version_string(out.manifest.version)
               << ", security counter " << out.manifest.security_counter << ", " << digest_name(out.manifest.digest_alg)

@@ -253,7 +253,7 @@ TEST_P(ServiceTest, AdminEndpointsNeedTheTokenAndValidateWhatTheyGet) {
   EXPECT_EQ(get("/v1/devices/unknown", fleet_->read).status, 404);
   r = get("/healthz");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(json::parse(r.body).at("schema_version"), 3);
+  EXPECT_EQ(json::parse(r.body).at("schema_version"), 4);
 }
 
 TEST_P(ServiceTest, MetricsCountRequestsResultsAndLatency) {

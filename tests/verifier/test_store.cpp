@@ -102,10 +102,36 @@ void raw_sql(const std::string& url, const std::string& sql) {
 }  // namespace
 
 TEST_P(StoreTest, MigrationsAreIdempotentAndVersioned) {
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   store_->migrate();
-  EXPECT_EQ(store_->schema_version(), 3);
+  EXPECT_EQ(store_->schema_version(), 4);
   EXPECT_EQ(store_->device_count(), 1u);
+}
+
+TEST_P(StoreTest, OcppStationsUpsertAndEventsKeepTheirOrder) {
+  EXPECT_FALSE(store_->ocpp_station("CS-1").has_value());
+  OcppStation s{"CS-1", "dev", "PQCEA-AC22", "1.0.0", "Pending", "", "", "", 100};
+  store_->put_ocpp_station(s);
+  s.boot_status = "Accepted";
+  s.attestation = "affirming";
+  s.classical_serial = "0a1b";
+  s.updated_at = 101;
+  store_->put_ocpp_station(s);  // the same id: replaced, not duplicated
+  const auto got = store_->ocpp_station("CS-1");
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->boot_status, "Accepted");
+  EXPECT_EQ(got->attestation, "affirming");
+  EXPECT_EQ(got->classical_serial, "0a1b");
+  EXPECT_EQ(got->updated_at, 101);
+  EXPECT_EQ(store_->ocpp_station_count(), 1u);
+  for (int i = 0; i < 5; ++i) store_->add_ocpp_event({"CS-1", "firmware", "status" + std::to_string(i), "", 200 + i});
+  store_->add_ocpp_event({"CS-2", "security", "InvalidFirmwareSignature", "x", 300});
+  const auto last3 = store_->ocpp_events("CS-1", 3);  // the newest three, oldest first
+  ASSERT_EQ(last3.size(), 3u);
+  EXPECT_EQ(last3[0].type, "status2");
+  EXPECT_EQ(last3[2].type, "status4");
+  EXPECT_EQ(last3[2].at, 204);
+  EXPECT_EQ(store_->ocpp_events("CS-2", 10).size(), 1u);
 }
 
 TEST_P(StoreTest, RegistryRoundTripAndDuplicateRejected) {
@@ -293,7 +319,7 @@ TEST_P(StoreTest, VersionTwoDatabaseMigratesAndKeepsItsResults) {
                " ('old-1', 'warning', '{}', " + x + ", " + (pg ? "'\\x01'::bytea" : "x'01'") + ", 5),"
                " ('old-1', 'affirming', '{}', " + x + ", " + (pg ? "'\\x02'::bytea" : "x'02'") + ", 6);");
   auto migrated = open_store(url);
-  EXPECT_EQ(migrated->schema_version(), 3);
+  EXPECT_EQ(migrated->schema_version(), 4);
   EXPECT_EQ(migrated->result_count(), 2u);
   auto last = migrated->last_result("old-1");
   ASSERT_TRUE(last.has_value());

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "pqcea/boot/bootloader.hpp"
 #include "pqcea/boot/image.hpp"
 #include "pqcea/boot/manifest.hpp"
 #include "pqcea/host/secret_file.hpp"
@@ -62,6 +63,20 @@ KeyInfo load_key(const std::string& sk_path);
 // rule broken) or a file that is no image key; std::runtime_error when signing itself fails.
 std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::ImageParams& params,
                                      std::span<const std::uint8_t> payload);
+
+// Checks a whole image file as the bootloader does (every algorithm of the format), against one
+// trusted key id and the device's stored security counter: what `pqcea image verify` and the
+// OCPP station (firmware update, L01) run. The file must be exactly one image.
+struct ImageCheck {
+  bool ok = false;
+  boot::Rejection why;       // when not ok (reason none: the file length is wrong, see `reason`)
+  std::string reason;        // when not ok, in words
+  boot::ValidatedImage image;  // when ok
+  std::vector<std::uint8_t> payload;  // when ok: the checked payload
+};
+ImageCheck check_image(std::span<const std::uint8_t> file, const boot::KeyId& trusted, std::uint32_t stored_counter);
+// "1.2.3+4"
+std::string version_string(const boot::Version& v);
 
 // The exact length of the HSS signature of a key with these levels (RFC 8554 §6.2).
 std::size_t hss_signature_size(const std::string& levels);

@@ -3,6 +3,7 @@
 #include "pqcea/host/boot_image.hpp"
 
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
 #include "pqcea/boot/manifest.hpp"
@@ -297,6 +298,48 @@ std::vector<std::uint8_t> sign_image(const std::string& sk_path, const boot::Ima
     return out;
   }
   throw InputError(sk_path + ": not an image signing key; expected an ML-DSA-87 seed (32 bytes), an SLH-DSA or Falcon-1024 key file, or an HSS-LMS key file (from `pqcea image keygen`)");
+}
+
+std::string version_string(const boot::Version& v) {
+  return std::to_string(v.major) + "." + std::to_string(v.minor) + "." + std::to_string(v.patch) + "+" +
+         std::to_string(v.build);
+}
+
+ImageCheck check_image(std::span<const std::uint8_t> file, const boot::KeyId& trusted, std::uint32_t stored_counter) {
+  ImageCheck c;
+  boot::MemoryArea area(file);
+  // The payload goes to the load address the manifest names (if it parses; the validation reports
+  // the manifest error otherwise).
+  boot::Manifest m;
+  std::uint32_t base = 0;
+  if (boot::parse_manifest(file, m) == Status::ok) {
+    // A file is exactly one image: a cut or an extended file is named as such (in a flash slot the
+    // bootloader sees the same cut as a missing end marker).
+    if (file.size() != boot::image_size(m)) {
+      c.reason = "file has " + std::to_string(file.size()) + " bytes, the manifest describes an image of " +
+                 std::to_string(boot::image_size(m)) + (file.size() < boot::image_size(m) ? " (truncated)" : " (trailing bytes)");
+      return c;
+    }
+    c.payload.resize(m.payload_size);
+    base = m.load_address;
+  }
+  // Room for every in-RAM signature (SLH-DSA-*-256f) and every algorithm of the format; on the heap,
+  // as host tools and several stations may check images at once.
+  auto ws = std::make_unique<boot::LargeValidateWorkspace>();
+  boot::fih::FlowCounter flow;
+  const auto v = boot::validate_image(area, std::span<const boot::KeyId>(&trusted, 1), stored_counter,
+                                      boot::ExecRegion{base, c.payload}, *ws, c.image, c.why, flow, mldsa::Memory::fast,
+                                      boot::all_verifiers());
+  if (v != boot::Verdict::accept || flow.value() != boot::flow::kImageValid) {
+    c.reason = boot::to_string(c.why.reason);
+    if (c.why.reason == boot::Reject::manifest) c.reason += std::string(": ") + boot::to_string(c.why.manifest_error);
+    if (c.why.reason == boot::Reject::rollback)
+      c.reason += ": image " + std::to_string(c.why.image_counter) + " < stored " + std::to_string(c.why.stored_counter);
+    c.payload.clear();
+    return c;
+  }
+  c.ok = true;
+  return c;
 }
 
 }  // namespace pqcea::host::boot_image

@@ -42,6 +42,16 @@ inline const std::vector<Migration>& migrations() {
        "CREATE INDEX nonces_by_device ON nonces(device_id, used);"
        "CREATE INDEX nonces_by_expiry ON nonces(expires_at);"
        "{NONCE_SEQ}"},
+      // OCPP: the CSMS's stations and their event log (docs/ocpp.md).
+      {4,
+       "CREATE TABLE ocpp_stations ("
+       " id TEXT PRIMARY KEY, device_id TEXT NOT NULL, model TEXT NOT NULL, firmware_version TEXT NOT NULL,"
+       " boot_status TEXT NOT NULL, attestation TEXT NOT NULL, classical_serial TEXT NOT NULL,"
+       " pqc_serial TEXT NOT NULL, updated_at BIGINT NOT NULL);"
+       "CREATE TABLE ocpp_events ("
+       " seq {SERIAL}, station_id TEXT NOT NULL, kind TEXT NOT NULL, type TEXT NOT NULL, detail TEXT NOT NULL,"
+       " at BIGINT NOT NULL);"
+       "CREATE INDEX ocpp_events_by_station ON ocpp_events(station_id, seq);"},
   };
   return m;
 }

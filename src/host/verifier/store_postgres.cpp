@@ -174,6 +174,58 @@ class PostgresStore final : public Store {
     }
   }
 
+  void put_ocpp_station(const OcppStation& st) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(st.id).text(st.device_id).text(st.model).text(st.firmware_version).text(st.boot_status).text(st.attestation)
+        .text(st.classical_serial).text(st.pqc_serial).i64(st.updated_at);
+    query("INSERT INTO ocpp_stations(id, device_id, model, firmware_version, boot_status, attestation, classical_serial,"
+           " pqc_serial, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::bigint) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id,"
+           " model = excluded.model, firmware_version = excluded.firmware_version, boot_status = excluded.boot_status,"
+           " attestation = excluded.attestation, classical_serial = excluded.classical_serial,"
+           " pqc_serial = excluded.pqc_serial, updated_at = excluded.updated_at", p);
+  }
+
+  std::optional<OcppStation> ocpp_station(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(id);
+    Result r = query("SELECT id, device_id, model, firmware_version, boot_status, attestation, classical_serial, pqc_serial, updated_at"
+           " FROM ocpp_stations WHERE id = $1", p);
+    if (PQntuples(r.get()) == 0) return std::nullopt;
+    const PGresult* g = r.get();
+    return OcppStation{PQgetvalue(g, 0, 0), PQgetvalue(g, 0, 1), PQgetvalue(g, 0, 2), PQgetvalue(g, 0, 3),
+                       PQgetvalue(g, 0, 4), PQgetvalue(g, 0, 5), PQgetvalue(g, 0, 6), PQgetvalue(g, 0, 7),
+                       std::stoll(PQgetvalue(g, 0, 8))};
+  }
+
+  void add_ocpp_event(const OcppEvent& e) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(e.station_id).text(e.kind).text(e.type).text(e.detail).i64(e.at);
+    query("INSERT INTO ocpp_events(station_id, kind, type, detail, at) VALUES ($1,$2,$3,$4,$5::bigint)", p);
+  }
+
+  std::vector<OcppEvent> ocpp_events(const std::string& station_id, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    p.text(station_id).i64(static_cast<std::int64_t>(limit));
+    Result r = query("SELECT station_id, kind, type, detail, at FROM (SELECT * FROM ocpp_events WHERE station_id = $1"
+           " ORDER BY seq DESC LIMIT $2::bigint) AS recent ORDER BY seq", p);
+    std::vector<OcppEvent> out;
+    for (int i = 0; i < PQntuples(r.get()); ++i)
+      out.push_back(OcppEvent{PQgetvalue(r.get(), i, 0), PQgetvalue(r.get(), i, 1), PQgetvalue(r.get(), i, 2),
+                              PQgetvalue(r.get(), i, 3), std::stoll(PQgetvalue(r.get(), i, 4))});
+    return out;
+  }
+
+  std::size_t ocpp_station_count() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Params p;
+    Result r = query("SELECT COUNT(*) FROM ocpp_stations", p);
+    return static_cast<std::size_t>(std::stoll(PQgetvalue(r.get(), 0, 0)));
+  }
+
   std::vector<Device> list_devices(const std::string& after, std::size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     Params p;

@@ -209,6 +209,49 @@ class SqliteStore final : public Store {
     }
   }
 
+  void put_ocpp_station(const OcppStation& st) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(stmts_, db_, "INSERT INTO ocpp_stations(id, device_id, model, firmware_version, boot_status, attestation, classical_serial,"
+           " pqc_serial, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id,"
+           " model = excluded.model, firmware_version = excluded.firmware_version, boot_status = excluded.boot_status,"
+           " attestation = excluded.attestation, classical_serial = excluded.classical_serial,"
+           " pqc_serial = excluded.pqc_serial, updated_at = excluded.updated_at")
+        .bind(1, st.id).bind(2, st.device_id).bind(3, st.model).bind(4, st.firmware_version).bind(5, st.boot_status)
+        .bind(6, st.attestation).bind(7, st.classical_serial).bind(8, st.pqc_serial).bind(9, st.updated_at).step();
+  }
+
+  std::optional<OcppStation> ocpp_station(const std::string& id) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_, "SELECT id, device_id, model, firmware_version, boot_status, attestation, classical_serial, pqc_serial, updated_at"
+           " FROM ocpp_stations WHERE id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return OcppStation{s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7), s.i64(8)};
+  }
+
+  void add_ocpp_event(const OcppEvent& e) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt(stmts_, db_, "INSERT INTO ocpp_events(station_id, kind, type, detail, at) VALUES (?,?,?,?,?)")
+        .bind(1, e.station_id).bind(2, e.kind).bind(3, e.type).bind(4, e.detail).bind(5, e.at).step();
+  }
+
+  std::vector<OcppEvent> ocpp_events(const std::string& station_id, std::size_t limit) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_, "SELECT station_id, kind, type, detail, at FROM (SELECT * FROM ocpp_events WHERE station_id = ?"
+           " ORDER BY seq DESC LIMIT ?) AS recent ORDER BY seq");
+    s.bind(1, station_id).bind(2, static_cast<std::int64_t>(limit));
+    std::vector<OcppEvent> out;
+    while (s.step()) out.push_back(OcppEvent{s.text(0), s.text(1), s.text(2), s.text(3), s.i64(4)});
+    return out;
+  }
+
+  std::size_t ocpp_station_count() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    Stmt s(stmts_, db_, "SELECT COUNT(*) FROM ocpp_stations");
+    s.step();
+    return static_cast<std::size_t>(s.i64(0));
+  }
+
   std::vector<Device> list_devices(const std::string& after, std::size_t limit) override {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt s(stmts_, db_,

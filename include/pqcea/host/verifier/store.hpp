@@ -46,6 +46,25 @@ struct StoredPolicy {
   std::int64_t uploaded_at = 0;
 };
 
+// OCPP (docs/ocpp.md): a charging station as the CSMS knows it, and its event log (boots,
+// attestation outcomes, certificates issued, firmware statuses, security events).
+struct OcppStation {
+  std::string id;                // the station's OCPP identity (URL path, certificate CN)
+  std::string device_id;         // the verifier's device id of its attestation key ("" if none)
+  std::string model, firmware_version;
+  std::string boot_status;       // Accepted | Pending | Rejected
+  std::string attestation;       // affirming | warning | contraindicated | the refusal code | ""
+  std::string classical_serial, pqc_serial;  // of the certificates last issued (hex)
+  std::int64_t updated_at = 0;
+};
+struct OcppEvent {
+  std::string station_id;
+  std::string kind;    // boot | attestation | certificate | firmware | security (from the station) | csms-security
+  std::string type;    // e.g. Accepted, InvalidFirmwareSignature, Installed
+  std::string detail;
+  std::int64_t at = 0;
+};
+
 enum class NonceCheck { ok, unknown, used, expired, wrong_device };
 const char* to_string(NonceCheck c);
 
@@ -114,6 +133,13 @@ class Store {
                                   std::int64_t now) = 0;
   virtual std::optional<StoredPolicy> latest_policy() = 0;
   virtual std::int64_t latest_policy_revision() = 0;
+
+  // OCPP stations (insert or replace) and their event log, newest last.
+  virtual void put_ocpp_station(const OcppStation& s) = 0;
+  virtual std::optional<OcppStation> ocpp_station(const std::string& id) = 0;
+  virtual void add_ocpp_event(const OcppEvent& e) = 0;
+  virtual std::vector<OcppEvent> ocpp_events(const std::string& station_id, std::size_t limit) = 0;
+  virtual std::size_t ocpp_station_count() = 0;
 
   // Bulk-loads `count` placeholder registry rows with ids prefix + 0 .. prefix + (count - 1),
   // generated inside the database (no per-row round trip), for registry-size benchmarks.

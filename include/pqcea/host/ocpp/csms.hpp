@@ -1,0 +1,84 @@
+// The CSMS (`pqcea csms`, docs/ocpp.md): OCPP 2.0.1 over WebSocket (Boost.Beast) at
+// /ocpp/{stationId}, with the post-quantum dual track. Stations are attested by the verifier's own
+// appraisal engine (the same database, policy and keys as `pqcea serve`), certificates are issued
+// from the fleet folder's CAs (ML-DSA-87 fleet CA and the classical P-256 CA), and firmware
+// campaigns are served from the same port (GET /firmware/{name}).
+// Security profile 1 (ws://, loopback only) in this version.
+#pragma once
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "pqcea/host/ocpp/station.hpp"
+
+namespace pqcea::ocpp {
+
+struct CsmsConfig {
+  std::string listen = "127.0.0.1:0";       // HOST:PORT; profile 1 refuses addresses off loopback
+  std::string db = "sqlite:csms.db";        // sqlite:PATH or postgresql://...
+  std::filesystem::path fleet;              // `pqcea fleet-init` folder (+ the classical CA, made if missing)
+  PqcMode mode = PqcMode::hybrid;
+  std::string policy_file;                  // optional: signed policy ({"document","signature"}) to install
+  std::int64_t heartbeat_interval = 300;    // BootNotificationResponse.interval
+  std::int64_t pending_interval = 5;        // the interval while Pending
+  std::int64_t certificate_days = 365;
+  // Firmware campaign: stations that boot Accepted with another firmwareVersion get this image.
+  std::filesystem::path firmware_image;
+  std::string firmware_version;
+  bool quiet = false;
+};
+
+// What the CSMS saw (the closing line of `pqcea csms`, and tests).
+struct CsmsCounters {
+  std::atomic<long> connections{0}, boots_accepted{0}, boots_rejected{0}, attest_affirming{0}, attest_refused{0},
+      certificates_issued{0}, certificates_refused{0}, firmware_offered{0}, firmware_installed{0},
+      firmware_failed{0}, security_events{0}, protocol_errors{0};
+};
+
+class Csms {
+ public:
+  explicit Csms(CsmsConfig config);
+  ~Csms();
+  Csms(const Csms&) = delete;
+  Csms& operator=(const Csms&) = delete;
+  void start();                // opens the database, loads the fleet, binds; throws on failure
+  std::uint16_t port() const;
+  void run_until_signal();     // SIGINT / SIGTERM
+  void stop();
+  const CsmsCounters& counters() const;
+  std::string summary() const;  // one line of counts
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The station simulator (`pqcea charger`): N stations of the station library, each with its own
+// ML-DSA-87 device key and factory certificate from the fleet CA, against a CSMS.
+struct ChargerConfig {
+  std::string csms_url;                     // ws://HOST:PORT/ocpp (the station id is appended)
+  std::filesystem::path fleet;              // for the factory certificates and the trust anchors
+  std::size_t stations = 1;
+  std::string id_prefix = "CS-";
+  std::string model = "PQCEA-AC22";
+  std::string firmware_version = "1.0.0";
+  std::filesystem::path firmware;           // the installed payload (measured as component "app")
+  std::filesystem::path image_public_key;   // the key the stations' bootloader pins (pqcea image keygen)
+  PqcMode mode = PqcMode::hybrid;
+  std::size_t bad_firmware = 0;             // the last stations run a modified payload
+  std::size_t forged = 0;                   // ... or sign their evidence with a key not in their certificate
+  std::string expect_firmware_version;      // a station is done only once it runs this version ("" = any)
+  int timeout_seconds = 120;
+  bool quiet = false;
+  bool charge = true;                       // one charging session per accepted station
+};
+struct ChargerReport {
+  std::size_t stations = 0, accepted = 0, refused = 0, attested = 0, certificates = 0, firmware_updated = 0,
+              lost = 0;
+  std::string line() const;
+};
+ChargerReport run_chargers(const ChargerConfig& config);
+
+}  // namespace pqcea::ocpp

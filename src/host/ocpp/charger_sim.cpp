@@ -1,0 +1,338 @@
+// The station simulator (`pqcea charger`, include/pqcea/host/ocpp/csms.hpp): N stations of the
+// station library on one network thread, each a real WebSocket client of the CSMS, with its own
+// ML-DSA-87 device key, factory certificate (fleet CA) and firmware payload. Only the hardware
+// is simulated: evidence, CSRs, certificate checks and image checks are the product's own.
+#include <chrono>
+#include <deque>
+#include <iostream>
+#include <sstream>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "internal.hpp"
+#include "ocpp_internal.hpp"
+#include "pqcea/boot/manifest.hpp"
+#include "pqcea/host/classical_pki.hpp"
+#include "pqcea/host/device_client.hpp"
+#include "pqcea/host/device_sim.hpp"
+#include "pqcea/host/ocpp/csms.hpp"
+
+namespace pqcea::ocpp {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+std::string ChargerReport::line() const {
+  std::ostringstream s;
+  s << "charger: stations " << stations << ", accepted " << accepted << ", refused " << refused << ", attested "
+    << attested << ", certificates " << certificates << ", firmware updated " << firmware_updated << ", lost: " << lost;
+  return s.str();
+}
+
+namespace {
+
+std::int64_t now_s() { return service::detail::unix_now(); }
+
+struct Url {
+  std::string host, port, path;
+};
+Url parse_ws_url(const std::string& url) {
+  static constexpr std::string_view kScheme = "ws://";
+  if (url.rfind(kScheme, 0) != 0) throw std::invalid_argument("--csms " + url + ": expected ws://HOST:PORT/PATH");
+  const auto rest = url.substr(kScheme.size());
+  const auto slash = rest.find('/');
+  const auto hostport = rest.substr(0, slash);
+  const auto colon = hostport.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--csms " + url + ": no port");
+  Url u{hostport.substr(0, colon), hostport.substr(colon + 1), slash == std::string::npos ? "/" : rest.substr(slash)};
+  if (u.path.back() != '/') u.path += '/';
+  return u;
+}
+
+// A blocking GET of an http:// URL (the firmware file); nullopt on any failure.
+std::optional<Bytes> http_get(const std::string& url) {
+  try {
+    static constexpr std::string_view kScheme = "http://";
+    if (url.rfind(kScheme, 0) != 0) return std::nullopt;
+    const auto rest = url.substr(kScheme.size());
+    const auto slash = rest.find('/');
+    const auto hostport = rest.substr(0, slash);
+    const auto colon = hostport.rfind(':');
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(20));
+    stream.connect(resolver.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
+    http::request<http::empty_body> req(http::verb::get, slash == std::string::npos ? "/" : rest.substr(slash), 11);
+    req.set(http::field::host, hostport);
+    http::write(stream, req);
+    beast::flat_buffer buf;
+    http::response_parser<http::vector_body<std::uint8_t>> parser;
+    parser.body_limit(64u << 20);
+    http::read(stream, buf, parser);
+    if (parser.get().result() != http::status::ok) return std::nullopt;
+    return std::move(parser.get().body());
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+struct SimStation : StationPorts {
+  asio::io_context& io;
+  const Url& url;
+  sim::Device device;
+  sim::Firmware fw;
+  sim::KeyPair forger;  // used instead of the device key by a planted forger
+  bool forged = false;
+  std::string certificate_pem;
+  Bytes payload;
+  std::unique_ptr<Station> station;
+  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  beast::flat_buffer buffer;
+  std::deque<std::string> queue;
+  bool writing = false, open = false, reboot_pending = false;
+  std::int64_t reconnect_at = 0;
+  int charging_step = 0;  // 0 none, 1 started, 2 done
+
+  SimStation(asio::io_context& i, const Url& u) : io(i), url(u) {}
+
+  Bytes evidence(std::span<const std::uint8_t> eat_nonce) override {
+    fw.version = station->config().firmware_version;
+    fw.components = {{"app", detail::sha256_array(payload)}};
+    device.fw = &fw;
+    sim::EvidenceOptions opt;
+    if (forged) opt.signing_key = &forger;
+    return sim::build_evidence(device, eat_nonce, opt);
+  }
+  std::string device_certificate_pem() override { return certificate_pem; }
+  void start_download(std::int64_t request_id, const std::string& location) override {
+    // After the answer to UpdateFirmware has gone out.
+    asio::post(io, [this, request_id, location] {
+      station->download_done(request_id, http_get(location), now_s());
+      flush();
+    });
+  }
+  void reboot_into(const Bytes& image_payload, const std::string&) override {
+    payload = image_payload;
+    reboot_pending = true;
+  }
+
+  void connect() {
+    ws = std::make_unique<websocket::stream<beast::tcp_stream>>(io);
+    auto resolver = std::make_shared<tcp::resolver>(io);
+    resolver->async_resolve(url.host, url.port, [this, resolver](beast::error_code ec, tcp::resolver::results_type r) {
+      if (ec) return retry();
+      beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
+      beast::get_lowest_layer(*ws).async_connect(r, [this](beast::error_code ec2, const tcp::endpoint&) {
+        if (ec2) return retry();
+        beast::get_lowest_layer(*ws).expires_never();
+        ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+        ws->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+          req.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
+        }));
+        ws->read_message_max(kMaxFrameBytes);
+        ws->async_handshake(url.host + ":" + url.port, url.path + station->config().station_id,
+                            [this](beast::error_code ec3) {
+                              if (ec3) return retry();
+                              open = true;
+                              station->connected(now_s());
+                              flush();
+                              read();
+                            });
+      });
+    });
+  }
+  void retry() {
+    open = false;
+    reconnect_at = now_s() + 1;
+  }
+  void read() {
+    ws->async_read(buffer, [this](beast::error_code ec, std::size_t) {
+      if (ec) {
+        if (open) {
+          open = false;
+          station->disconnected();
+          reconnect_at = now_s() + 1;
+        }
+        return;
+      }
+      const std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      station->received(text, now_s());
+      flush();
+      read();
+    });
+  }
+  void flush() {
+    for (auto& f : station->take_outgoing()) queue.push_back(std::move(f));
+    if (!writing) write_next();
+    if (reboot_pending && queue.empty() && !writing) {
+      // Restart into the new image: the connection goes down, the station boots again.
+      reboot_pending = false;
+      open = false;
+      station->disconnected();
+      beast::error_code ignored;
+      beast::get_lowest_layer(*ws).socket().close(ignored);
+      reconnect_at = now_s() + 1;
+    }
+  }
+  void write_next() {
+    if (queue.empty() || !open) {
+      writing = false;
+      return;
+    }
+    writing = true;
+    ws->text(true);
+    ws->async_write(asio::buffer(queue.front()), [this](beast::error_code ec, std::size_t) {
+      writing = false;
+      if (ec) return;
+      queue.pop_front();
+      write_next();
+      if (queue.empty() && reboot_pending) flush();
+    });
+  }
+};
+
+}  // namespace
+
+ChargerReport run_chargers(const ChargerConfig& cfg) {
+  const Url url = parse_ws_url(cfg.csms_url);
+  classical::ensure_fleet_classical(cfg.fleet);
+  const auto ca = service::load_fleet_ca(cfg.fleet);
+  const std::string classical_root = service::detail::read_text(cfg.fleet / "ocpp-ca.pem");
+  const std::string pqc_root = service::detail::read_text(cfg.fleet / "ca.pem");
+  const auto firmware_text = service::detail::read_text(cfg.firmware);
+  const Bytes firmware(firmware_text.begin(), firmware_text.end());
+  const auto image_pk_text = service::detail::read_text(cfg.image_public_key);
+  std::array<std::uint8_t, 32> image_key_id{};
+  boot::key_id_of(std::span(reinterpret_cast<const std::uint8_t*>(image_pk_text.data()), image_pk_text.size()),
+                  image_key_id);
+  if (cfg.bad_firmware + cfg.forged > cfg.stations) throw std::invalid_argument("more planted stations than stations");
+
+  asio::io_context io;
+  std::vector<std::unique_ptr<SimStation>> sims;
+  const auto now = now_s();
+  for (std::size_t n = 0; n < cfg.stations; ++n) {
+    auto s = std::make_unique<SimStation>(io, url);
+    char id[32];
+    std::snprintf(id, sizeof id, "%s%06zu", cfg.id_prefix.c_str(), n + 1);
+    s->device.key = sim::KeyPair::generate();
+    s->device.ueid = service::ueid_for_key(s->device.key.pk);
+    s->device.id = service::device_id_for_key(s->device.key.pk);
+    s->fw.model = cfg.model;
+    s->fw.swname = "pqcea-charger";
+    s->payload = firmware;
+    // The planted faults, at the end of the list: a modified payload; evidence signed by another key.
+    if (n >= cfg.stations - cfg.bad_firmware - cfg.forged && n < cfg.stations - cfg.forged) s->payload[0] ^= 1;
+    if (n >= cfg.stations - cfg.forged) {
+      s->forged = true;
+      s->forger = sim::KeyPair::generate();
+    }
+    pki::DeviceRequest req;
+    req.device_id = s->device.id;
+    req.public_key = s->device.key.pk;
+    req.validity = {now - 60, now + 365 * 86400};
+    req.san_uri = "urn:pqcea:station:" + std::string(id);
+    s->certificate_pem = pki::to_pem(ca.issue_device(req).der, "CERTIFICATE");
+    StationConfig sc;
+    sc.station_id = id;
+    sc.model = cfg.model;
+    sc.firmware_version = cfg.firmware_version;
+    sc.mode = cfg.mode;
+    sc.classical_root_pem = classical_root;
+    sc.pqc_root_pem = pqc_root;
+    sc.image_key_id = image_key_id;
+    s->station = std::make_unique<Station>(sc, *s);
+    sims.push_back(std::move(s));
+  }
+  for (auto& s : sims) s->connect();
+
+  // Done: refused at boot, or accepted with its certificates and (when a campaign runs) the new
+  // firmware installed, its charging session over and nothing in flight.
+  auto done = [&](const SimStation& s) {
+    const auto& st = s.station->status();
+    if (st.boot == StationStatus::Boot::rejected && st.boots_rejected > 0 && !st.attested) return true;
+    if (st.boot != StationStatus::Boot::accepted) return false;
+    if (st.certificates_installed == 0) return false;
+    if (!cfg.expect_firmware_version.empty() && s.station->config().firmware_version != cfg.expect_firmware_version)
+      return false;
+    if (cfg.charge && s.charging_step != 2) return false;
+    return !s.station->busy() && !s.reboot_pending;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.timeout_seconds);
+  asio::steady_timer timer(io);
+  std::function<void()> tick = [&] {
+    const auto t = now_s();
+    bool all = true;
+    for (auto& s : sims) {
+      if (!s->open && s->reconnect_at != 0 && t >= s->reconnect_at) {
+        s->reconnect_at = 0;
+        s->connect();
+      }
+      if (s->open) {
+        s->station->tick(t);
+        const auto& st = s->station->status();
+        if (cfg.charge && st.boot == StationStatus::Boot::accepted && !s->station->busy()) {
+          if (s->charging_step == 0) {
+            s->station->start_transaction(t, "04E91C5A" + std::to_string(t % 100000));
+            s->charging_step = 1;
+          } else if (s->charging_step == 1) {
+            s->station->stop_transaction(t);
+            s->charging_step = 2;
+          }
+        }
+        s->flush();
+      }
+      if (!done(*s)) all = false;
+    }
+    if (all || std::chrono::steady_clock::now() > deadline) {
+      for (auto& s : sims)
+        if (s->open) {
+          beast::error_code ignored;
+          beast::get_lowest_layer(*s->ws).socket().close(ignored);
+        }
+      io.stop();
+      return;
+    }
+    timer.expires_after(std::chrono::milliseconds(200));
+    timer.async_wait([&](beast::error_code) { tick(); });
+  };
+  timer.expires_after(std::chrono::milliseconds(200));
+  timer.async_wait([&](beast::error_code) { tick(); });
+  io.run();
+
+  ChargerReport r;
+  r.stations = sims.size();
+  for (auto& s : sims) {
+    const auto& st = s->station->status();
+    const bool finished = done(*s);
+    if (!finished) {
+      ++r.lost;
+      std::cerr << "charger: " << s->station->config().station_id << " did not finish (boot "
+                << static_cast<int>(st.boot) << ", attestation '" << st.attestation_status << "', certificates "
+                << st.certificates_installed << ", firmware " << s->station->config().firmware_version << ")\n";
+      for (const auto& e : st.protocol_errors) std::cerr << "  " << e << "\n";
+      continue;
+    }
+    if (st.boot == StationStatus::Boot::accepted) {
+      ++r.accepted;
+    } else {
+      ++r.refused;
+      if (!cfg.quiet)
+        std::cerr << "charger: " << s->station->config().station_id << " refused (attestation '" << st.attestation_status
+                  << "')\n";
+    }
+    if (st.attested) ++r.attested;
+    if (st.certificates_installed > 0) ++r.certificates;
+    if (st.firmware_installed > 0) ++r.firmware_updated;
+  }
+  return r;
+}
+
+}  // namespace pqcea::ocpp

@@ -1,0 +1,685 @@
+// The CSMS (include/pqcea/host/ocpp/csms.hpp; docs/ocpp.md): the WebSocket server, the per-station
+// protocol logic and the dual track. One network thread runs every session; attestation and
+// database writes go to the verifier engine's workers and come back to the network thread.
+#include "pqcea/host/ocpp/csms.hpp"
+
+#include <csignal>
+#include <deque>
+#include <fstream>
+#include <future>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "engine.hpp"  // the verifier's worker pool (src/host/service/engine.hpp)
+#include "internal.hpp"
+#include "metrics.hpp"
+#include "ocpp_internal.hpp"
+#include "pqcea/host/classical_pki.hpp"
+#include "pqcea/host/csr.hpp"
+#include "pqcea/host/device_client.hpp"
+#include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/hex.hpp"
+#include "pqcea/host/service.hpp"
+
+namespace pqcea::ocpp {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::int64_t unix_now() { return service::detail::unix_now(); }
+
+bool loopback(const asio::ip::address& a) { return a.is_loopback(); }
+
+// Station ids: identifierString of the schemas (letters, digits and *-_=:+|@.), at most 48.
+bool valid_station_id(const std::string& id) {
+  if (id.empty() || id.size() > limit::kStationId) return false;
+  for (unsigned char c : id)
+    if (!std::isalnum(c) && std::string_view("*-_=:+|@.").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
+  return true;
+}
+
+}  // namespace
+
+struct Csms::Impl;
+
+// One station's connection: protocol state and the write queue. Lives on the network thread.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(Csms::Impl& csms, websocket::stream<beast::tcp_stream> ws, std::string station_id)
+      : csms_(csms), ws_(std::move(ws)), id_(std::move(station_id)) {}
+  // Completes the WebSocket handshake (answering with the ocpp2.0.1 subprotocol), then reads.
+  void start_accept(std::shared_ptr<http::request<http::string_body>> req);
+  void send(std::string frame);
+  void send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result = {});
+
+ private:
+  void read();
+  void on_frame(const std::string& text);
+  void handle_call(const Frame& f);
+  void reply(const std::string& call_id, const Json& payload) { send(result_frame(call_id, payload)); }
+  void event(const std::string& kind, const std::string& type, const std::string& detail);
+  void save_station();
+
+  void on_boot(const Frame& f);
+  void on_data_transfer(const Frame& f);
+  void on_evidence(const std::string& call_id, const Json& data);
+  void on_sign_certificate(const Frame& f);
+  void on_firmware_status(const Frame& f);
+  void maybe_offer_firmware();
+  void write_next();
+
+  Csms::Impl& csms_;
+  websocket::stream<beast::tcp_stream> ws_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
+  std::string id_;
+  IdSource ids_{"c"};
+  std::map<std::string, std::function<void(const Json&)>> pending_;
+
+  verifier::OcppStation record_;
+  bool offers_pqc_ = false, attested_ = false, attestation_failed_ = false, firmware_offered_ = false;
+  Bytes challenge_nonce_;
+  std::int64_t challenge_request_id_ = 0, challenge_at_ = 0;
+  std::int64_t next_request_id_ = 1;
+};
+
+struct Csms::Impl {
+  CsmsConfig cfg;
+  CsmsCounters counters;
+  service::Config service_cfg;
+  service::detail::Metrics metrics;
+  std::unique_ptr<service::detail::Engine> engine;
+  std::optional<pki::CertificateAuthority> pqc_ca;
+  std::optional<classical::Ca> classical_ca;
+  std::string firmware_signer_pem;
+  Bytes firmware;
+  std::string firmware_name, firmware_signature_b64;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  bool started = false;
+
+  explicit Impl(CsmsConfig c) : cfg(std::move(c)) {}
+
+  void log(const std::string& line) {
+    if (!cfg.quiet) std::cerr << "csms: " << line << "\n";
+  }
+
+  // A database write on a worker, fire and forget (the outcome is logged on failure).
+  void store(std::function<void(verifier::Store&)> fn) {
+    service::detail::Engine::Job job;
+    job.run = [fn = std::move(fn)](service::detail::WorkerContext& ctx) { fn(ctx.store); };
+    job.fail = [this](const std::string& why) { log("store: " + why); };
+    if (!engine->run(std::move(job))) log("store: queue full, a record was dropped");
+  }
+
+  void accept() {
+    acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+      if (ec) return;  // stopped
+      handle_connection(std::move(socket));
+      accept();
+    });
+  }
+
+  void handle_connection(tcp::socket socket);
+};
+
+void Csms::Impl::handle_connection(tcp::socket socket) {
+  // Read the HTTP request: a WebSocket upgrade at /ocpp/{id}, or GET /firmware/{name}.
+  struct Conn {
+    beast::tcp_stream stream;
+    beast::flat_buffer buf;
+    http::request<http::string_body> req;
+    explicit Conn(tcp::socket s) : stream(std::move(s)) {}
+  };
+  auto c = std::make_shared<Conn>(std::move(socket));
+  c->stream.expires_after(std::chrono::seconds(10));
+  http::async_read(c->stream, c->buf, c->req, [this, c](beast::error_code ec, std::size_t) {
+    if (ec) return;
+    const std::string target(c->req.target());
+    auto respond = [c](http::status status, std::string body, std::string type = "text/plain") {
+      auto res = std::make_shared<http::response<http::string_body>>(status, c->req.version());
+      res->set(http::field::content_type, type);
+      res->body() = std::move(body);
+      res->prepare_payload();
+      http::async_write(c->stream, *res, [c, res](beast::error_code, std::size_t) {
+        beast::error_code ignored;
+        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    };
+    if (websocket::is_upgrade(c->req)) {
+      static constexpr std::string_view kPrefix = "/ocpp/";
+      if (target.rfind(kPrefix, 0) != 0) return respond(http::status::not_found, "no such path\n");
+      const std::string id = target.substr(kPrefix.size());
+      if (!valid_station_id(id)) return respond(http::status::bad_request, "bad station id\n");
+      // The subprotocol must be offered (Part 4 §3.1.2); a client without it is refused.
+      const auto offered = std::string(c->req[http::field::sec_websocket_protocol]);
+      if (offered.find(kSubprotocol) == std::string::npos)
+        return respond(http::status::bad_request, "subprotocol ocpp2.0.1 required\n");
+      websocket::stream<beast::tcp_stream> ws(std::move(c->stream));
+      auto session = std::make_shared<Session>(*this, std::move(ws), id);
+      auto req = std::make_shared<http::request<http::string_body>>(std::move(c->req));
+      session->start_accept(req);
+      return;
+    }
+    if (c->req.method() == http::verb::get && !firmware_name.empty() && target == "/firmware/" + firmware_name) {
+      auto res = std::make_shared<http::response<http::vector_body<std::uint8_t>>>(http::status::ok, c->req.version());
+      res->set(http::field::content_type, "application/octet-stream");
+      res->body() = firmware;
+      res->prepare_payload();
+      http::async_write(c->stream, *res, [c, res](beast::error_code, std::size_t) {
+        beast::error_code ignored;
+        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+      return;
+    }
+    respond(http::status::not_found, "not found\n");
+  });
+}
+
+// ---- Session -------------------------------------------------------------------------------------
+void Session::start_accept(std::shared_ptr<http::request<http::string_body>> req) {
+  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+    res.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
+  }));
+  ws_.read_message_max(kMaxFrameBytes);
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.async_accept(*req, [self = shared_from_this(), req](beast::error_code ec) {
+    if (ec) return;
+    ++self->csms_.counters.connections;
+    self->record_.id = self->id_;
+    self->read();
+  });
+}
+
+void Session::read() {
+  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return;  // closed: the session ends when the last handler lets go of it
+    std::string text = beast::buffers_to_string(self->buffer_.data());
+    self->buffer_.consume(self->buffer_.size());
+    self->on_frame(text);
+    self->read();
+  });
+}
+
+void Session::send(std::string frame) {
+  queue_.push_back(std::move(frame));
+  if (!writing_) write_next();
+}
+
+void Session::write_next() {
+  if (queue_.empty()) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) return;
+    self->queue_.pop_front();
+    self->write_next();
+  });
+}
+
+void Session::send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result) {
+  const std::string id = ids_.next();
+  pending_[id] = std::move(on_result);
+  send(call_frame(id, action, payload));
+}
+
+void Session::event(const std::string& kind, const std::string& type, const std::string& detail) {
+  verifier::OcppEvent e{id_, kind, type, detail, unix_now()};
+  csms_.store([e](verifier::Store& s) { s.add_ocpp_event(e); });
+}
+
+void Session::save_station() {
+  record_.updated_at = unix_now();
+  auto r = record_;
+  csms_.store([r](verifier::Store& s) { s.put_ocpp_station(r); });
+}
+
+void Session::on_frame(const std::string& text) {
+  std::string id;
+  Frame f;
+  try {
+    f = parse_frame(text, &id);
+  } catch (const RpcError& e) {
+    ++csms_.counters.protocol_errors;
+    send(error_frame(id, e.code(), e.what()));
+    return;
+  }
+  if (f.type == FrameType::call) {
+    try {
+      handle_call(f);
+    } catch (const RpcError& e) {
+      ++csms_.counters.protocol_errors;
+      csms_.log(id_ + ": " + f.action + ": " + e.code() + ": " + e.what());
+      send(error_frame(f.id, e.code(), e.what()));
+    } catch (const std::exception& e) {
+      ++csms_.counters.protocol_errors;
+      csms_.log(id_ + ": " + f.action + ": " + e.what());
+      send(error_frame(f.id, "InternalError", "internal error"));
+    }
+    return;
+  }
+  const auto it = pending_.find(f.id);
+  if (it == pending_.end()) return;
+  auto handler = std::move(it->second);
+  pending_.erase(it);
+  if (f.type == FrameType::error) {
+    ++csms_.counters.protocol_errors;
+    csms_.log(id_ + ": CALLERROR " + f.error_code + ": " + f.error_description);
+    return;
+  }
+  if (handler) {
+    try {
+      handler(f.payload);
+    } catch (const std::exception& e) {
+      csms_.log(id_ + ": result: " + e.what());
+    }
+  }
+}
+
+void Session::handle_call(const Frame& f) {
+  const auto now = unix_now();
+  if (f.action == "BootNotification") return on_boot(f);
+  if (f.action == "DataTransfer") return on_data_transfer(f);
+  if (f.action == "SignCertificate") return on_sign_certificate(f);
+  if (f.action == "FirmwareStatusNotification") return on_firmware_status(f);
+  if (f.action == "Heartbeat") return reply(f.id, Json{{"currentTime", rfc3339(now)}});
+  if (f.action == "StatusNotification") {
+    enum_field(f.payload, "connectorStatus", {"Available", "Occupied", "Reserved", "Unavailable", "Faulted"});
+    return reply(f.id, Json::object());
+  }
+  if (f.action == "TransactionEvent") {
+    const auto type = enum_field(f.payload, "eventType", {"Started", "Updated", "Ended"});
+    object_field(f.payload, "transactionInfo");
+    Json answer = Json::object();
+    if (f.payload.contains("idToken")) answer["idTokenInfo"] = Json{{"status", "Accepted"}};
+    if (type != "Updated") event("transaction", type, "");
+    return reply(f.id, answer);
+  }
+  if (f.action == "SecurityEventNotification") {
+    const auto type = string_field(f.payload, "type", limit::kSecurityEventType);
+    string_field(f.payload, "timestamp", 64);
+    const auto info = optional_string(f.payload, "techInfo", limit::kTechInfo).value_or("");
+    ++csms_.counters.security_events;
+    csms_.log(id_ + ": security event " + type + (info.empty() ? "" : ": " + info));
+    event("security", type, info);
+    return reply(f.id, Json::object());
+  }
+  if (f.action == "NotifyEvent" || f.action == "MeterValues") return reply(f.id, Json::object());
+  throw RpcError("NotImplemented", f.action + " is not implemented by this CSMS");
+}
+
+// B01/B02: Pending until the post-quantum attestation is affirming.
+void Session::on_boot(const Frame& f) {
+  const auto& cs = object_field(f.payload, "chargingStation");
+  record_.model = string_field(cs, "model", limit::kModel);
+  string_field(cs, "vendorName", limit::kVendorName);
+  record_.firmware_version = optional_string(cs, "firmwareVersion", limit::kFirmwareVersion).value_or("");
+  const auto serial = optional_string(cs, "serialNumber", limit::kSerialNumber);
+  string_field(f.payload, "reason", 32);
+  offers_pqc_ = our_custom_data(f.payload) != nullptr;
+  const auto now = unix_now();
+  std::string status;
+  std::int64_t interval = csms_.cfg.heartbeat_interval;
+  if (serial && *serial != id_.substr(0, limit::kSerialNumber)) {
+    // B01.FR.12's rule on profile 3 (serial = certificate CN) applied to the URL identity on every profile.
+    status = "Rejected";
+    event("csms-security", "StationIdentityMismatch", "serialNumber " + *serial);
+  } else if (attestation_failed_) {
+    status = "Rejected";
+  } else if (attested_ || csms_.cfg.mode == PqcMode::off) {
+    status = "Accepted";
+  } else if (offers_pqc_) {
+    status = "Pending";
+    interval = csms_.cfg.pending_interval;
+  } else if (csms_.cfg.mode == PqcMode::required) {
+    status = "Rejected";
+    event("csms-security", "PqcDowngradeAttempt", "a station without the post-quantum track");
+  } else {
+    status = "Accepted";  // Hybrid: a classical station is served on the classical track alone
+    event("csms-security", "PqcDowngradeAttempt", "classical station accepted (Hybrid mode)");
+  }
+  reply(f.id, Json{{"currentTime", rfc3339(now)}, {"interval", interval}, {"status", status}});
+  record_.boot_status = status;
+  save_station();
+  event("boot", status, record_.firmware_version);
+  if (status == "Accepted") {
+    ++csms_.counters.boots_accepted;
+    maybe_offer_firmware();
+  } else if (status == "Rejected") {
+    ++csms_.counters.boots_rejected;
+  } else if (challenge_nonce_.empty()) {
+    // The attestation challenge: a fresh nonce for this connection.
+    challenge_nonce_.resize(32);
+    if (host::system_random(challenge_nonce_) != Status::ok) throw std::runtime_error("no entropy");
+    challenge_request_id_ = next_request_id_++;
+    challenge_at_ = now;
+    Json data{{"requestId", challenge_request_id_}, {"nonce", host::hex_encode(challenge_nonce_)}};
+    send_call("DataTransfer",
+              Json{{"vendorId", std::string(kVendorId)}, {"messageId", "AttestationChallenge"}, {"data", data}},
+              [this, self = shared_from_this()](const Json& r) {
+                if (optional_string(r, "status", 32).value_or("") != "Accepted")
+                  csms_.log(id_ + ": the station did not take the attestation challenge");
+              });
+  }
+}
+
+void Session::on_data_transfer(const Frame& f) {
+  const auto vendor = string_field(f.payload, "vendorId", limit::kVendorIdLength);
+  if (vendor != kVendorId) return reply(f.id, Json{{"status", "UnknownVendorId"}});
+  const auto message = optional_string(f.payload, "messageId", limit::kMessageId).value_or("");
+  if (message != "AttestationEvidence") return reply(f.id, Json{{"status", "UnknownMessageId"}});
+  const auto it = f.payload.find("data");
+  if (it == f.payload.end() || !it->is_object()) throw RpcError("FormatViolation", "AttestationEvidence: data");
+  on_evidence(f.id, *it);
+}
+
+// The evidence: the device certificate must chain to the fleet CA and name this station; the
+// device is registered with the verifier on first sight; the EAT must carry this connection's
+// binding nonce and pass the policy.
+void Session::on_evidence(const std::string& call_id, const Json& data) {
+  auto refuse = [this, call_id](const std::string& code, const std::string& why) {
+    ++csms_.counters.attest_refused;
+    attestation_failed_ = true;
+    record_.attestation = code;
+    save_station();
+    event("csms-security", "AttestationFailed", code + ": " + why);
+    csms_.log(id_ + ": attestation refused: " + code + ": " + why);
+    reply(call_id, Json{{"status", "Rejected"}, {"data", Json{{"error", code}}}});
+    send_call("TriggerMessage", Json{{"requestedMessage", "BootNotification"}});
+  };
+  const auto request_id = int_field(data, "requestId");
+  if (challenge_nonce_.empty() || request_id != challenge_request_id_)
+    return refuse("no_challenge", "no outstanding challenge with this requestId");
+  const auto evidence = detail::unbase64(string_field(data, "evidence", 64 * 1024));
+  if (!evidence) throw RpcError("PropertyConstraintViolation", "evidence is not base64");
+  pki::Certificate cert;
+  try {
+    cert = pki::parse_certificate(pki::from_pem(string_field(data, "certificate", 32 * 1024), "CERTIFICATE"));
+  } catch (const std::exception& e) {
+    return refuse("certificate_invalid", e.what());
+  }
+  const auto now = unix_now();
+  const auto chain = pki::validate_chain(cert, {}, csms_.engine->trust(), now, pki::mldsa_verify);
+  if (!chain) return refuse("certificate_invalid", chain.reason);
+  const std::string want_uri = "urn:pqcea:station:" + id_;
+  if (std::find(cert.san_uris.begin(), cert.san_uris.end(), want_uri) == cert.san_uris.end())
+    return refuse("certificate_invalid", "the device certificate does not name station " + id_);
+  const std::string device_id = cert.subject.serial_number;
+  const Bytes eat_nonce = detail::binding_nonce(challenge_nonce_, {});
+  challenge_nonce_.clear();  // single use
+  record_.device_id = device_id;
+  verifier::Device d;
+  d.id = device_id;
+  d.model = record_.model;
+  d.sig_alg = std::string(pki::algorithm_name(cert.public_key_algorithm));
+  d.public_key = cert.public_key;
+  d.certificate = cert.der;
+  d.not_after = cert.validity.not_after;
+  d.registered_at = now;
+  auto self = shared_from_this();
+  auto& io = csms_.io;
+  // On a worker: register (or check the registered key), store the nonce; then appraise.
+  service::detail::Engine::Job job;
+  job.run = [this, self, d, eat_nonce, call_id, refuse, evidence = *evidence, &io](service::detail::WorkerContext& ctx) {
+    std::string problem;
+    try {
+      const auto known = ctx.store.device(d.id, false);
+      if (!known) {
+        ctx.store.put_device(d);
+      } else if (known->public_key != d.public_key || known->revoked) {
+        problem = known->revoked ? "device_revoked" : "key_mismatch";
+      }
+      if (problem.empty()) ctx.store.put_nonce(d.id, eat_nonce, unix_now() + 300, 8);
+    } catch (const std::exception& e) {
+      problem = std::string("store_unavailable: ") + e.what();
+    }
+    if (!problem.empty()) {
+      asio::post(io, [refuse, problem] { refuse(problem, "registration"); });
+      return;
+    }
+    const bool queued = csms_.engine->attest(
+        std::string(evidence.begin(), evidence.end()), [this, self, call_id, refuse, &io](verifier::Outcome& o) {
+          asio::post(io, [this, self, call_id, refuse, o] {
+            if (o.rejected) return refuse(o.error, o.message);
+            record_.attestation = o.status;
+            if (o.status != "affirming") {
+              ++csms_.counters.attest_refused;
+              attestation_failed_ = true;
+              event("csms-security", "AttestationFailed", o.status + ": " + o.claims.dump());
+              csms_.log(id_ + ": attestation " + o.status + ": " + o.claims.dump());
+            } else {
+              ++csms_.counters.attest_affirming;
+              attested_ = true;
+              event("attestation", o.status, o.record.id);
+            }
+            save_station();
+            reply(call_id, Json{{"status", "Accepted"},
+                                {"data", Json{{"status", o.status}, {"result", detail::base64(o.record.ear)}}}});
+            send_call("TriggerMessage", Json{{"requestedMessage", "BootNotification"}});
+          });
+        });
+    if (!queued) asio::post(io, [refuse] { refuse("overloaded", "the appraisal queue is full"); });
+  };
+  job.fail = [refuse, &io](const std::string& why) { asio::post(io, [refuse, why] { refuse("store_unavailable", why); }); };
+  if (!csms_.engine->run(std::move(job))) refuse("overloaded", "the worker queue is full");
+}
+
+// A02/A03: the classical CSR in `csr`, the ML-DSA CSR in customData.pqcCsr, bound by the hash of
+// the ML-DSA key inside the classical CSR. The CAs decide every extension.
+void Session::on_sign_certificate(const Frame& f) {
+  const auto csr_pem = string_field(f.payload, "csr", limit::kCsr);
+  const auto type = optional_string(f.payload, "certificateType", 32).value_or("ChargingStationCertificate");
+  const Json* cd = our_custom_data(f.payload);
+  std::string why;
+  classical::Csr csr;
+  std::optional<pki::CertificationRequest> pqc;
+  try {
+    if (type != "ChargingStationCertificate") throw pki::Error("only ChargingStationCertificate is issued here");
+    csr = classical::parse_csr_pem(csr_pem);
+    if (csr.common_name != id_) throw pki::Error("the CSR names " + csr.common_name + ", not " + id_);
+    if (cd != nullptr && cd->contains("pqcCsr") && (*cd)["pqcCsr"].is_string()) {
+      pqc = pki::parse_csr(pki::from_pem((*cd)["pqcCsr"].get<std::string>(), "CERTIFICATE REQUEST"));
+      if (!pki::verify_csr(*pqc, pki::mldsa_verify)) throw pki::Error("the ML-DSA CSR's signature does not verify");
+      if (csr.pqc_key_hash != detail::sha256(pqc->public_key))
+        throw pki::Error("the classical CSR does not bind the ML-DSA key");
+    } else if (csms_.cfg.mode == PqcMode::required) {
+      throw pki::Error("no ML-DSA CSR (post-quantum track required)");
+    }
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (!why.empty()) {
+    ++csms_.counters.certificates_refused;
+    event("csms-security", "InvalidChargingStationCertificate", why);
+    csms_.log(id_ + ": SignCertificate refused: " + why);
+    return reply(f.id, Json{{"status", "Rejected"}, {"statusInfo", Json{{"reasonCode", "InvalidCSR"},
+                                                                       {"additionalInfo", why.substr(0, 512)}}}});
+  }
+  reply(f.id, Json{{"status", "Accepted"}});
+  // Issue both, the ML-DSA certificate naming the classical one (RFC 9763).
+  const auto& cfg = csms_.cfg;
+  const std::string leaf = csms_.classical_ca->issue_station_pem(csr, id_, "", static_cast<int>(cfg.certificate_days));
+  Json req{{"certificateChain", leaf + csms_.classical_ca->certificate_pem()},
+           {"certificateType", "ChargingStationCertificate"}};
+  record_.classical_serial = host::hex_encode(classical::inspect_certificate_pem(leaf).serial);
+  if (pqc) {
+    pki::StationCertificateRequest r;
+    r.station_id = id_;
+    const auto now = unix_now();
+    r.validity = {now - 60, now + cfg.certificate_days * 86400};
+    r.related_certificate_der = classical::inspect_certificate_pem(leaf).der;
+    const auto cert = pki::issue_station_certificate(*csms_.pqc_ca, *pqc, r);
+    Json c = custom_data();
+    c["pqcCertificateChain"] = pki::to_pem(cert.der, "CERTIFICATE") + pki::to_pem(csms_.pqc_ca->certificate().der, "CERTIFICATE");
+    req["customData"] = c;
+    record_.pqc_serial = host::hex_encode(cert.serial);
+  }
+  ++csms_.counters.certificates_issued;
+  save_station();
+  event("certificate", "Issued", record_.classical_serial + (pqc ? " + ML-DSA " + record_.pqc_serial : " (classical only)"));
+  send_call("CertificateSigned", req, [this, self = shared_from_this()](const Json& r) {
+    event("certificate", optional_string(r, "status", 16).value_or("?"), "CertificateSigned answer");
+  });
+}
+
+void Session::maybe_offer_firmware() {
+  const auto& cfg = csms_.cfg;
+  if (csms_.firmware.empty() || firmware_offered_ || record_.firmware_version == cfg.firmware_version) return;
+  firmware_offered_ = true;
+  ++csms_.counters.firmware_offered;
+  const auto port = csms_.acceptor.local_endpoint().port();
+  const std::string host = csms_.acceptor.local_endpoint().address().to_string();
+  Json fw{{"location", "http://" + host + ":" + std::to_string(port) + "/firmware/" + csms_.firmware_name},
+          {"retrieveDateTime", rfc3339(unix_now())},
+          {"signingCertificate", csms_.firmware_signer_pem},
+          {"signature", csms_.firmware_signature_b64}};
+  Json cd = custom_data();
+  cd["pqcImage"] = true;
+  send_call("UpdateFirmware", Json{{"requestId", next_request_id_++}, {"firmware", fw}, {"customData", cd}},
+            [this, self = shared_from_this()](const Json& r) {
+              const auto s = optional_string(r, "status", 32).value_or("?");
+              if (s != "Accepted") {
+                ++csms_.counters.firmware_failed;
+                event("firmware", s, "UpdateFirmware answer");
+              }
+            });
+}
+
+void Session::on_firmware_status(const Frame& f) {
+  const auto status = string_field(f.payload, "status", 32);
+  reply(f.id, Json::object());
+  event("firmware", status, "");
+  if (status == "Installed") {
+    ++csms_.counters.firmware_installed;
+  } else if (status == "InvalidSignature" || status == "InstallVerificationFailed" || status == "DownloadFailed" ||
+             status == "InstallationFailed") {
+    ++csms_.counters.firmware_failed;
+  }
+}
+
+// ---- Csms ------------------------------------------------------------------------------------------
+Csms::Csms(CsmsConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+Csms::~Csms() { stop(); }
+
+void Csms::start() {
+  auto& i = *impl_;
+  const auto& cfg = i.cfg;
+  // Profile 1 has no transport security at all: loopback only (tests, classical peers on the host).
+  const auto colon = cfg.listen.rfind(':');
+  if (colon == std::string::npos) throw std::invalid_argument("--listen " + cfg.listen + ": expected HOST:PORT");
+  const auto address = asio::ip::make_address(cfg.listen.substr(0, colon));
+  if (!loopback(address))
+    throw std::invalid_argument("--listen " + cfg.listen + ": security profile 1 (ws://) serves loopback only");
+  const auto port = static_cast<std::uint16_t>(std::stoi(cfg.listen.substr(colon + 1)));
+
+  service::load_fleet(cfg.fleet, i.service_cfg);
+  i.service_cfg.db = cfg.db;
+  i.service_cfg.workers = 1;
+  i.service_cfg.quiet = true;
+  i.service_cfg.max_batch = 16;
+  i.engine = std::make_unique<service::detail::Engine>(i.service_cfg, i.metrics);
+  i.engine->start();
+  if (!cfg.policy_file.empty()) {
+    const auto body = Json::parse(service::detail::read_text(cfg.policy_file), nullptr, false);
+    if (body.is_discarded() || !body.is_object() || !body.contains("document") || !body.contains("signature"))
+      throw std::invalid_argument(cfg.policy_file + ": expected a signed policy (pqcea policy sign)");
+    const auto sig = detail::unbase64(body["signature"].get<std::string>());
+    if (!sig) throw std::invalid_argument(cfg.policy_file + ": signature is not base64");
+    std::promise<std::string> done;
+    service::detail::Engine::Job job;
+    const std::string doc = body["document"].get<std::string>();
+    job.run = [&](service::detail::WorkerContext& ctx) {
+      try {
+        i.engine->upload_policy(ctx.store, doc, *sig);
+        done.set_value("");
+      } catch (const std::exception& e) {
+        done.set_value(e.what());
+      }
+    };
+    job.fail = [&](const std::string& why) { done.set_value(why); };
+    auto result = done.get_future();
+    if (!i.engine->run(std::move(job))) throw std::runtime_error("engine queue full");
+    if (const auto why = result.get(); !why.empty()) throw std::invalid_argument(cfg.policy_file + ": " + why);
+  }
+  i.pqc_ca.emplace(service::load_fleet_ca(cfg.fleet));
+  classical::ensure_fleet_classical(cfg.fleet);
+  i.classical_ca.emplace(classical::Ca::load(service::detail::read_text(cfg.fleet / "ocpp-ca.pem"),
+                                             service::detail::read_text(cfg.fleet / "ocpp-ca.key.pem")));
+  i.firmware_signer_pem = service::detail::read_text(cfg.fleet / "firmware-signer.pem");
+  if (!cfg.firmware_image.empty()) {
+    if (cfg.firmware_version.empty()) throw std::invalid_argument("--firmware-version is needed with --firmware");
+    const auto text = service::detail::read_text(cfg.firmware_image);
+    i.firmware.assign(text.begin(), text.end());
+    i.firmware_name = cfg.firmware_image.filename().string();
+    const auto key = classical::EcKey::from_pem(service::detail::read_text(cfg.fleet / "firmware-signer.key.pem"));
+    i.firmware_signature_b64 = detail::base64(key.sign_sha256(i.firmware));
+  }
+  tcp::endpoint ep(address, port);
+  i.acceptor.open(ep.protocol());
+  i.acceptor.set_option(asio::socket_base::reuse_address(true));
+  i.acceptor.bind(ep);
+  i.acceptor.listen();
+  i.accept();
+  i.thread = std::thread([&i] { i.io.run(); });
+  i.started = true;
+}
+
+std::uint16_t Csms::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Csms::run_until_signal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  int sig = 0;
+  sigwait(&set, &sig);
+  stop();
+}
+
+void Csms::stop() {
+  auto& i = *impl_;
+  if (!i.started) return;
+  i.started = false;
+  asio::post(i.io, [&i] {
+    beast::error_code ec;
+    i.acceptor.close(ec);
+  });
+  i.io.stop();
+  if (i.thread.joinable()) i.thread.join();
+  if (i.engine) i.engine->stop();
+}
+
+const CsmsCounters& Csms::counters() const { return impl_->counters; }
+
+std::string Csms::summary() const {
+  const auto& c = impl_->counters;
+  std::ostringstream s;
+  s << "csms: connections " << c.connections << ", boots accepted " << c.boots_accepted << ", rejected "
+    << c.boots_rejected << "; attestations affirming " << c.attest_affirming << ", refused " << c.attest_refused
+    << "; certificates issued " << c.certificates_issued << ", refused " << c.certificates_refused
+    << "; firmware offered " << c.firmware_offered << ", installed " << c.firmware_installed << ", failed "
+    << c.firmware_failed << "; security events " << c.security_events << "; protocol errors " << c.protocol_errors;
+  return s.str();
+}
+
+}  // namespace pqcea::ocpp

@@ -1,0 +1,49 @@
+// Small pieces the station and the CSMS share (not part of the public headers).
+#pragma once
+#include <array>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pqcea/hash/sha2.hpp"
+#include "pqcea/host/pki.hpp"
+
+namespace pqcea::ocpp::detail {
+
+using Bytes = std::vector<std::uint8_t>;
+
+inline Bytes sha256(std::span<const std::uint8_t> data) {
+  Bytes out(32);
+  hash::Sha256 h;
+  h.update(data);
+  h.final(out.data());
+  return out;
+}
+
+inline std::array<std::uint8_t, 32> sha256_array(std::span<const std::uint8_t> data) {
+  std::array<std::uint8_t, 32> out{};
+  hash::Sha256 h;
+  h.update(data);
+  h.final(out.data());
+  return out;
+}
+
+// The attestation nonce the EAT carries: SHA-256(CSMS nonce || TLS exporter value) (docs/ocpp.md),
+// so evidence made for one connection is worthless on another.
+inline Bytes binding_nonce(std::span<const std::uint8_t> nonce, std::span<const std::uint8_t> exporter) {
+  Bytes m(nonce.begin(), nonce.end());
+  m.insert(m.end(), exporter.begin(), exporter.end());
+  return sha256(m);
+}
+
+std::string base64(std::span<const std::uint8_t> data);
+std::optional<Bytes> unbase64(std::string_view text);
+
+// Every CERTIFICATE block of a PEM text parsed as an ML-DSA certificate, in order (throws on a
+// malformed one); the DER of the first block.
+std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem);
+Bytes first_der(const std::string& pem);
+
+}  // namespace pqcea::ocpp::detail
