@@ -123,6 +123,12 @@ struct Extension {
   Bytes value;  // the contents of extnValue (the DER of the extension's own type)
 };
 
+// Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
+// (RFC 5280 §4.1), shared by certificates and the PKCS#9 extensionRequest of CSRs.
+Bytes encode_extension(const Extension& e);
+// Strict: `critical FALSE` written out is refused (DER DEFAULT); the value is not interpreted.
+Extension decode_extension(const der::Element& e);
+
 struct Validity {
   Time not_before = 0;
   Time not_after = 0;

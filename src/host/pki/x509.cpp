@@ -146,12 +146,30 @@ const Extension* Certificate::find_extension(std::string_view o) const {
 
 // ---- building ---------------------------------------------------------------------------------
 
+Bytes encode_extension(const Extension& e) {
+  // RFC 5280 §4.1: critical is DEFAULT FALSE, so DER omits it when false (X.690 §11.5).
+  if (e.critical) return der::sequence({der::oid(e.oid), der::boolean(true), der::octet_string(e.value)});
+  return der::sequence({der::oid(e.oid), der::octet_string(e.value)});
+}
+
+Extension decode_extension(const der::Element& e) {
+  der::Reader ext = der::contents(e, der::tag::kSequence, "Extension");
+  Extension x;
+  x.oid = der::decode_oid(ext.next(der::tag::kOid, "extnID"));
+  if (auto crit = ext.next_if(der::tag::kBoolean)) {
+    if (!der::decode_boolean(*crit)) fail("extension " + x.oid + ": critical FALSE must be omitted (DER DEFAULT)");
+    x.critical = true;
+  }
+  ByteView v = der::decode_octet_string(ext.next(der::tag::kOctetString, "extnValue"));
+  ext.finish("Extension");
+  x.value.assign(v.begin(), v.end());
+  return x;
+}
+
 namespace {
 
 Bytes encode_extension(std::string_view o, bool critical, const Bytes& value) {
-  // Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }
-  if (critical) return der::sequence({der::oid(o), der::boolean(true), der::octet_string(value)});
-  return der::sequence({der::oid(o), der::octet_string(value)});
+  return encode_extension(Extension{std::string(o), critical, value});
 }
 
 Bytes derive_serial(ByteView tbs_without_serial) {
@@ -224,7 +242,7 @@ Bytes issue_certificate(const CertificateTemplate& t, const Certificate* issuer,
     for (const std::string& u : t.san_uris) names.push_back(der::implicit_tag(6, der::ia5_string(u)));
     exts.push_back(encode_extension(oid::kSubjectAltName, false, der::sequence(names)));
   }
-  for (const Extension& e : t.extra_extensions) exts.push_back(encode_extension(e.oid, e.critical, e.value));
+  for (const Extension& e : t.extra_extensions) exts.push_back(encode_extension(e));
 
   const Bytes version = der::explicit_tag(0, der::integer(2));  // v3
   const Bytes alg_id = encode_algorithm_identifier(sig_alg);
@@ -400,16 +418,7 @@ Certificate parse_certificate(ByteView input) {
     wrap.finish("extensions");
     if (exts.empty()) fail("empty Extensions (SIZE (1..MAX))");
     while (!exts.empty()) {
-      der::Reader ext = exts.enter(der::tag::kSequence, "Extension");
-      Extension x;
-      x.oid = der::decode_oid(ext.next(der::tag::kOid, "extnID"));
-      if (auto crit = ext.next_if(der::tag::kBoolean)) {
-        if (!der::decode_boolean(*crit)) fail("extension " + x.oid + ": critical FALSE must be omitted (DER DEFAULT)");
-        x.critical = true;
-      }
-      ByteView v = der::decode_octet_string(ext.next(der::tag::kOctetString, "extnValue"));
-      ext.finish("Extension");
-      x.value.assign(v.begin(), v.end());
+      Extension x = decode_extension(exts.next(der::tag::kSequence, "Extension"));
       if (c.find_extension(x.oid)) fail("extension " + x.oid + " appears twice (RFC 5280 §4.2)");
       c.extensions.push_back(x);
 
