@@ -6,6 +6,7 @@
 #include <deque>
 #include <iostream>
 #include <sstream>
+#include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -21,6 +22,8 @@
 #include "pqcea/host/ocpp/csms.hpp"
 
 namespace pqcea::ocpp {
+
+namespace classical = pki::classical;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <utility>
 #include <thread>
 
 #include <boost/asio.hpp>
@@ -29,6 +30,8 @@
 #include "pqcea/host/service.hpp"
 
 namespace pqcea::ocpp {
+
+namespace classical = pki::classical;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -52,8 +55,6 @@ bool valid_station_id(const std::string& id) {
 }
 
 }  // namespace
-
-struct Csms::Impl;
 
 // One station's connection: protocol state and the write queue. Lives on the network thread.
 class Session : public std::enable_shared_from_this<Session> {

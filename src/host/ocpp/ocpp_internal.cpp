@@ -1,5 +1,9 @@
 #include "ocpp_internal.hpp"
 
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "internal.hpp"  // the service's base64 codec (src/host/service/internal.hpp)
 
 namespace pqcea::ocpp::detail {
@@ -27,6 +31,21 @@ Bytes first_der(const std::string& pem) {
   const auto end = pem.find(kEnd);
   if (end == std::string::npos) throw pki::Error("PEM: no certificate");
   return pki::from_pem(pem.substr(0, end + kEnd.size()), "CERTIFICATE");
+}
+
+Bytes classical_spki(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  if (bio == nullptr) return {};
+  X509* x = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  if (x == nullptr) return {};
+  Bytes out;
+  unsigned char* der = nullptr;
+  const int n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &der);
+  if (n > 0) out.assign(der, der + n);
+  OPENSSL_free(der);
+  X509_free(x);
+  return out;
 }
 
 }  // namespace pqcea::ocpp::detail

@@ -45,5 +45,8 @@ std::optional<Bytes> unbase64(std::string_view text);
 // malformed one); the DER of the first block.
 std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem);
 Bytes first_der(const std::string& pem);
+// The SubjectPublicKeyInfo (DER) of the first certificate of a PEM text (a classical certificate,
+// through OpenSSL); empty if it does not parse.
+Bytes classical_spki(const std::string& pem);
 
 }  // namespace pqcea::ocpp::detail

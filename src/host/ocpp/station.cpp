@@ -15,6 +15,8 @@
 
 namespace pqcea::ocpp {
 
+namespace classical = pki::classical;
+
 const char* to_string(PqcMode m) {
   switch (m) {
     case PqcMode::off: return "Off";
@@ -226,7 +228,7 @@ struct Station::Impl {
       return "classical certificate: " + why;
     const auto leaf = classical::inspect_certificate_pem(parts[0]);
     if (leaf.common_name != cfg.station_id) return "classical certificate names " + leaf.common_name;
-    if (classical::spki_of_certificate_pem(parts[0]) != pending_ec->spki_der())
+    if (detail::classical_spki(parts[0]) != pending_ec->spki_der())
       return "classical certificate is not for the key of the request";
     if (!pending_pqc) return "";
     if (cd == nullptr || !cd->contains("pqcCertificateChain") || !(*cd)["pqcCertificateChain"].is_string())
@@ -536,6 +538,9 @@ void Station::connected(std::int64_t now, Bytes tls_exporter) {
 void Station::disconnected() {
   impl_->online = false;
   impl_->pending.clear();
+  // A certificate request dies with its connection (the CSMS answers on the one it came from).
+  impl_->pending_ec.reset();
+  impl_->pending_pqc.reset();
   impl_->out.clear();
   impl_->st.boot = StationStatus::Boot::disconnected;
 }

@@ -50,8 +50,9 @@ class Csms {
   const CsmsCounters& counters() const;
   std::string summary() const;  // one line of counts
 
- private:
   struct Impl;
+
+ private:
   std::unique_ptr<Impl> impl_;
 };
 
