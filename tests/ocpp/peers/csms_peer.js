@@ -7,7 +7,7 @@
 //
 // Usage (node = Node 24 from tests/peers; NODE_PATH = its node_modules, see tests/support/peers.sh):
 //   node csms_peer.js --scenario NAME [--port 0] [--out summary.json] [--timeout 60] [--linger 2]
-//        [--password PW] [--ca CA.pem] [--pqc-issuer 'CMD {csr} {classical_cert} {out}']
+//        [--grace 10] [--password PW] [--ca CA.pem] [--pqc-issuer 'CMD {csr} {classical_cert} {out}']
 //        [--image FILE] [--bad-classical-signature] [--pqc-image] [--expect-statuses A,B,...]
 //        [--expect-evidence-rejected] [--expect-pqc-rejected] [--require-pqc-csr]
 // Prints "listening PORT" on stdout once the station may connect to ws://127.0.0.1:PORT/<stationId>
@@ -52,7 +52,8 @@
 // FirmwareStatusNotification, NotifyEvent, NotifyReport, MeterValues, Authorize,
 // LogStatusNotification are answered schema-valid and recorded; anything else gets NotImplemented
 // (recorded as unhandled). The run ends --linger seconds after the scenario completed, when the
-// station disconnects (after a 10 s reconnect grace if the scenario is incomplete) or at --timeout.
+// station disconnects (after --grace seconds, default 10, for a reconnect if the scenario is
+// incomplete) or at --timeout.
 
 const crypto = require('crypto');
 const fs = require('fs');
@@ -62,7 +63,7 @@ const { execFileSync } = require('child_process');
 const L = require('./lib');
 
 const opts = L.args({
-  port: 'value', scenario: 'value', out: 'value', timeout: 'value', linger: 'value', password: 'value', ca: 'value',
+  port: 'value', scenario: 'value', out: 'value', timeout: 'value', linger: 'value', grace: 'value', password: 'value', ca: 'value',
   'pqc-issuer': 'value', image: 'value', 'bad-classical-signature': 'flag', 'pqc-image': 'flag',
   'expect-statuses': 'value', 'expect-evidence-rejected': 'flag', 'expect-pqc-rejected': 'flag', 'require-pqc-csr': 'flag',
 });
@@ -167,7 +168,7 @@ server.on('client', (client) => {
   client.on('close', ({ code, reason }) => {
     rec.push('disconnects', { t: rec.t(), code, reason: String(reason || '') });
     if (state.complete) finish('station disconnected after completion');
-    else graceTimer = setTimeout(() => finish('station disconnected before completion'), 10000);
+    else graceTimer = setTimeout(() => finish('station disconnected before completion'), Number(opts.grace ?? 10) * 1000);
   });
 });
 

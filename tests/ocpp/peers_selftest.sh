@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Self-test of the independent OCPP 2.0.1 peers (tests/ocpp/peers: csms_peer.js, station_peer.js,
+# both ocpp-rpc 2.2.1 in strict mode on the pinned Node 24 from tests/peers) against each other,
+# proving the harness works on this machine before the C++ station and CSMS are tested with it:
+#   1. classical: station_peer (Boot, Heartbeat, StatusNotification, TransactionEvent
+#      Started/Updated/Ended, SignCertificate with an openssl P-256 CSR) against csms_peer
+#      (TriggerMessage, `openssl x509 -req`, CertificateSigned checked with `openssl verify`);
+#      both exit 0 with every expectation held and no validation error;
+#   2. firmware: UpdateFirmware served over http by csms_peer, the classical signature checked by
+#      station_peer, statuses Downloading..InstallRebooting, a reconnect, Installed;
+#   3. firmware with a bad classical signature: Downloading, Downloaded, InvalidSignature and a
+#      SecurityEventNotification InvalidFirmwareSignature seen by csms_peer;
+#   4. negative control: a station that sends a schema-invalid BootNotification (ocpp-rpc with
+#      strict mode off) makes csms_peer record the validation error and exit 1.
+# Exit 77 (skip; 1 under CI=true) only when Node 24 or ocpp-rpc is not installed
+# (tests/support/peers.sh). Usage: peers_selftest.sh
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../support/peers.sh"
+peers_node24
+peers_package ocpp-rpc
+command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
+echo "peers: Node $NODE_VERSIONS, ocpp-rpc $("$NODE" -p 'require("ocpp-rpc/package.json").version'), $(openssl version)"
+
+work=$(mktemp -d)
+csms_pid=""
+cleanup() {
+  if [ -n "$csms_pid" ]; then kill "$csms_pid" 2>/dev/null; wait "$csms_pid" 2>/dev/null; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+
+# start_csms NAME ARGS...: csms_peer in the background (summary $work/NAME.csms.json); sets PORT.
+start_csms() {
+  local name=$1
+  shift
+  "$NODE" "$here/peers/csms_peer.js" --port 0 --timeout 60 --out "$work/$name.csms.json" "$@" \
+    > "$work/$name.csms.out" 2> "$work/$name.csms.err" &
+  csms_pid=$!
+  PORT=""
+  for _ in $(seq 200); do
+    PORT=$(awk '/^listening [0-9]+$/ {print $2}' "$work/$name.csms.out" 2>/dev/null)
+    [ -n "$PORT" ] && return 0
+    kill -0 "$csms_pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  bad "$name: csms_peer did not start"
+  cat "$work/$name.csms.err"
+  return 1
+}
+
+# wait_csms NAME: csms_peer's exit status into CSMS_RC.
+wait_csms() {
+  wait "$csms_pid"
+  CSMS_RC=$?
+  csms_pid=""
+}
+
+# station NAME ARGS...: station_peer against the running csms_peer; exit status into STATION_RC.
+station() {
+  local name=$1
+  shift
+  timeout 90 "$NODE" "$here/peers/station_peer.js" --url "ws://127.0.0.1:$PORT/ocpp" --timeout 60 \
+    --out "$work/$name.station.json" "$@" > "$work/$name.station.out" 2> "$work/$name.station.err"
+  STATION_RC=$?
+}
+
+# json FILE EXPR: evaluates EXPR on the summary `s` with node; prints the value.
+json() {
+  "$NODE" -e 'const s = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")); console.log(eval(process.argv[2]))' "$1" "$2" 2>/dev/null
+}
+
+# both_pass NAME: both peers exited 0 and their summaries say ok with no validation error.
+both_pass() {
+  local name=$1 f
+  if [ "$STATION_RC" -eq 0 ] && [ "$CSMS_RC" -eq 0 ]; then ok "$name: both peers pass (exit 0)"; else
+    bad "$name: station_peer exit $STATION_RC, csms_peer exit $CSMS_RC"
+    cat "$work/$name.station.err" "$work/$name.csms.err"
+  fi
+  for f in "$work/$name.station.json" "$work/$name.csms.json"; do
+    [ "$(json "$f" 's.ok && s.validationErrors.length === 0 && s.badMessages.length === 0')" = true ] &&
+      ok "$name: $(basename "$f"): ok, 0 validation errors, $(json "$f" 's.expectations.length') expectations held, $(json "$f" 's.exchanges.length') frames" ||
+      bad "$name: $(basename "$f") is not a clean pass"
+  done
+}
+
+# 1. classical
+start_csms classical --scenario classical && {
+  station classical --id PEERSELFTEST01 --scenario classical
+  wait_csms
+  both_pass classical
+  [ "$(json "$work/classical.station.json" 's.notes.certificateSigned.ok')" = true ] &&
+    ok "classical: CertificateSigned chain verified by openssl verify" || bad "classical: certificate chain not verified"
+  [ "$(json "$work/classical.csms.json" 's.notes.transactionEvents.map(e => e.eventType).join()')" = Started,Updated,Ended ] &&
+    ok "classical: csms_peer saw TransactionEvent Started,Updated,Ended" || bad "classical: transaction events"
+}
+
+# 2. firmware, good signature
+head -c 200000 /dev/urandom > "$work/image.bin"
+good=Downloading,Downloaded,SignatureVerified,Installing,InstallRebooting,Installed
+start_csms firmware --scenario firmware --image "$work/image.bin" --expect-statuses "$good" && {
+  station firmware --id PEERSELFTEST02 --scenario firmware --expect-statuses "$good"
+  wait_csms
+  both_pass firmware
+  [ "$(json "$work/firmware.station.json" 's.notes.image.sha256')" = "$(sha256sum "$work/image.bin" | cut -d' ' -f1)" ] &&
+    ok "firmware: downloaded image is the served file" || bad "firmware: downloaded image differs"
+}
+
+# 3. firmware, classical signature over other bytes
+invalid=Downloading,Downloaded,InvalidSignature
+start_csms firmware-bad --scenario firmware --image "$work/image.bin" --bad-classical-signature --expect-statuses "$invalid" && {
+  station firmware-bad --id PEERSELFTEST03 --scenario firmware --expect-statuses "$invalid"
+  wait_csms
+  both_pass firmware-bad
+  [ "$(json "$work/firmware-bad.csms.json" 's.notes.securityEvents.map(e => e.type).join()')" = InvalidFirmwareSignature ] &&
+    ok "firmware-bad: SecurityEventNotification InvalidFirmwareSignature recorded" || bad "firmware-bad: no InvalidFirmwareSignature event"
+}
+
+# 4. negative control: a schema-invalid BootNotification must fail csms_peer.
+cat > "$work/bad_station.js" <<'EOF'
+const { RPCClient } = require('ocpp-rpc');
+(async () => {
+  const c = new RPCClient({ endpoint: process.argv[2], identity: 'PEERSELFTEST04', protocols: ['ocpp2.0.1'], strictMode: false, reconnect: false });
+  await c.connect();
+  // chargingStation.vendorName missing, reason not in the enumeration.
+  try { await c.call('BootNotification', { reason: 'Sunrise', chargingStation: { model: 'x' } }); } catch (e) { console.log(`${e.rpcErrorCode}`); }
+  await c.close();
+})();
+EOF
+start_csms invalid --scenario classical --timeout 20 --grace 1 && {
+  "$NODE" "$work/bad_station.js" "ws://127.0.0.1:$PORT/ocpp" > "$work/invalid.bad.out" 2>&1
+  wait_csms
+  [ "$CSMS_RC" -eq 1 ] && ok "invalid: csms_peer exits 1 on a schema-invalid BootNotification" || bad "invalid: csms_peer exit $CSMS_RC, wanted 1"
+  [ "$(json "$work/invalid.csms.json" 's.validationErrors.length > 0 && s.validationErrors[0].method')" = BootNotification ] &&
+    ok "invalid: validation error recorded ($(json "$work/invalid.csms.json" 's.validationErrors[0].error'))" ||
+    bad "invalid: no validation error recorded"
+  grep -qx 'FormatViolation\|OccurrenceConstraintViolation\|OccurenceConstraintViolation\|PropertyConstraintViolation\|TypeConstraintViolation' "$work/invalid.bad.out" &&
+    ok "invalid: the station got CALLERROR $(cat "$work/invalid.bad.out")" || bad "invalid: station got $(cat "$work/invalid.bad.out")"
+}
+
+[ $fail -eq 0 ] && echo "PASS: OCPP peers (ocpp-rpc strict) interoperate: classical, firmware good/bad signature; invalid frames fail the run"
+exit $fail
