@@ -10,7 +10,9 @@
 #      station_peer, statuses Downloading..InstallRebooting, a reconnect, Installed;
 #   3. firmware with a bad classical signature: Downloading, Downloaded, InvalidSignature and a
 #      SecurityEventNotification InvalidFirmwareSignature seen by csms_peer;
-#   4. negative control: a station that sends a schema-invalid BootNotification (ocpp-rpc with
+#   4. dual track CSR (cert scenario): station_peer --pqc-csr (ML-DSA-87 CSR bound to the classical
+#      one) accepted by csms_peer; the same with the binding of another key refused;
+#   5. negative control: a station that sends a schema-invalid BootNotification (ocpp-rpc with
 #      strict mode off) makes csms_peer record the validation error and exit 1.
 # Exit 77 (skip; 1 under CI=true) only when Node 24 or ocpp-rpc is not installed
 # (tests/support/peers.sh). Usage: peers_selftest.sh
@@ -119,7 +121,24 @@ start_csms firmware-bad --scenario firmware --image "$work/image.bin" --bad-clas
     ok "firmware-bad: SecurityEventNotification InvalidFirmwareSignature recorded" || bad "firmware-bad: no InvalidFirmwareSignature event"
 }
 
-# 4. negative control: a schema-invalid BootNotification must fail csms_peer.
+# 4. dual-track CSR (cert scenario): ML-DSA-87 pqcCsr bound to the classical CSR; then a CSR pair
+# whose binding names another key must be answered Rejected.
+start_csms cert --scenario cert --require-pqc-csr && {
+  station cert --id PEERSELFTEST05 --scenario classical --pqc-csr
+  wait_csms
+  both_pass cert
+  [ "$(json "$work/cert.csms.json" 's.notes.signCertificateRequests[0].pqc.ok')" = true ] &&
+    ok "cert: ML-DSA CSR verified by Node crypto, pqcKeyBinding matches" || bad "cert: PQC CSR not verified"
+}
+start_csms cert-bad --scenario cert --require-pqc-csr --expect-pqc-rejected && {
+  station cert-bad --id PEERSELFTEST06 --scenario classical --pqc-csr --bad-binding --expect-sign Rejected
+  wait_csms
+  both_pass cert-bad
+  [ "$(json "$work/cert-bad.csms.json" 's.notes.signCertificateRequests[0].pqc.error')" = "pqcKeyBinding is not SHA-256 of the ML-DSA public key" ] &&
+    ok "cert-bad: binding to another key refused" || bad "cert-bad: wrong binding not detected"
+}
+
+# 5. negative control: a schema-invalid BootNotification must fail csms_peer.
 cat > "$work/bad_station.js" <<'EOF'
 const { RPCClient } = require('ocpp-rpc');
 (async () => {
@@ -141,5 +160,5 @@ start_csms invalid --scenario classical --timeout 20 --grace 1 && {
     ok "invalid: the station got CALLERROR $(cat "$work/invalid.bad.out")" || bad "invalid: station got $(cat "$work/invalid.bad.out")"
 }
 
-[ $fail -eq 0 ] && echo "PASS: OCPP peers (ocpp-rpc strict) interoperate: classical, firmware good/bad signature; invalid frames fail the run"
+[ $fail -eq 0 ] && echo "PASS: OCPP peers (ocpp-rpc strict) interoperate: classical, firmware good/bad signature, dual-track CSR good/bad binding; invalid frames fail the run"
 exit $fail

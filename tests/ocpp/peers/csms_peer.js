@@ -354,7 +354,10 @@ function onSignCertificate(client, params) {
     pqc = checkPqcCsr(params, classical, info);
     if (pqc && !pqc.ok && opts['expect-pqc-rejected']) rec.expect('PQC CSR refused (negative test)', true, pqc.error);
   }
-  if (!classicalOk || (pqc && !pqc.ok)) return { status: 'Rejected' };
+  if (!classicalOk || (pqc && !pqc.ok)) {
+    complete('SignCertificate rejected');
+    return { status: 'Rejected' };
+  }
   setImmediate(() => issueAndSend(client, params, csrFile, pqc, n));
   return { status: 'Accepted' };
 }

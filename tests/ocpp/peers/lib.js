@@ -252,6 +252,53 @@ function certSignatureOid(certDer) {
   return oidToString(derChildren(sigAlg)[0].content);
 }
 
+// ---------------------------------------------------------------- DER encoding (CSRs made here)
+
+function derLen(n) {
+  if (n < 0x80) return Buffer.from([n]);
+  const b = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) b.unshift(v & 0xff);
+  return Buffer.from([0x80 | b.length, ...b]);
+}
+function tlv(tag, ...parts) { const c = Buffer.concat(parts); return Buffer.concat([Buffer.from([tag]), derLen(c.length), c]); }
+function oidEncode(dotted) {
+  const arcs = dotted.split('.').map(BigInt);
+  const out = [];
+  [arcs[0] * 40n + arcs[1], ...arcs.slice(2)].forEach((a) => {
+    const b = [Number(a & 0x7fn)];
+    for (a >>= 7n; a > 0n; a >>= 7n) b.unshift(Number(a & 0x7fn) | 0x80);
+    out.push(...b);
+  });
+  return tlv(0x06, Buffer.from(out));
+}
+const der = {
+  seq: (...p) => tlv(0x30, ...p), set: (...p) => tlv(0x31, ...p), oid: oidEncode, utf8: (s) => tlv(0x0c, Buffer.from(s, 'utf8')),
+  octet: (b) => tlv(0x04, b), bits: (b) => tlv(0x03, Buffer.from([0]), b), int0: () => tlv(0x02, Buffer.from([0])), tlv,
+};
+
+function pem(label, derBytes) {
+  return `-----BEGIN ${label}-----\n${derBytes.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END ${label}-----\n`;
+}
+
+// makeCsr({subject: [[oid, value]...], publicKey, privateKey, attributes: [[oid, valueDer]...]})
+// -> PEM PKCS#10, signed with ecdsa-with-SHA256 (EC key) or pure ML-DSA (ML-DSA key).
+function makeCsr({ subject, publicKey, privateKey, attributes = [] }) {
+  const name = der.seq(...subject.map(([o, v]) => der.set(der.seq(der.oid(o), der.utf8(v)))));
+  const attrs = tlv(0xa0, ...attributes.map(([o, v]) => der.seq(der.oid(o), der.set(v))));
+  const cri = der.seq(der.int0(), name, publicKey.export({ format: 'der', type: 'spki' }), attrs);
+  const type = privateKey.asymmetricKeyType;
+  let algOid, sig;
+  if (type === 'ec') {
+    algOid = '1.2.840.10045.4.3.2';
+    sig = crypto.sign('sha256', cri, { key: privateKey, dsaEncoding: 'der' });
+  } else {
+    algOid = Object.keys(MLDSA_OIDS).find((k) => MLDSA_OIDS[k] === type);
+    if (!algOid) throw new Error(`makeCsr: unsupported key ${type}`);
+    sig = crypto.sign(null, cri, privateKey);
+  }
+  return pem('CERTIFICATE REQUEST', der.seq(cri, der.seq(der.oid(algOid)), der.bits(sig)));
+}
+
 // ---------------------------------------------------------------- PKCS#10
 
 // parseCsr(pem) -> {criDer, spkiDer, sigAlgOid, signature, subject (DER), attributes: [{oid, values: [node]}]}
@@ -477,5 +524,5 @@ function ocppRpc() {
 module.exports = {
   VENDOR_ID, PQC_BINDING_OID, OCPP_PROTOCOL, args, Recorder, log, now, openssl, tempDir, makeP256Ca, issueP256,
   pemBlocks, strictBase64, derNode, derChildren, derTop, oidToString, spkiParts, certSignatureOid, parseCsr,
-  verifyCsr, csrBinding, cborDecode, cborEncode, verifyEvidence, ocppRpc, MLDSA_OIDS,
+  verifyCsr, csrBinding, makeCsr, pem, der, cborDecode, cborEncode, verifyEvidence, ocppRpc, MLDSA_OIDS,
 };

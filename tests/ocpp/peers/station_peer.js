@@ -11,6 +11,7 @@
 //        [--evidence-cmd 'CMD {nonce_hex} {out_file}'] [--cert device.pem]
 //        [--expect-first-boot Pending] [--expect-attestation affirming|rejected]
 //        [--csms-ca CA.pem] [--firmware-ca CA.pem] [--expect-statuses A,B,...]
+//        [--pqc-csr [--bad-binding] [--expect-pqc-chain]] [--expect-sign Accepted|Rejected]
 // The station connects to URL/STATION_ID (subprotocol ocpp2.0.1 only; HTTP basic auth
 // STATION_ID:PW with --password). Exit 0 only if no frame failed strict validation (the CSMS's or
 // ours), no malformed frame arrived and the scenario's expectations held; --out gets every
@@ -23,6 +24,14 @@
 //              the CSMS triggers SignChargingStationCertificate; waits for CertificateSigned and
 //              checks the chain with `openssl verify` (anchor: --csms-ca, else the chain's last
 //              certificate) and that the leaf holds our key and CN; answers Accepted or Rejected.
+//              --pqc-csr: the dual track instead - SignCertificate.customData.pqcCsr (ML-DSA-87,
+//              Node crypto, DER encoded here) and the classical P-256 CSR carrying pqcKeyBinding
+//              (OID 2.25.201361565676542678975966009313748703647.1, OCTET STRING SHA-256 of the
+//              raw ML-DSA public key; --bad-binding: another key's); a
+//              CertificateSigned.customData.pqcCertificateChain is checked (leaf = our ML-DSA
+//              key, chain signatures, relatedCertificate 1.3.6.1.5.5.7.1.36 = SHA-256 of the
+//              classical leaf), required with --expect-pqc-chain. --expect-sign: the expected
+//              SignCertificate status (Rejected for a negative test; then no CertificateSigned).
 //   pqc        BootNotification with customData {vendorId org.pqc-edge-attestor, pqcMode Hybrid,
 //              attestation true}, expected Pending (--expect-first-boot); answers the CSMS's
 //              DataTransfer AttestationChallenge {requestId, nonce} Accepted, runs --evidence-cmd
@@ -57,6 +66,7 @@ const opts = L.args({
   url: 'value', id: 'value', password: 'value', scenario: 'value', out: 'value', timeout: 'value',
   'advertise-pqc': 'flag', 'evidence-cmd': 'value', cert: 'value', 'expect-first-boot': 'value',
   'expect-attestation': 'value', 'csms-ca': 'value', 'firmware-ca': 'value', 'expect-statuses': 'value',
+  'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
 });
 const SCENARIOS = ['classical', 'pqc', 'firmware'];
 const scenario = opts.scenario;
@@ -222,13 +232,56 @@ async function classical() {
 async function signCertificate(why) {
   if (state.signSent) return;
   state.signSent = true;
-  const key = path.join(work, 'station.key.pem'), csr = path.join(work, 'station.csr');
-  L.openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key,
-    '-out', csr, '-subj', `/O=pqcea test peers/CN=${opts.id}`]);
-  state.csr = { key, csr, spki: crypto.createPublicKey(fs.readFileSync(key)).export({ format: 'der', type: 'spki' }) };
+  const req = { certificateType: 'ChargingStationCertificate' };
+  if (!opts['pqc-csr']) {
+    // The classical track alone: key and CSR from the openssl CLI.
+    const key = path.join(work, 'station.key.pem'), csr = path.join(work, 'station.csr');
+    L.openssl(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key,
+      '-out', csr, '-subj', `/O=pqcea test peers/CN=${opts.id}`]);
+    state.csr = { spki: crypto.createPublicKey(fs.readFileSync(key)).export({ format: 'der', type: 'spki' }) };
+    req.csr = fs.readFileSync(csr, 'utf8');
+  } else {
+    // Dual track (docs/ocpp.md): an ML-DSA-87 CSR in customData.pqcCsr, and the classical P-256 CSR
+    // carrying pqcKeyBinding = SHA-256(raw ML-DSA public key) (--bad-binding: of another key).
+    // openssl 3.0's CLI cannot add that attribute, so both are DER-encoded here (lib.makeCsr).
+    const subject = [['2.5.4.10', 'pqcea test peers'], ['2.5.4.3', opts.id]];
+    const ml = crypto.generateKeyPairSync('ml-dsa-87'), ec = crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const bound = opts['bad-binding'] ? crypto.generateKeyPairSync('ml-dsa-87').publicKey : ml.publicKey;
+    const raw = L.spkiParts(bound.export({ format: 'der', type: 'spki' })).raw;
+    req.csr = L.makeCsr({ subject, ...ec, attributes: [[L.PQC_BINDING_OID, L.der.octet(crypto.createHash('sha256').update(raw).digest())]] });
+    const pqcCsr = L.makeCsr({ subject, ...ml });
+    req.customData = { vendorId: L.VENDOR_ID, pqcCsr };
+    state.csr = { spki: ec.publicKey.export({ format: 'der', type: 'spki' }), pqcSpki: ml.publicKey.export({ format: 'der', type: 'spki' }) };
+    rec.note('pqcCsr', { chars: pqcCsr.length, classicalChars: req.csr.length, badBinding: !!opts['bad-binding'] });
+  }
   rec.note('signCertificateBecause', why);
-  const r = await call('SignCertificate', { csr: fs.readFileSync(csr, 'utf8'), certificateType: 'ChargingStationCertificate' });
-  rec.expect('SignCertificate Accepted', r && r.status === 'Accepted', r);
+  const r = await call('SignCertificate', req);
+  const want = opts['expect-sign'] || 'Accepted';
+  rec.expect(`SignCertificate ${want}`, r && r.status === want, r);
+  if (want !== 'Accepted') signal('certificateSigned', { ok: true, skipped: `SignCertificate ${r && r.status}` });
+}
+
+// The post-quantum chain of a dual-track CertificateSigned: leaf = our ML-DSA key, each
+// certificate signed by the next, and the leaf's RFC 9763 relatedCertificate extension
+// (1.3.6.1.5.5.7.1.36) holding SHA-256 of the classical leaf's DER.
+function checkPqcChain(chainPem, classicalLeafDer) {
+  const ders = L.pemBlocks(chainPem, 'CERTIFICATE');
+  if (ders.length < 1) throw new Error('pqcCertificateChain: no certificate');
+  const certs = ders.map((d) => new crypto.X509Certificate(d));
+  if (!certs[0].publicKey.export({ format: 'der', type: 'spki' }).equals(state.csr.pqcSpki)) {
+    throw new Error('pqcCertificateChain: leaf does not hold our ML-DSA key');
+  }
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!certs[i].verify(certs[i + 1].publicKey)) throw new Error(`pqcCertificateChain: certificate ${i} not signed by ${i + 1}`);
+  }
+  // Extensions: tbsCertificate [3] { SEQUENCE OF Extension { extnID, critical?, extnValue } }.
+  const tbs = L.derChildren(L.derChildren(L.derTop(ders[0]))[0]);
+  const extsWrap = tbs.find((n) => n.tag === 0xa3);
+  const exts = extsWrap ? L.derChildren(L.derChildren(extsWrap)[0]) : [];
+  const related = exts.map(L.derChildren).find((e) => L.oidToString(e[0].content) === '1.3.6.1.5.5.7.1.36');
+  const hash = crypto.createHash('sha256').update(classicalLeafDer).digest();
+  const relatedOk = !!related && related[related.length - 1].content.includes(hash);
+  return { certs: certs.length, leafKeyType: certs[0].publicKey.asymmetricKeyType, relatedCertificate: relatedOk };
 }
 
 function onCertificateSigned(params) {
@@ -253,7 +306,13 @@ function onCertificateSigned(params) {
     v.subject = cert.subject;
     if (!cert.publicKey.export({ format: 'der', type: 'spki' }).equals(state.csr.spki)) throw new Error('leaf does not hold our key');
     if (!cert.subject.split('\n').includes(`CN=${opts.id}`)) throw new Error(`leaf CN is not ${opts.id}`);
-    v.pqcCertificateChain = !!(params.customData && params.customData.pqcCertificateChain);
+    const pqcChain = params.customData && params.customData.vendorId === L.VENDOR_ID ? params.customData.pqcCertificateChain : undefined;
+    v.pqcCertificateChain = typeof pqcChain === 'string';
+    if (v.pqcCertificateChain && state.csr.pqcSpki) {
+      v.pqc = checkPqcChain(pqcChain, ders[0]);
+      if (!v.pqc.relatedCertificate) throw new Error('pqcCertificateChain leaf has no relatedCertificate extension with SHA-256 of the classical leaf');
+    }
+    if (opts['expect-pqc-chain'] && !v.pqcCertificateChain) throw new Error('CertificateSigned without customData.pqcCertificateChain');
     v.ok = true;
   } catch (e) {
     v.error = e.message;
