@@ -12,6 +12,7 @@
 //        [--expect-first-boot Pending] [--expect-attestation affirming|rejected]
 //        [--csms-ca CA.pem] [--firmware-ca CA.pem] [--expect-statuses A,B,...]
 //        [--pqc-csr [--bad-binding] [--expect-pqc-chain]] [--expect-sign Accepted|Rejected]
+//        [--expect-refused]   (negative: the WebSocket upgrade must be refused, e.g. a wrong --password)
 // The station connects to URL/STATION_ID (subprotocol ocpp2.0.1 only; HTTP basic auth
 // STATION_ID:PW with --password). Exit 0 only if no frame failed strict validation (the CSMS's or
 // ours), no malformed frame arrived and the scenario's expectations held; --out gets every
@@ -66,7 +67,7 @@ const opts = L.args({
   url: 'value', id: 'value', password: 'value', scenario: 'value', out: 'value', timeout: 'value',
   'advertise-pqc': 'flag', 'evidence-cmd': 'value', cert: 'value', 'expect-first-boot': 'value',
   'expect-attestation': 'value', 'csms-ca': 'value', 'firmware-ca': 'value', 'expect-statuses': 'value',
-  'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
+  'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-refused': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
 });
 const SCENARIOS = ['classical', 'pqc', 'firmware'];
 const scenario = opts.scenario;
@@ -136,9 +137,10 @@ function connect() {
   registerHandlers(client);
   client.on('close', ({ code, reason }) => {
     rec.push('closes', { t: rec.t(), code, reason: String(reason || '') });
-    if (!state.expectClose) finish('CSMS closed the connection');
+    if (!state.expectClose && state.connected) finish('CSMS closed the connection');
   });
   return client.connect().then(() => {
+    state.connected = true;
     rec.expect('subprotocol ocpp2.0.1 negotiated', client.protocol === L.OCPP_PROTOCOL, client.protocol);
   });
 }
@@ -490,8 +492,13 @@ setTimeout(() => {
   try {
     await connect();
   } catch (e) {
-    rec.expect('connected to the CSMS', false, `${e.code || ''} ${e.message}`);
+    if (opts['expect-refused']) rec.expect('connection refused (negative test)', true, `${e.code || ''} ${e.message}`);
+    else rec.expect('connected to the CSMS', false, `${e.code || ''} ${e.message}`);
     return finish('cannot connect');
+  }
+  if (opts['expect-refused']) {
+    rec.expect('connection refused (negative test)', false, 'the CSMS accepted the connection');
+    return finish('connected although a refusal was expected');
   }
   const run = { classical, pqc, firmware }[scenario];
   try {
