@@ -2,7 +2,7 @@
 # Self-test of the independent OCPP 2.0.1 peers (tests/ocpp/peers: csms_peer.js, station_peer.js,
 # both ocpp-rpc 2.2.1 in strict mode on the pinned Node 24 from tests/peers) against each other,
 # proving the harness works on this machine before the C++ station and CSMS are tested with it:
-#   1. classical: station_peer (Boot, Heartbeat, StatusNotification, TransactionEvent
+#   1. classical (HTTP basic auth; a wrong password refused first): station_peer (Boot, Heartbeat, StatusNotification, TransactionEvent
 #      Started/Updated/Ended, SignCertificate with an openssl P-256 CSR) against csms_peer
 #      (TriggerMessage, `openssl x509 -req`, CertificateSigned checked with `openssl verify`);
 #      both exit 0 with every expectation held and no validation error;
@@ -29,8 +29,11 @@ work=$(mktemp -d)
 trap harness_cleanup EXIT
 
 # 1. classical
-start_csms classical --scenario classical && {
-  station classical --id PEERSELFTEST01 --scenario classical
+pw=peer-selftest-password-0001
+start_csms classical --scenario classical --password "$pw" && {
+  station refused --id PEERSELFTEST01 --scenario classical --password wrong-password-000001 --expect-refused
+  [ "$STATION_RC" -eq 0 ] && ok "classical: a wrong HTTP basic auth password is refused" || bad "classical: wrong password not refused"
+  station classical --id PEERSELFTEST01 --scenario classical --password "$pw"
   wait_csms
   both_pass classical
   [ "$(json "$work/classical.station.json" 's.notes.certificateSigned.ok')" = true ] &&
