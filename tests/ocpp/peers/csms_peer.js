@@ -242,6 +242,7 @@ function onBoot(client, params) {
       setImmediate(() => sendChallenge(client));
       return reply('Pending', 10);
     }
+    complete('first BootNotification without the extension (Rejected)');
     return reply('Rejected', 10);
   }
   if (!state.evidence) {
