@@ -97,12 +97,14 @@ void add_ca(CLI::App& app) {
   ca->require_subcommand(1);
   auto* issue = ca->add_subcommand("issue", "Issue a device certificate for a device's ML-DSA-87 public key; "
                                             "the device id (subject CN and serialNumber) is derived from the key");
-  static std::string fleet, pubkey, out;
+  static std::string fleet, pubkey, out, station;
   static std::int64_t days = 3650;
   issue->add_option("--fleet", fleet, "fleet folder (ca.pem, ca.key.pem)")->required();
   issue->add_option("--pubkey", pubkey, "the device's public key (PEM SubjectPublicKeyInfo, device.pub.pem)")->required();
   issue->add_option("--out", out, "certificate file to write (PEM)")->required();
   issue->add_option("--days", days, "validity in days (default 3650)")->check(CLI::Range(1, 36500));
+  issue->add_option("--station", station, "an OCPP charging station's identity, named in the certificate "
+                                          "(SAN URI urn:pqcea:station:ID; docs/ocpp.md)");
   issue->callback([] {
     pki::Bytes pk;
     try {
@@ -113,7 +115,7 @@ void add_ca(CLI::App& app) {
       throw BadInput(pubkey + ": expected a PEM ML-DSA-87 public key (" + e.what() + ")");
     }
     const auto ca_obj = service::load_fleet_ca(fleet);
-    const auto cert = service::issue_device_certificate(ca_obj, pk, days);
+    const auto cert = service::issue_device_certificate(ca_obj, pk, days, station);
     write_text_file(out, pki::to_pem(cert.der, "CERTIFICATE"));
     std::cout << "device id " << service::device_id_for_key(pk) << "\n";
   });

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "pqcea/host/ocpp/csms.hpp"
+#include "pqcea/host/service.hpp"
 
 namespace pqcea::cli {
 
@@ -33,11 +34,15 @@ void add_ocpp(CLI::App& app) {
   c->add_option("--firmware-version", csms.firmware_version, "the campaign's version (MAJOR.MINOR.PATCH)");
   c->add_option("--heartbeat", csms.heartbeat_interval, "heartbeat interval given to stations (s)")->capture_default_str();
   c->add_option("--certificate-days", csms.certificate_days, "validity of issued certificates")->capture_default_str();
+  static std::string password_file;
+  c->add_option("--password-file", password_file, "security profile 1: stations authenticate with HTTP Basic "
+                                                  "(user = station id) with the password in this file");
   c->add_flag("--quiet", csms.quiet, "no log lines");
   c->callback([] {
     csms.mode = parse_mode(csms_mode);
     csms.fleet = fleet;
     csms.firmware_image = firmware;
+    if (!password_file.empty()) csms.station_password = service::read_token_file(password_file);
     ocpp::Csms server(csms);
     server.start();
     std::cout << "csms listening on ws://" << csms.listen.substr(0, csms.listen.rfind(':')) << ":" << server.port()
@@ -64,12 +69,20 @@ void add_ocpp(CLI::App& app) {
       ->capture_default_str();
   s->add_option("--id-prefix", ch.id_prefix, "station ids: PREFIX000001 ...")->capture_default_str();
   s->add_option("--timeout", ch.timeout_seconds, "seconds before unfinished stations count as lost")->capture_default_str();
+  s->add_option("--until", ch.until, "a station is done at: boot, certificate or firmware (default: firmware with "
+                                      "--expect-firmware, else certificate)");
+  s->add_option("--classical-root", ch.classical_roots, "classical root the stations trust (PEM; repeat; default "
+                                                        "FLEET/ocpp-ca.pem)");
+  static std::string ch_password_file;
+  s->add_option("--password-file", ch_password_file, "HTTP Basic password (security profile 1)");
+  s->add_flag("!--no-charge", ch.charge, "no charging session");
   s->add_flag("--quiet", ch.quiet, "only the closing line");
   s->callback([] {
     ch.mode = parse_mode(charger_mode);
     ch.fleet = ch_fleet;
     ch.firmware = ch_firmware;
     ch.image_public_key = ch_image_pub;
+    if (!ch_password_file.empty()) ch.password = service::read_token_file(ch_password_file);
     const auto report = ocpp::run_chargers(ch);
     std::cout << report.line() << std::endl;
     if (report.lost != 0) throw CLI::RuntimeError(1);

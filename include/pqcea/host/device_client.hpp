@@ -33,9 +33,11 @@ std::shared_ptr<const pki::Signer> load_operator_signer(const std::filesystem::p
 // The body of PUT /v1/admin/policy: {"document": <the text>, "signature": <base64 ML-DSA>}.
 nlohmann::json signed_policy_body(const std::string& document, const pki::Signer& operator_key);
 // A device certificate for `public_key` (ML-DSA-87 raw key) with the id derived from the key:
-// subject CN and serialNumber = device_id_for_key(public_key).
+// subject CN and serialNumber = device_id_for_key(public_key). A charging station's names its OCPP
+// identity too: SAN URI kStationUriPrefix + station_id (what the CSMS checks, docs/ocpp.md).
+inline constexpr std::string_view kStationUriPrefix = "urn:pqcea:station:";
 pki::Certificate issue_device_certificate(const pki::CertificateAuthority& ca, const pki::Bytes& public_key,
-                                          std::int64_t valid_days);
+                                          std::int64_t valid_days, const std::string& station_id = "");
 
 // Base64 (standard alphabet, padded or not) of the service's JSON bodies; nullopt if malformed.
 std::optional<pki::Bytes> base64_decode_text(std::string_view text);

@@ -103,6 +103,8 @@ struct SimStation : StationPorts {
   std::int64_t reconnect_at = 0;
   int charging_step = 0;  // 0 none, 1 started, 2 done
 
+  std::string authorization;  // the Authorization header ("" = none)
+
   SimStation(asio::io_context& i, const Url& u) : io(i), url(u) {}
 
   Bytes evidence(std::span<const std::uint8_t> eat_nonce) override {
@@ -136,8 +138,9 @@ struct SimStation : StationPorts {
         if (ec2) return retry();
         beast::get_lowest_layer(*ws).expires_never();
         ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        ws->set_option(websocket::stream_base::decorator([](websocket::request_type& req) {
+        ws->set_option(websocket::stream_base::decorator([auth = authorization](websocket::request_type& req) {
           req.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
+          if (!auth.empty()) req.set(http::field::authorization, auth);
         }));
         ws->read_message_max(kMaxFrameBytes);
         ws->async_handshake(url.host + ":" + url.port, url.path + station->config().station_id,
@@ -208,7 +211,12 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
   const Url url = parse_ws_url(cfg.csms_url);
   classical::ensure_fleet_classical(cfg.fleet);
   const auto ca = service::load_fleet_ca(cfg.fleet);
-  const std::string classical_root = service::detail::read_text(cfg.fleet / "ocpp-ca.pem");
+  std::string classical_root;
+  if (cfg.classical_roots.empty()) classical_root = service::detail::read_text(cfg.fleet / "ocpp-ca.pem");
+  for (const auto& f : cfg.classical_roots) classical_root += service::detail::read_text(f);
+  const std::string until = !cfg.until.empty() ? cfg.until : cfg.expect_firmware_version.empty() ? "certificate" : "firmware";
+  if (until != "boot" && until != "certificate" && until != "firmware")
+    throw std::invalid_argument("--until " + until + ": expected boot, certificate or firmware");
   const std::string pqc_root = service::detail::read_text(cfg.fleet / "ca.pem");
   const auto firmware_text = service::detail::read_text(cfg.firmware);
   const Bytes firmware(firmware_text.begin(), firmware_text.end());
@@ -241,7 +249,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     req.device_id = s->device.id;
     req.public_key = s->device.key.pk;
     req.validity = {now - 60, now + 365 * 86400};
-    req.san_uri = "urn:pqcea:station:" + std::string(id);
+    req.san_uri = std::string(service::kStationUriPrefix) + id;
     s->certificate_pem = pki::to_pem(ca.issue_device(req).der, "CERTIFICATE");
     StationConfig sc;
     sc.station_id = id;
@@ -251,6 +259,10 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     sc.classical_root_pem = classical_root;
     sc.pqc_root_pem = pqc_root;
     sc.image_key_id = image_key_id;
+    if (!cfg.password.empty()) {
+      const std::string user_pass = std::string(id) + ":" + cfg.password;
+      s->authorization = "Basic " + detail::base64(std::span(reinterpret_cast<const std::uint8_t*>(user_pass.data()), user_pass.size()));
+    }
     s->station = std::make_unique<Station>(sc, *s);
     sims.push_back(std::move(s));
   }
@@ -262,9 +274,8 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     const auto& st = s.station->status();
     if (st.boot == StationStatus::Boot::rejected && st.boots_rejected > 0 && !st.attested) return true;
     if (st.boot != StationStatus::Boot::accepted) return false;
-    if (st.certificates_installed == 0) return false;
-    if (!cfg.expect_firmware_version.empty() && s.station->config().firmware_version != cfg.expect_firmware_version)
-      return false;
+    if (until != "boot" && st.certificates_installed == 0) return false;
+    if (until == "firmware" && s.station->config().firmware_version != cfg.expect_firmware_version) return false;
     if (cfg.charge && s.charging_step != 2) return false;
     return !s.station->busy() && !s.reboot_pending;
   };

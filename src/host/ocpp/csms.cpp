@@ -167,6 +167,18 @@ void Csms::Impl::handle_connection(tcp::socket socket) {
       if (target.rfind(kPrefix, 0) != 0) return respond(http::status::not_found, "no such path\n");
       const std::string id = target.substr(kPrefix.size());
       if (!valid_station_id(id)) return respond(http::status::bad_request, "bad station id\n");
+      // Security profile 1: HTTP Basic with the station id as user (Part 2 A00.FR.2xx).
+      if (!cfg.station_password.empty()) {
+        const std::string want = id + ":" + cfg.station_password;
+        const auto header = std::string(c->req[http::field::authorization]);
+        std::optional<Bytes> got;
+        if (header.rfind("Basic ", 0) == 0) got = detail::unbase64(header.substr(6));
+        if (!got || !detail::equal_secret(*got, want)) {
+          ++counters.auth_refused;
+          log(id + ": refused: wrong or missing HTTP Basic credentials");
+          return respond(http::status::unauthorized, "authentication required\n");
+        }
+      }
       // The subprotocol must be offered (Part 4 §3.1.2); a client without it is refused.
       const auto offered = std::string(c->req[http::field::sec_websocket_protocol]);
       if (offered.find(kSubprotocol) == std::string::npos)
@@ -421,7 +433,7 @@ void Session::on_evidence(const std::string& call_id, const Json& data) {
   const auto now = unix_now();
   const auto chain = pki::validate_chain(cert, {}, csms_.engine->trust(), now, pki::mldsa_verify);
   if (!chain) return refuse("certificate_invalid", chain.reason);
-  const std::string want_uri = "urn:pqcea:station:" + id_;
+  const std::string want_uri = std::string(service::kStationUriPrefix) + id_;
   if (std::find(cert.san_uris.begin(), cert.san_uris.end(), want_uri) == cert.san_uris.end())
     return refuse("certificate_invalid", "the device certificate does not name station " + id_);
   const std::string device_id = cert.subject.serial_number;

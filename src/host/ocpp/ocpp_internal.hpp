@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pqcea/core/ct.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/pki.hpp"
 
@@ -36,6 +37,11 @@ inline Bytes binding_nonce(std::span<const std::uint8_t> nonce, std::span<const 
   Bytes m(nonce.begin(), nonce.end());
   m.insert(m.end(), exporter.begin(), exporter.end());
   return sha256(m);
+}
+
+// Constant-time comparison of a received secret with the expected text (the length is not secret).
+inline bool equal_secret(std::span<const std::uint8_t> got, std::string_view want) {
+  return got.size() == want.size() && ct::equal(got.data(), reinterpret_cast<const std::uint8_t*>(want.data()), got.size());
 }
 
 std::string base64(std::span<const std::uint8_t> data);

@@ -41,7 +41,7 @@ json signed_policy_body(const std::string& document, const pki::Signer& operator
 }
 
 pki::Certificate issue_device_certificate(const pki::CertificateAuthority& ca, const pki::Bytes& public_key,
-                                          std::int64_t valid_days) {
+                                          std::int64_t valid_days, const std::string& station_id) {
   if (public_key.size() != mldsa::MlDsa87::pk_bytes)
     throw std::invalid_argument("an ML-DSA-87 public key is " + std::to_string(mldsa::MlDsa87::pk_bytes) +
                                 " bytes, this one is " + std::to_string(public_key.size()));
@@ -51,6 +51,7 @@ pki::Certificate issue_device_certificate(const pki::CertificateAuthority& ca, c
   req.algorithm = pki::Algorithm::MlDsa87;
   req.public_key = public_key;
   req.validity = {now - 300, now + valid_days * 86400};  // 5 minutes of clock skew allowed
+  if (!station_id.empty()) req.san_uri = std::string(kStationUriPrefix) + station_id;
   return ca.issue_device(req);
 }
 

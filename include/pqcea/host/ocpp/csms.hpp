@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "pqcea/host/ocpp/station.hpp"
 
@@ -27,6 +28,8 @@ struct CsmsConfig {
   // Firmware campaign: stations that boot Accepted with another firmwareVersion get this image.
   std::filesystem::path firmware_image;
   std::string firmware_version;
+  // Security profile 1 authentication (Part 2 A00): HTTP Basic, user = station id; empty = none.
+  std::string station_password;
   bool quiet = false;
 };
 
@@ -34,7 +37,7 @@ struct CsmsConfig {
 struct CsmsCounters {
   std::atomic<long> connections{0}, boots_accepted{0}, boots_rejected{0}, attest_affirming{0}, attest_refused{0},
       certificates_issued{0}, certificates_refused{0}, firmware_offered{0}, firmware_installed{0},
-      firmware_failed{0}, security_events{0}, protocol_errors{0};
+      firmware_failed{0}, security_events{0}, protocol_errors{0}, auth_refused{0};
 };
 
 class Csms {
@@ -71,6 +74,12 @@ struct ChargerConfig {
   std::size_t bad_firmware = 0;             // the last stations run a modified payload
   std::size_t forged = 0;                   // ... or sign their evidence with a key not in their certificate
   std::string expect_firmware_version;      // a station is done only once it runs this version ("" = any)
+  // When a station is done: "boot" (Accepted or refused), "certificate" (and its certificates
+  // installed), "firmware" (and expect_firmware_version running). "" = firmware if
+  // expect_firmware_version is set, else certificate.
+  std::string until;
+  std::vector<std::filesystem::path> classical_roots;  // "" = FLEET/ocpp-ca.pem
+  std::string password;                     // HTTP Basic (security profile 1); "" = none
   int timeout_seconds = 120;
   bool quiet = false;
   bool charge = true;                       // one charging session per accepted station
