@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add_loadgen(app);
   add_image(app);
   add_fleet_tools(app);
+  add_csr(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
