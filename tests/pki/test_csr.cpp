@@ -231,7 +231,7 @@ TEST(Csr, BuildRefusesBadAttributes) {
   EXPECT_THROW(pki::build_csr(station_name(""), *key), pki::Error);
 }
 
-TEST(StationCert, IssuedCertificateFollowsTheProfile) {
+TEST(CsrStation, IssuedCertificateFollowsTheProfile) {
   auto key = pkitest::make_signer(Algorithm::MlDsa65, 0x31);
   const pki::CertificationRequest csr = pki::parse_csr(pki::build_csr(station_name("CS-0010"), *key));
   auto req = station_request("CS-0010");
@@ -259,7 +259,7 @@ TEST(StationCert, IssuedCertificateFollowsTheProfile) {
   EXPECT_EQ(own.subject.organization, "PQC Edge Fleet");
 }
 
-TEST(StationCert, SerialsAreRandom) {
+TEST(CsrStation, SerialsAreRandom) {
   auto key = pkitest::make_signer(Algorithm::MlDsa44, 0x32);
   const pki::CertificationRequest csr = pki::parse_csr(pki::build_csr(station_name("CS-0011"), *key));
   const pki::Certificate a = issue(csr, station_request("CS-0011"));
@@ -275,7 +275,7 @@ TEST(StationCert, SerialsAreRandom) {
   EXPECT_NE(s, pki::random_serial());
 }
 
-TEST(StationCert, RelatedCertificateExtension) {
+TEST(CsrStation, RelatedCertificateExtension) {
   // The classical certificate issued beside it (docs/ocpp.md): an ECDSA P-256 leaf.
   const auto classical_ca = pki::classical::Ca::create("Test classical CA", "PQCEA", 30);
   const auto ec = pki::classical::EcKey::generate();
