@@ -1,7 +1,7 @@
 // libFuzzer target for the fleet PKI's readers of outside bytes (src/host/pki): the strict DER
 // decoder and its value decoders, X.509 certificates, SubjectPublicKeyInfo, the PKCS#8 seed-only
-// private key and PEM armour. (The PKI has no CSR or CRL parser: devices are registered with a
-// certificate and revocation is a database flag, docs/pki.md.)
+// private key, PKCS#10 certificate requests (include/pqcea/host/csr.hpp) and PEM armour. (The PKI
+// has no CRL parser: revocation is a database flag, docs/pki.md.)
 //
 // A rejection is der::Error or pki::Error; any other exception escapes and libFuzzer reports it
 // (a parser must not fail with std::out_of_range or the like). Properties, checked with a trap:
@@ -10,7 +10,8 @@
 //     value decoders accept re-encodes to exactly its TLV;
 //  2. no trailing bytes: parse_single and every accepted structure cover the whole input;
 //  3. a certificate, SPKI or private key that parses re-encodes to the same bytes, and a
-//     certificate is valid DER as a whole.
+//     certificate is valid DER as a whole; an accepted CSR is DER, its signed info is a prefix-free
+//     part of it, and its key re-encodes to a valid SPKI.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <string>
 #include <string_view>
 
+#include "pqcea/host/csr.hpp"
 #include "pqcea/host/der.hpp"
 #include "pqcea/host/pki.hpp"
 
@@ -127,6 +129,23 @@ void check_certificate(ByteView in) {
   (void)c.find_extension(pki::oid::kSubjectAltName);
 }
 
+void check_csr(ByteView in) {
+  pki::CertificationRequest c;
+  try {
+    c = pki::parse_csr(in);
+  } catch (const der::Error&) {
+    return;
+  } catch (const pki::Error&) {
+    return;
+  }
+  // Property 3 for requests.
+  if (!same(c.der, in)) broken();
+  der::check_tree(in);
+  if (c.info.size() >= in.size() || c.info.empty()) broken();
+  if (pki::decode_spki(pki::encode_spki(c.algorithm, c.public_key)).second != c.public_key) broken();
+  if (c.signature.size() != pki::signature_size(c.algorithm)) broken();
+}
+
 void check_spki(ByteView in) {
   try {
     auto [alg, pk] = pki::decode_spki(in);
@@ -147,7 +166,7 @@ void check_private_key(ByteView in) {
 
 void check_pem(ByteView in) {
   const std::string_view text(reinterpret_cast<const char*>(in.data()), in.size());
-  for (std::string_view label : {"CERTIFICATE", "PUBLIC KEY", "PRIVATE KEY"}) {
+  for (std::string_view label : {"CERTIFICATE", "PUBLIC KEY", "PRIVATE KEY", "CERTIFICATE REQUEST"}) {
     Bytes der_bytes;
     try {
       der_bytes = pki::from_pem(text, label);
@@ -157,6 +176,7 @@ void check_pem(ByteView in) {
     // Armour and unarmour are inverse on what the reader accepted.
     if (!same(pki::from_pem(pki::to_pem(der_bytes, label), label), der_bytes)) broken();
     check_certificate(der_bytes);
+    check_csr(der_bytes);
   }
 }
 
@@ -166,6 +186,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ByteView in(data, size);
   check_der(in);
   check_certificate(in);
+  check_csr(in);
   check_spki(in);
   check_private_key(in);
   check_pem(in);

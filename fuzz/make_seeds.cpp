@@ -26,6 +26,7 @@
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/boot_image.hpp"
 #include "pqcea/host/entropy_linux.hpp"
+#include "pqcea/host/csr.hpp"
 #include "pqcea/host/pki.hpp"
 #include "pqcea/host/stateful.hpp"
 #include "host/service/internal.hpp"
@@ -113,6 +114,13 @@ void pki_samples() {
   put("fuzz_der_x509", "pkcs8-seed.der", pki::encode_private_key_seed(pki::Algorithm::MlDsa87, seed_of(0x20)));
   g_device_pem = pki::to_pem(leaf.der, "CERTIFICATE");
   put("fuzz_der_x509", "device.pem", g_device_pem);
+  // A station's PKCS#10 request with an extensionRequest and another attribute (docs/pki.md).
+  auto station_key = pki::mldsa_signer(pki::Algorithm::MlDsa44, seed_of(0x31), pki::SigningMode::deterministic);
+  const std::vector<pki::Extension> asked = {{std::string(pki::oid::kKeyUsage), true, pqcea::der::named_bit_string(pki::kDigitalSignature)}};
+  const std::pair<std::string, pki::Bytes> attrs[] = {
+      pki::extension_request_attribute(asked),
+      {"1.2.840.113549.1.9.7", pqcea::der::set_of({pqcea::der::utf8_string("challenge")})}};
+  put("fuzz_der_x509", "station-csr.der", pki::build_csr({"", "PQCEA fuzz", "", "CS-0001", ""}, *station_key, attrs));
 }
 
 // ---- policy -------------------------------------------------------------------------------------

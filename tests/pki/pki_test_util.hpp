@@ -1,6 +1,10 @@
 // Shared helpers for the PKI tests: keys, signers, times, byte edits.
 #pragma once
+#include <sys/wait.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -100,4 +104,38 @@ inline std::size_t find(const Bytes& hay, const Bytes& needle, bool last = false
   return found;
 }
 
+// A shell command's exit status and its output (stdout and stderr).
+struct Cmd {
+  int status = -1;
+  std::string output;
+};
+
+inline Cmd run(const std::string& cmd) {
+  Cmd r;
+  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
+  if (!p) return r;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+inline bool have_openssl() { return run("openssl version").status == 0; }
+inline bool under_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
+}
+
 }  // namespace pkitest
+
+// The openssl command is an independent checker: without it a test is skipped, except under
+// CI=true, where every tool must be present and a missing one fails the test.
+#define PKITEST_REQUIRE_OPENSSL()                                                           \
+  do {                                                                                      \
+    if (!pkitest::have_openssl()) {                                                         \
+      if (pkitest::under_ci()) FAIL() << "the openssl command is not installed (CI=true)"; \
+      GTEST_SKIP() << "the openssl command is not installed";                               \
+    }                                                                                       \
+  } while (0)

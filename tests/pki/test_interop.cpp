@@ -19,24 +19,9 @@ using pkitest::Bytes;
 
 namespace {
 
-struct Cmd {
-  int status = -1;
-  std::string output;  // stdout and stderr
-};
-
-Cmd run(const std::string& cmd) {
-  Cmd r;
-  FILE* p = ::popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return r;
-}
-
-bool have_openssl() { return run("openssl version").status == 0; }
+using pkitest::Cmd;
+using pkitest::have_openssl;
+using pkitest::run;
 
 std::string hex_colons(const Bytes& b) {
   std::string s;
@@ -52,7 +37,7 @@ std::string hex_colons(const Bytes& b) {
 class OpenSslInterop : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_openssl()) GTEST_SKIP() << "the openssl command is not installed";
+    PKITEST_REQUIRE_OPENSSL();
     char tmpl[] = "/tmp/pqcea-pki-XXXXXX";
     ASSERT_NE(::mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
