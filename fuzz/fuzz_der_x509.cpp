@@ -158,7 +158,11 @@ void check_spki(ByteView in) {
 void check_private_key(ByteView in) {
   try {
     auto [alg, seed] = pki::decode_private_key_seed(in);
-    if (!same(pki::encode_private_key_seed(alg, seed), in)) broken();
+    // The canonical form (v1, no attributes) decodes to the same key. The input itself may be
+    // longer: a v2 key's publicKey and attributes are accepted and not re-encoded.
+    const Bytes canonical = pki::encode_private_key_seed(alg, seed);
+    const auto [alg2, seed2] = pki::decode_private_key_seed(canonical);
+    if (alg2 != alg || seed2 != seed || in.size() < canonical.size()) broken();
   } catch (const der::Error&) {
   } catch (const pki::Error&) {
   }

@@ -39,11 +39,8 @@ void add_serve(CLI::App& app);    // serve, fleet-init, registry-fill
 void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 void add_fleet_tools(CLI::App& app);  // ca, policy, device, result
-<<<<<<< HEAD
 void add_ocpp(CLI::App& app);         // csms, charger
-=======
 void add_csr(CLI::App& app);          // ca csr, ca issue-csr (after add_fleet_tools: joins `ca`)
->>>>>>> pki-csr
 
 // ---- inputs (docs/cli.md, "Inputs and errors") ----------------------------------------------------
 // What a command expects of one input file; every refusal names the file and says this.

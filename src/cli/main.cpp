@@ -34,11 +34,8 @@ int main(int argc, char** argv) {
   add_loadgen(app);
   add_image(app);
   add_fleet_tools(app);
-<<<<<<< HEAD
   add_ocpp(app);
-=======
   add_csr(app);
->>>>>>> pki-csr
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {
