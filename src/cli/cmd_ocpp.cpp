@@ -34,6 +34,13 @@ void add_ocpp(CLI::App& app) {
   c->add_option("--firmware-version", csms.firmware_version, "the campaign's version (MAJOR.MINOR.PATCH)");
   c->add_option("--heartbeat", csms.heartbeat_interval, "heartbeat interval given to stations (s)")->capture_default_str();
   c->add_option("--certificate-days", csms.certificate_days, "validity of issued certificates")->capture_default_str();
+  c->add_option("--tls-cert", csms.tls_cert_file, "TLS certificate chain (PEM): wss://, security profile 2");
+  c->add_option("--tls-key", csms.tls_key_file, "its private key (PEM)");
+  c->add_option("--tls-client-ca", csms.tls_client_ca_file, "profile 3: stations present a client certificate from "
+                                                           "this CA with CN = their id");
+  c->add_option("--tls-groups", csms.tls_groups, "key-exchange groups (default: X25519MLKEM768 and the other hybrids "
+                                                 "first, with the pqcea provider loaded through OPENSSL_CONF)");
+  c->add_flag("--require-pqc-kex", csms.require_pqc_kex, "refuse TLS connections that did not negotiate an ML-KEM group");
   static std::string password_file;
   c->add_option("--password-file", password_file, "security profile 1: stations authenticate with HTTP Basic "
                                                   "(user = station id) with the password in this file");
@@ -45,7 +52,7 @@ void add_ocpp(CLI::App& app) {
     if (!password_file.empty()) csms.station_password = service::read_token_file(password_file);
     ocpp::Csms server(csms);
     server.start();
-    std::cout << "csms listening on ws://" << csms.listen.substr(0, csms.listen.rfind(':')) << ":" << server.port()
+    std::cout << "csms listening on " << (csms.tls_cert_file.empty() ? "ws://" : "wss://") << csms.listen.substr(0, csms.listen.rfind(':')) << ":" << server.port()
               << "/ocpp" << std::endl;
     server.run_until_signal();
     std::cout << server.summary() << std::endl;
@@ -73,6 +80,10 @@ void add_ocpp(CLI::App& app) {
                                       "--expect-firmware, else certificate)");
   s->add_option("--classical-root", ch.classical_roots, "classical root the stations trust (PEM; repeat; default "
                                                         "FLEET/ocpp-ca.pem)");
+  s->add_option("--tls-ca", ch.tls_ca, "wss://: the CSMS certificate (or its CA) to trust");
+  s->add_option("--tls-groups", ch.tls_groups, "key-exchange groups to offer (default: hybrids first)");
+  s->add_flag("--client-certificates", ch.client_certificates, "profile 3: each station presents a client "
+                                                               "certificate (CN = its id) from FLEET/ocpp-ca.key.pem");
   static std::string ch_password_file;
   s->add_option("--password-file", ch_password_file, "HTTP Basic password (security profile 1)");
   s->add_flag("!--no-charge", ch.charge, "no charging session");

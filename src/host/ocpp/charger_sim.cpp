@@ -9,7 +9,9 @@
 #include <utility>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -20,6 +22,7 @@
 #include "pqcea/host/device_client.hpp"
 #include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/ocpp/csms.hpp"
+#include "pqcea/host/tls_groups.hpp"
 
 namespace pqcea::ocpp {
 
@@ -44,41 +47,54 @@ std::int64_t now_s() { return service::detail::unix_now(); }
 
 struct Url {
   std::string host, port, path;
+  bool tls = false;
 };
 Url parse_ws_url(const std::string& url) {
-  static constexpr std::string_view kScheme = "ws://";
-  if (url.rfind(kScheme, 0) != 0) throw std::invalid_argument("--csms " + url + ": expected ws://HOST:PORT/PATH");
-  const auto rest = url.substr(kScheme.size());
+  const bool tls = url.rfind("wss://", 0) == 0;
+  if (!tls && url.rfind("ws://", 0) != 0) throw std::invalid_argument("--csms " + url + ": expected ws://HOST:PORT/PATH or wss://...");
+  const auto rest = url.substr(tls ? 6 : 5);
   const auto slash = rest.find('/');
   const auto hostport = rest.substr(0, slash);
   const auto colon = hostport.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--csms " + url + ": no port");
-  Url u{hostport.substr(0, colon), hostport.substr(colon + 1), slash == std::string::npos ? "/" : rest.substr(slash)};
+  Url u{hostport.substr(0, colon), hostport.substr(colon + 1), slash == std::string::npos ? "/" : rest.substr(slash), tls};
   if (u.path.back() != '/') u.path += '/';
   return u;
 }
 
-// A blocking GET of an http:// URL (the firmware file); nullopt on any failure.
-std::optional<Bytes> http_get(const std::string& url) {
+// A blocking GET of an http:// or https:// URL (the firmware file); nullopt on any failure. `tls`
+// is the station's TLS context (its trust anchors; and its client certificate on profile 3).
+std::optional<Bytes> http_get(const std::string& url, asio::ssl::context* tls) {
   try {
-    static constexpr std::string_view kScheme = "http://";
-    if (url.rfind(kScheme, 0) != 0) return std::nullopt;
-    const auto rest = url.substr(kScheme.size());
+    const bool https = url.rfind("https://", 0) == 0;
+    if (!https && url.rfind("http://", 0) != 0) return std::nullopt;
+    if (https && tls == nullptr) return std::nullopt;
+    const auto rest = url.substr(https ? 8 : 7);
     const auto slash = rest.find('/');
     const auto hostport = rest.substr(0, slash);
     const auto colon = hostport.rfind(':');
     asio::io_context io;
     tcp::resolver resolver(io);
-    beast::tcp_stream stream(io);
-    stream.expires_after(std::chrono::seconds(20));
-    stream.connect(resolver.resolve(hostport.substr(0, colon), hostport.substr(colon + 1)));
     http::request<http::empty_body> req(http::verb::get, slash == std::string::npos ? "/" : rest.substr(slash), 11);
     req.set(http::field::host, hostport);
-    http::write(stream, req);
     beast::flat_buffer buf;
     http::response_parser<http::vector_body<std::uint8_t>> parser;
     parser.body_limit(64u << 20);
-    http::read(stream, buf, parser);
+    const auto endpoints = resolver.resolve(hostport.substr(0, colon), hostport.substr(colon + 1));
+    if (https) {
+      beast::ssl_stream<beast::tcp_stream> stream(io, *tls);
+      beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(20));
+      beast::get_lowest_layer(stream).connect(endpoints);
+      stream.handshake(asio::ssl::stream_base::client);
+      http::write(stream, req);
+      http::read(stream, buf, parser);
+    } else {
+      beast::tcp_stream stream(io);
+      stream.expires_after(std::chrono::seconds(20));
+      stream.connect(endpoints);
+      http::write(stream, req);
+      http::read(stream, buf, parser);
+    }
     if (parser.get().result() != http::status::ok) return std::nullopt;
     return std::move(parser.get().body());
   } catch (const std::exception&) {
@@ -96,7 +112,20 @@ struct SimStation : StationPorts {
   std::string certificate_pem;
   Bytes payload;
   std::unique_ptr<Station> station;
-  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  using PlainWs = websocket::stream<beast::tcp_stream>;
+  using TlsWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+  std::unique_ptr<PlainWs> ws;       // profile 1
+  std::unique_ptr<TlsWs> wss;        // profiles 2/3
+  std::unique_ptr<asio::ssl::context> tls;  // the station's trust anchors and client certificate
+  // Calls f with whichever WebSocket this station uses.
+  template <class F>
+  void with_ws(F&& f) {
+    if (wss) {
+      f(*wss);
+    } else {
+      f(*ws);
+    }
+  }
   beast::flat_buffer buffer;
   std::deque<std::string> queue;
   bool writing = false, open = false, reboot_pending = false;
@@ -119,7 +148,7 @@ struct SimStation : StationPorts {
   void start_download(std::int64_t request_id, const std::string& location) override {
     // After the answer to UpdateFirmware has gone out.
     asio::post(io, [this, request_id, location] {
-      station->download_done(request_id, http_get(location), now_s());
+      station->download_done(request_id, http_get(location, tls.get()), now_s());
       flush();
     });
   }
@@ -129,29 +158,45 @@ struct SimStation : StationPorts {
   }
 
   void connect() {
-    ws = std::make_unique<websocket::stream<beast::tcp_stream>>(io);
+    if (url.tls) {
+      wss = std::make_unique<TlsWs>(io, *tls);
+    } else {
+      ws = std::make_unique<PlainWs>(io);
+    }
     auto resolver = std::make_shared<tcp::resolver>(io);
     resolver->async_resolve(url.host, url.port, [this, resolver](beast::error_code ec, tcp::resolver::results_type r) {
       if (ec) return retry();
-      beast::get_lowest_layer(*ws).expires_after(std::chrono::seconds(10));
-      beast::get_lowest_layer(*ws).async_connect(r, [this](beast::error_code ec2, const tcp::endpoint&) {
-        if (ec2) return retry();
-        beast::get_lowest_layer(*ws).expires_never();
-        ws->set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
-        ws->set_option(websocket::stream_base::decorator([auth = authorization](websocket::request_type& req) {
-          req.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
-          if (!auth.empty()) req.set(http::field::authorization, auth);
-        }));
-        ws->read_message_max(kMaxFrameBytes);
-        ws->async_handshake(url.host + ":" + url.port, url.path + station->config().station_id,
-                            [this](beast::error_code ec3) {
-                              if (ec3) return retry();
-                              open = true;
-                              station->connected(now_s());
-                              flush();
-                              read();
-                            });
+      with_ws([&](auto& w) {
+        beast::get_lowest_layer(w).expires_after(std::chrono::seconds(10));
+        beast::get_lowest_layer(w).async_connect(r, [this](beast::error_code ec2, const tcp::endpoint&) {
+          if (ec2) return retry();
+          if (!wss) return upgrade({});
+          wss->next_layer().async_handshake(asio::ssl::stream_base::client, [this](beast::error_code ec3) {
+            if (ec3) return retry();
+            upgrade(detail::tls_exporter(wss->next_layer().native_handle()));
+          });
+        });
       });
+    });
+  }
+  // The WebSocket upgrade on the open connection (TCP, or TLS after its handshake).
+  void upgrade(Bytes exporter) {
+    with_ws([&](auto& w) {
+      beast::get_lowest_layer(w).expires_never();
+      w.set_option(websocket::stream_base::timeout::suggested(beast::role_type::client));
+      w.set_option(websocket::stream_base::decorator([auth = authorization](websocket::request_type& req) {
+        req.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
+        if (!auth.empty()) req.set(http::field::authorization, auth);
+      }));
+      w.read_message_max(kMaxFrameBytes);
+      w.async_handshake(url.host + ":" + url.port, url.path + station->config().station_id,
+                        [this, exporter](beast::error_code ec) {
+                          if (ec) return retry();
+                          open = true;
+                          station->connected(now_s(), exporter);
+                          flush();
+                          read();
+                        });
     });
   }
   void retry() {
@@ -159,7 +204,7 @@ struct SimStation : StationPorts {
     reconnect_at = now_s() + 1;
   }
   void read() {
-    ws->async_read(buffer, [this](beast::error_code ec, std::size_t) {
+    with_ws([&](auto& w) { w.async_read(buffer, [this](beast::error_code ec, std::size_t) {
       if (ec) {
         if (open) {
           open = false;
@@ -173,7 +218,7 @@ struct SimStation : StationPorts {
       station->received(text, now_s());
       flush();
       read();
-    });
+    }); });
   }
   void flush() {
     for (auto& f : station->take_outgoing()) queue.push_back(std::move(f));
@@ -183,8 +228,7 @@ struct SimStation : StationPorts {
       reboot_pending = false;
       open = false;
       station->disconnected();
-      beast::error_code ignored;
-      beast::get_lowest_layer(*ws).socket().close(ignored);
+      close_socket();
       reconnect_at = now_s() + 1;
     }
   }
@@ -194,14 +238,20 @@ struct SimStation : StationPorts {
       return;
     }
     writing = true;
-    ws->text(true);
-    ws->async_write(asio::buffer(queue.front()), [this](beast::error_code ec, std::size_t) {
+    with_ws([&](auto& w) {
+    w.text(true);
+    w.async_write(asio::buffer(queue.front()), [this](beast::error_code ec, std::size_t) {
       writing = false;
       if (ec) return;
       queue.pop_front();
       write_next();
       if (queue.empty() && reboot_pending) flush();
     });
+    });
+  }
+  void close_socket() {
+    beast::error_code ignored;
+    with_ws([&](auto& w) { beast::get_lowest_layer(w).socket().close(ignored); });
   }
 };
 
@@ -211,6 +261,10 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
   const Url url = parse_ws_url(cfg.csms_url);
   classical::ensure_fleet_classical(cfg.fleet);
   const auto ca = service::load_fleet_ca(cfg.fleet);
+  std::optional<classical::Ca> classical_ca;
+  if (cfg.client_certificates)
+    classical_ca.emplace(classical::Ca::load(service::detail::read_text(cfg.fleet / "ocpp-ca.pem"),
+                                             service::detail::read_text(cfg.fleet / "ocpp-ca.key.pem")));
   std::string classical_root;
   if (cfg.classical_roots.empty()) classical_root = service::detail::read_text(cfg.fleet / "ocpp-ca.pem");
   for (const auto& f : cfg.classical_roots) classical_root += service::detail::read_text(f);
@@ -263,6 +317,25 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
       const std::string user_pass = std::string(id) + ":" + cfg.password;
       s->authorization = "Basic " + detail::base64(std::span(reinterpret_cast<const std::uint8_t*>(user_pass.data()), user_pass.size()));
     }
+    if (url.tls) {
+      // The station's TLS: trust --tls-ca, hybrid groups first; on profile 3 a factory client
+      // certificate with CN = station id from the classical fleet CA (the production line's job).
+      s->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+      SSL_CTX* ctx = s->tls->native_handle();
+      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+      if (!tls::set_groups(ctx, cfg.tls_groups)) throw std::invalid_argument("--tls-groups " + cfg.tls_groups + ": refused by OpenSSL");
+      if (cfg.tls_ca.empty()) throw std::invalid_argument("wss:// needs --tls-ca (the CSMS certificate to trust)");
+      s->tls->load_verify_file(cfg.tls_ca.string());
+      s->tls->set_verify_mode(asio::ssl::verify_peer);
+      if (cfg.client_certificates) {
+        const auto key = classical::EcKey::generate();
+        const auto csr = classical::parse_csr_pem(classical::make_csr_pem(key, id, "PQCEA Charging", {}));
+        const auto cert = classical_ca->issue_station_pem(csr, id, "", 365);
+        const auto key_pem = key.private_pem();
+        s->tls->use_certificate_chain(asio::buffer(cert));
+        s->tls->use_private_key(asio::buffer(key_pem), asio::ssl::context::pem);
+      }
+    }
     s->station = std::make_unique<Station>(sc, *s);
     sims.push_back(std::move(s));
   }
@@ -307,10 +380,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     }
     if (all || std::chrono::steady_clock::now() > deadline) {
       for (auto& s : sims)
-        if (s->open) {
-          beast::error_code ignored;
-          beast::get_lowest_layer(*s->ws).socket().close(ignored);
-        }
+        if (s->open) s->close_socket();
       io.stop();
       return;
     }

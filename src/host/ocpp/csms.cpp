@@ -14,7 +14,9 @@
 #include <thread>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
@@ -28,6 +30,7 @@
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/hex.hpp"
 #include "pqcea/host/service.hpp"
+#include "pqcea/host/tls_groups.hpp"
 
 namespace pqcea::ocpp {
 
@@ -59,16 +62,17 @@ bool valid_station_id(const std::string& id) {
 // One station's connection: protocol state and the write queue. Lives on the network thread.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Csms::Impl& csms, websocket::stream<beast::tcp_stream> ws, std::string station_id)
-      : csms_(csms), ws_(std::move(ws)), id_(std::move(station_id)) {}
-  // Completes the WebSocket handshake (answering with the ocpp2.0.1 subprotocol), then reads.
-  void start_accept(std::shared_ptr<http::request<http::string_body>> req);
-  void send(std::string frame);
+  // `exporter`: the TLS exporter value of the connection (empty on security profile 1);
+  // `writer` queues one text frame on the connection.
+  Session(Csms::Impl& csms, std::string station_id, Bytes exporter, std::function<void(std::string)> writer)
+      : csms_(csms), writer_(std::move(writer)), id_(std::move(station_id)), exporter_(std::move(exporter)) {}
+  void opened();
+  void on_frame(const std::string& text);
+  void send(std::string frame) { writer_(std::move(frame)); }
+  std::string tls_group;  // "TLSv1.3 X25519MLKEM768" (empty on profile 1)
   void send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result = {});
 
  private:
-  void read();
-  void on_frame(const std::string& text);
   void handle_call(const Frame& f);
   void reply(const std::string& call_id, const Json& payload) { send(result_frame(call_id, payload)); }
   void event(const std::string& kind, const std::string& type, const std::string& detail);
@@ -80,14 +84,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_sign_certificate(const Frame& f);
   void on_firmware_status(const Frame& f);
   void maybe_offer_firmware();
-  void write_next();
 
   Csms::Impl& csms_;
-  websocket::stream<beast::tcp_stream> ws_;
-  beast::flat_buffer buffer_;
-  std::deque<std::string> queue_;
-  bool writing_ = false;
+  std::function<void(std::string)> writer_;
   std::string id_;
+  Bytes exporter_;
   IdSource ids_{"c"};
   std::map<std::string, std::function<void(const Json&)>> pending_;
 
@@ -96,6 +97,65 @@ class Session : public std::enable_shared_from_this<Session> {
   Bytes challenge_nonce_;
   std::int64_t challenge_request_id_ = 0, challenge_at_ = 0;
   std::int64_t next_request_id_ = 1;
+};
+
+// The WebSocket of one station over any stream (TCP, or TLS over TCP): handshake with the
+// ocpp2.0.1 subprotocol, a read loop into the Session, and a write queue.
+template <class Ws>
+class Connection : public std::enable_shared_from_this<Connection<Ws>> {
+ public:
+  explicit Connection(Ws ws) : ws_(std::move(ws)) {}
+  void start(std::shared_ptr<http::request<http::string_body>> req, std::shared_ptr<Session> session) {
+    session_ = std::move(session);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
+    }));
+    ws_.read_message_max(kMaxFrameBytes);
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.async_accept(*req, [self = this->shared_from_this(), req](beast::error_code ec) {
+      if (ec) return;
+      self->session_->opened();
+      self->read();
+    });
+  }
+  void send(std::string frame) {
+    queue_.push_back(std::move(frame));
+    if (!writing_) write_next();
+  }
+
+ private:
+  void read() {
+    ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) {
+        self->session_.reset();  // the session's handlers may still hold it; nothing more is written
+        return;
+      }
+      std::string text = beast::buffers_to_string(self->buffer_.data());
+      self->buffer_.consume(self->buffer_.size());
+      if (self->session_) self->session_->on_frame(text);
+      self->read();
+    });
+  }
+  void write_next() {
+    if (queue_.empty()) {
+      writing_ = false;
+      return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(queue_.front()), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+      if (ec) return;
+      self->queue_.pop_front();
+      self->write_next();
+    });
+  }
+
+  Ws ws_;
+  std::shared_ptr<Session> session_;
+  beast::flat_buffer buffer_;
+  std::deque<std::string> queue_;
+  bool writing_ = false;
 };
 
 struct Csms::Impl {
@@ -136,38 +196,58 @@ struct Csms::Impl {
     });
   }
 
-  void handle_connection(tcp::socket socket);
-};
+  std::unique_ptr<asio::ssl::context> tls;  // profiles 2/3
 
-void Csms::Impl::handle_connection(tcp::socket socket) {
-  // Read the HTTP request: a WebSocket upgrade at /ocpp/{id}, or GET /firmware/{name}.
-  struct Conn {
-    beast::tcp_stream stream;
+  template <class Stream>
+  struct HttpConn {
+    Stream stream;
     beast::flat_buffer buf;
     http::request<http::string_body> req;
-    explicit Conn(tcp::socket s) : stream(std::move(s)) {}
+    explicit HttpConn(Stream s) : stream(std::move(s)) {}
   };
-  auto c = std::make_shared<Conn>(std::move(socket));
-  c->stream.expires_after(std::chrono::seconds(10));
-  http::async_read(c->stream, c->buf, c->req, [this, c](beast::error_code ec, std::size_t) {
+  void handle_connection(tcp::socket socket);
+  template <class Stream>
+  void serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter, std::string tls_cn, std::string tls_group = "");
+};
+
+// The HTTP request on a new connection (plain TCP or TLS): a WebSocket upgrade at /ocpp/{id}, or
+// GET /firmware/{name}. `exporter` and `tls_cn` come from the TLS handshake (empty on profile 1).
+template <class Stream>
+void Csms::Impl::serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter, std::string tls_cn,
+                            std::string tls_group) {
+  beast::get_lowest_layer(c->stream).expires_after(std::chrono::seconds(10));
+  http::async_read(c->stream, c->buf, c->req, [this, c, exporter, tls_cn, tls_group](beast::error_code ec, std::size_t) {
     if (ec) return;
     const std::string target(c->req.target());
-    auto respond = [c](http::status status, std::string body, std::string type = "text/plain") {
-      auto res = std::make_shared<http::response<http::string_body>>(status, c->req.version());
-      res->set(http::field::content_type, type);
-      res->body() = std::move(body);
-      res->prepare_payload();
+    auto finish = [c](auto res) {
       http::async_write(c->stream, *res, [c, res](beast::error_code, std::size_t) {
         beast::error_code ignored;
-        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(c->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
       });
+    };
+    auto respond = [c, finish](http::status status, std::string body) {
+      auto res = std::make_shared<http::response<http::string_body>>(status, c->req.version());
+      res->set(http::field::content_type, "text/plain");
+      res->body() = std::move(body);
+      res->prepare_payload();
+      finish(res);
     };
     if (websocket::is_upgrade(c->req)) {
       static constexpr std::string_view kPrefix = "/ocpp/";
       if (target.rfind(kPrefix, 0) != 0) return respond(http::status::not_found, "no such path\n");
       const std::string id = target.substr(kPrefix.size());
       if (!valid_station_id(id)) return respond(http::status::bad_request, "bad station id\n");
-      // Security profile 1: HTTP Basic with the station id as user (Part 2 A00.FR.2xx).
+      // Profile 3: the client certificate's CN is the station's identity (A00.FR.405).
+      if (!cfg.tls_client_ca_file.empty() && tls_cn != id) {
+        ++counters.auth_refused;
+        log(id + ": refused: the client certificate names '" + tls_cn + "'");
+        store([e = verifier::OcppEvent{id, "csms-security", "InvalidChargingStationCertificate",
+                                       "client certificate CN " + tls_cn, unix_now()}](verifier::Store& st) {
+          st.add_ocpp_event(e);
+        });
+        return respond(http::status::forbidden, "client certificate for another station\n");
+      }
+      // Profiles 1 and 2: HTTP Basic with the station id as user (Part 2 A00).
       if (!cfg.station_password.empty()) {
         const std::string want = id + ":" + cfg.station_password;
         const auto header = std::string(c->req[http::field::authorization]);
@@ -183,10 +263,14 @@ void Csms::Impl::handle_connection(tcp::socket socket) {
       const auto offered = std::string(c->req[http::field::sec_websocket_protocol]);
       if (offered.find(kSubprotocol) == std::string::npos)
         return respond(http::status::bad_request, "subprotocol ocpp2.0.1 required\n");
-      websocket::stream<beast::tcp_stream> ws(std::move(c->stream));
-      auto session = std::make_shared<Session>(*this, std::move(ws), id);
-      auto req = std::make_shared<http::request<http::string_body>>(std::move(c->req));
-      session->start_accept(req);
+      using Ws = websocket::stream<Stream>;
+      auto conn = std::make_shared<Connection<Ws>>(Ws(std::move(c->stream)));
+      std::weak_ptr<Connection<Ws>> weak = conn;
+      auto session = std::make_shared<Session>(*this, id, exporter, [weak](std::string frame) {
+        if (auto cn = weak.lock()) cn->send(std::move(frame));
+      });
+      session->tls_group = tls_group;
+      conn->start(std::make_shared<http::request<http::string_body>>(std::move(c->req)), session);
       return;
     }
     if (c->req.method() == http::verb::get && !firmware_name.empty() && target == "/firmware/" + firmware_name) {
@@ -194,59 +278,45 @@ void Csms::Impl::handle_connection(tcp::socket socket) {
       res->set(http::field::content_type, "application/octet-stream");
       res->body() = firmware;
       res->prepare_payload();
-      http::async_write(c->stream, *res, [c, res](beast::error_code, std::size_t) {
-        beast::error_code ignored;
-        c->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-      });
-      return;
+      return finish(res);
     }
     respond(http::status::not_found, "not found\n");
   });
 }
 
+void Csms::Impl::handle_connection(tcp::socket socket) {
+  if (!tls) return serve_http(std::make_shared<HttpConn<beast::tcp_stream>>(beast::tcp_stream(std::move(socket))), {}, "");
+  using Tls = beast::ssl_stream<beast::tcp_stream>;
+  auto c = std::make_shared<HttpConn<Tls>>(Tls(beast::tcp_stream(std::move(socket)), *tls));
+  beast::get_lowest_layer(c->stream).expires_after(std::chrono::seconds(10));
+  c->stream.async_handshake(asio::ssl::stream_base::server, [this, c](beast::error_code ec) {
+    if (ec) return;
+    SSL* ssl = c->stream.native_handle();
+    const std::string group = detail::negotiated_group(ssl);
+    if (cfg.require_pqc_kex && !detail::post_quantum_group(group)) {
+      ++counters.auth_refused;
+      log("refused a TLS connection that negotiated " + group + " (post-quantum key exchange required)");
+      store([e = verifier::OcppEvent{"-", "csms-security", "PqcDowngradeAttempt", "TLS key exchange " + group,
+                                     unix_now()}](verifier::Store& st) { st.add_ocpp_event(e); });
+      beast::error_code ignored;
+      beast::get_lowest_layer(c->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    std::string cn;
+    if (X509* peer = SSL_get1_peer_certificate(ssl)) {
+      cn = detail::common_name(peer);
+      X509_free(peer);
+    }
+    serve_http(c, detail::tls_exporter(ssl), cn, std::string(SSL_get_version(ssl)) + " " + group);
+  });
+}
+
 // ---- Session -------------------------------------------------------------------------------------
-void Session::start_accept(std::shared_ptr<http::request<http::string_body>> req) {
-  ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-    res.set(http::field::sec_websocket_protocol, std::string(kSubprotocol));
-  }));
-  ws_.read_message_max(kMaxFrameBytes);
-  beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-  ws_.async_accept(*req, [self = shared_from_this(), req](beast::error_code ec) {
-    if (ec) return;
-    ++self->csms_.counters.connections;
-    self->record_.id = self->id_;
-    self->read();
-  });
-}
-
-void Session::read() {
-  ws_.async_read(buffer_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) return;  // closed: the session ends when the last handler lets go of it
-    std::string text = beast::buffers_to_string(self->buffer_.data());
-    self->buffer_.consume(self->buffer_.size());
-    self->on_frame(text);
-    self->read();
-  });
-}
-
-void Session::send(std::string frame) {
-  queue_.push_back(std::move(frame));
-  if (!writing_) write_next();
-}
-
-void Session::write_next() {
-  if (queue_.empty()) {
-    writing_ = false;
-    return;
-  }
-  writing_ = true;
-  ws_.text(true);
-  ws_.async_write(asio::buffer(queue_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    if (ec) return;
-    self->queue_.pop_front();
-    self->write_next();
-  });
+void Session::opened() {
+  ++csms_.counters.connections;
+  record_.id = id_;
+  // What protected this connection: "TLSv1.3 X25519MLKEM768", or profile 1.
+  event("connection", tls_group.empty() ? "ws" : "wss", tls_group.empty() ? "security profile 1" : tls_group);
 }
 
 void Session::send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result) {
@@ -437,7 +507,7 @@ void Session::on_evidence(const std::string& call_id, const Json& data) {
   if (std::find(cert.san_uris.begin(), cert.san_uris.end(), want_uri) == cert.san_uris.end())
     return refuse("certificate_invalid", "the device certificate does not name station " + id_);
   const std::string device_id = cert.subject.serial_number;
-  const Bytes eat_nonce = detail::binding_nonce(challenge_nonce_, {});
+  const Bytes eat_nonce = detail::binding_nonce(challenge_nonce_, exporter_);
   challenge_nonce_.clear();  // single use
   record_.device_id = device_id;
   verifier::Device d;
@@ -561,7 +631,7 @@ void Session::maybe_offer_firmware() {
   ++csms_.counters.firmware_offered;
   const auto port = csms_.acceptor.local_endpoint().port();
   const std::string host = csms_.acceptor.local_endpoint().address().to_string();
-  Json fw{{"location", "http://" + host + ":" + std::to_string(port) + "/firmware/" + csms_.firmware_name},
+  Json fw{{"location", std::string(csms_.tls ? "https://" : "http://") + host + ":" + std::to_string(port) + "/firmware/" + csms_.firmware_name},
           {"retrieveDateTime", rfc3339(unix_now())},
           {"signingCertificate", csms_.firmware_signer_pem},
           {"signature", csms_.firmware_signature_b64}};
@@ -600,8 +670,26 @@ void Csms::start() {
   const auto colon = cfg.listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen " + cfg.listen + ": expected HOST:PORT");
   const auto address = asio::ip::make_address(cfg.listen.substr(0, colon));
-  if (!loopback(address))
+  // The classical OCPP CA and firmware signer are made on first start (never replaced).
+  classical::ensure_fleet_classical(cfg.fleet);
+  const bool with_tls = !cfg.tls_cert_file.empty();
+  if (!with_tls && !loopback(address))
     throw std::invalid_argument("--listen " + cfg.listen + ": security profile 1 (ws://) serves loopback only");
+  if (with_tls) {
+    // Profiles 2/3 (Part 2 A00): TLS 1.2 or later, post-quantum hybrid groups first; profile 3
+    // requires a client certificate from --tls-client-ca.
+    i.tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    SSL_CTX* ctx = i.tls->native_handle();
+    SSL_CTX_set_min_proto_version(ctx, cfg.require_pqc_kex ? TLS1_3_VERSION : TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION);  // A00.FR.321
+    i.tls->use_certificate_chain_file(cfg.tls_cert_file);
+    i.tls->use_private_key_file(cfg.tls_key_file, asio::ssl::context::pem);
+    if (!tls::set_groups(ctx, cfg.tls_groups)) throw std::invalid_argument("--tls-groups " + cfg.tls_groups + ": refused by OpenSSL");
+    if (!cfg.tls_client_ca_file.empty()) {
+      i.tls->load_verify_file(cfg.tls_client_ca_file);
+      i.tls->set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
+    }
+  }
   const auto port = static_cast<std::uint16_t>(std::stoi(cfg.listen.substr(colon + 1)));
 
   service::load_fleet(cfg.fleet, i.service_cfg);
@@ -634,7 +722,6 @@ void Csms::start() {
     if (const auto why = result.get(); !why.empty()) throw std::invalid_argument(cfg.policy_file + ": " + why);
   }
   i.pqc_ca.emplace(service::load_fleet_ca(cfg.fleet));
-  classical::ensure_fleet_classical(cfg.fleet);
   i.classical_ca.emplace(classical::Ca::load(service::detail::read_text(cfg.fleet / "ocpp-ca.pem"),
                                              service::detail::read_text(cfg.fleet / "ocpp-ca.key.pem")));
   i.firmware_signer_pem = service::detail::read_text(cfg.fleet / "firmware-signer.pem");

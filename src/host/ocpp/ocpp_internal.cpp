@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/pem.h>
+#include <openssl/ssl.h>
 #include <openssl/x509.h>
 
 #include "internal.hpp"  // the service's base64 codec (src/host/service/internal.hpp)
@@ -46,6 +47,42 @@ Bytes classical_spki(const std::string& pem) {
   OPENSSL_free(der);
   X509_free(x);
   return out;
+}
+
+Bytes tls_exporter(SSL* ssl) {
+  Bytes out(32);
+  if (SSL_export_keying_material(ssl, out.data(), out.size(), kExporterLabel.data(), kExporterLabel.size(), nullptr, 0,
+                                 0) != 1)
+    return {};
+  return out;
+}
+
+std::string negotiated_group(SSL* ssl) {
+  // OpenSSL 3.0 names built-in groups by NID; groups from a provider (the pqcea provider's
+  // hybrids) come back as TLSEXT_nid_unknown | their TLS codepoint.
+  const int nid = static_cast<int>(SSL_get_negotiated_group(ssl));
+  if (nid == 0) return "unknown";
+  if ((nid & TLSEXT_nid_unknown) != 0) {
+    switch (nid & 0xFFFF) {
+      case 0x11EC: return "X25519MLKEM768";      // draft-kwiatkowski-tls-ecdhe-mlkem
+      case 0x11EB: return "SecP256r1MLKEM768";
+      case 0x11ED: return "SecP384r1MLKEM1024";
+      case 0x0200: return "MLKEM512";
+      case 0x0201: return "MLKEM768";
+      case 0x0202: return "MLKEM1024";
+      default: return "codepoint " + std::to_string(nid & 0xFFFF);
+    }
+  }
+  const char* name = OBJ_nid2sn(nid);
+  return name != nullptr ? name : "unknown";
+}
+
+bool post_quantum_group(std::string_view name) { return name.find("MLKEM") != std::string_view::npos; }
+
+std::string common_name(X509* cert) {
+  char buf[256] = {};
+  if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf) < 0) return "";
+  return buf;
 }
 
 }  // namespace pqcea::ocpp::detail

@@ -7,6 +7,9 @@
 #include <string_view>
 #include <vector>
 
+struct ssl_st;
+struct x509_st;
+
 #include "pqcea/core/ct.hpp"
 #include "pqcea/hash/sha2.hpp"
 #include "pqcea/host/pki.hpp"
@@ -54,5 +57,16 @@ Bytes first_der(const std::string& pem);
 // The SubjectPublicKeyInfo (DER) of the first certificate of a PEM text (a classical certificate,
 // through OpenSSL); empty if it does not parse.
 Bytes classical_spki(const std::string& pem);
+
+// TLS (profiles 2/3; ssl_st / x509_st are OpenSSL's SSL and X509).
+// The exporter value that binds attestation evidence to this connection (RFC 8446 §7.5, label
+// EXPORTER-pqcea-ocpp-attestation, no context, 32 bytes); empty if the export fails.
+inline constexpr std::string_view kExporterLabel = "EXPORTER-pqcea-ocpp-attestation";
+Bytes tls_exporter(ssl_st* ssl);
+// The key-exchange group the connection negotiated ("X25519MLKEM768", "x25519", ... or "unknown").
+std::string negotiated_group(ssl_st* ssl);
+// True for the ML-KEM groups (hybrid or pure).
+bool post_quantum_group(std::string_view name);
+std::string common_name(x509_st* cert);
 
 }  // namespace pqcea::ocpp::detail

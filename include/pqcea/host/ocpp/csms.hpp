@@ -3,7 +3,8 @@
 // appraisal engine (the same database, policy and keys as `pqcea serve`), certificates are issued
 // from the fleet folder's CAs (ML-DSA-87 fleet CA and the classical P-256 CA), and firmware
 // campaigns are served from the same port (GET /firmware/{name}).
-// Security profile 1 (ws://, loopback only) in this version.
+// Security profile 1 (ws://, loopback only), 2 (wss:// + HTTP Basic) and 3 (wss:// + client
+// certificates, CN = station id).
 #pragma once
 #include <atomic>
 #include <cstdint>
@@ -28,6 +29,11 @@ struct CsmsConfig {
   // Firmware campaign: stations that boot Accepted with another firmwareVersion get this image.
   std::filesystem::path firmware_image;
   std::string firmware_version;
+  // Security profiles 2/3: TLS with this certificate and key (PEM); with tls_client_ca_file the
+  // stations must present a client certificate from that CA whose CN is their id (profile 3).
+  std::string tls_cert_file, tls_key_file, tls_client_ca_file;
+  std::string tls_groups;                   // "" = tls::kDefaultGroups (hybrids first)
+  bool require_pqc_kex = false;             // refuse a TLS connection without an ML-KEM group
   // Security profile 1 authentication (Part 2 A00): HTTP Basic, user = station id; empty = none.
   std::string station_password;
   bool quiet = false;
@@ -79,7 +85,12 @@ struct ChargerConfig {
   // expect_firmware_version is set, else certificate.
   std::string until;
   std::vector<std::filesystem::path> classical_roots;  // "" = FLEET/ocpp-ca.pem
-  std::string password;                     // HTTP Basic (security profile 1); "" = none
+  std::string password;                     // HTTP Basic (security profiles 1 and 2); "" = none
+  // wss:// (profiles 2/3): the CSMS certificate to trust, the groups to offer ("" = hybrids
+  // first), and client certificates (profile 3: made per station from FLEET/ocpp-ca.key.pem).
+  std::filesystem::path tls_ca;
+  std::string tls_groups;
+  bool client_certificates = false;
   int timeout_seconds = 120;
   bool quiet = false;
   bool charge = true;                       // one charging session per accepted station
