@@ -11,6 +11,7 @@
 #   3. A campaign image whose post-quantum signature is broken (classical signature good):
 #      InvalidSignature and InvalidFirmwareSignature from every station, nothing installed.
 #   4. A wrong HTTP Basic password is refused before the WebSocket opens.
+#   5. The same CSMS on PostgreSQL (a throwaway cluster): 20 stations, what it stored read with psql.
 # What the CSMS stored is read back with the sqlite3 CLI.
 # Usage: charger_csms.sh PQCEA
 set -u
@@ -20,7 +21,8 @@ command -v sqlite3 > /dev/null || { echo "FAIL: the sqlite3 CLI is needed (scrip
 W=$(mktemp -d)
 CSMS_PID=""
 stop_csms() { [ -n "$CSMS_PID" ] && kill "$CSMS_PID" 2> /dev/null && wait "$CSMS_PID" 2> /dev/null; CSMS_PID=""; }
-trap 'stop_csms; rm -rf "$W"' EXIT
+. "$(dirname "$0")/../support/pg.sh"
+trap 'stop_csms; pg_stop; rm -rf "$W"' EXIT
 cd "$W"
 fail=0
 ok() { echo "ok: $1"; }
@@ -113,6 +115,26 @@ charger --stations 1 --id-prefix D- --timeout 5
 stop_csms
 [ "$CHARGER_RC" -ne 0 ] && grep -q "D-000001: refused: wrong or missing HTTP Basic credentials" csms.err &&
   ok "wrong password: the WebSocket upgrade is refused (401), the station never boots" || bad "wrong password: $line"
+
+echo "== 5. PostgreSQL"
+echo "station-password-$RANDOM$RANDOM" > pw.txt
+pg_start
+url=$(pg_createdb csms)
+"$PQCEA" csms --listen 127.0.0.1:0 --fleet fleet --db "$url" --password-file pw.txt --policy policy.signed.json \
+  --firmware fw-1.1.0.img --firmware-version 1.1.0 > csms.out 2> csms.err &
+CSMS_PID=$!
+for _ in $(seq 100); do
+  PORT=$(sed -n 's|^csms listening on ws://127.0.0.1:\([0-9]*\)/ocpp$|\1|p' csms.out)
+  [ -n "$PORT" ] && break
+  sleep 0.1
+done
+charger --stations 20 --expect-firmware 1.1.0 --id-prefix G- --timeout 120
+stop_csms
+want="charger: stations 20, accepted 20, refused 0, attested 20, certificates 20, firmware updated 20, lost: 0"
+[ "$line" = "$want" ] && ok "PostgreSQL: $line" || { bad "PostgreSQL: '$line'"; tail -5 csms.err; }
+n=$(pg_psql csms -tAc \
+  "SELECT COUNT(*) FROM ocpp_stations WHERE attestation = 'affirming' AND firmware_version = '1.1.0' AND pqc_serial <> ''")
+[ "$n" = 20 ] && ok "PostgreSQL: 20 stations stored affirming, on 1.1.0, with ML-DSA certificates" || bad "PostgreSQL stations: $n"
 
 [ $fail -eq 0 ] && echo "PASS: OCPP CSMS + 100 stations with the post-quantum dual track"
 exit $fail

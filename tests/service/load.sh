@@ -26,17 +26,12 @@ OUT=$(realpath "$OUT")
 SUMMARY=$OUT/summary.txt
 : >"$SUMMARY"
 SERVERS=()
-PGDIR=""
-RUN_AS=""
-PGBIN=""
+. "$(dirname "$0")/../support/pg.sh"
 
 cleanup() {
   for p in "${SERVERS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
   for p in "${SERVERS[@]}"; do wait "$p" 2>/dev/null || true; done
-  if [ -n "$PGDIR" ]; then
-    $RUN_AS "$PGBIN/pg_ctl" -w -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true
-    rm -rf "$PGDIR"
-  fi
+  pg_stop
 }
 trap cleanup EXIT
 
@@ -78,28 +73,8 @@ loadgen() {  # label, loadgen args...
 
 throughput_of() { sed -n 's/^throughput: \([0-9]*\) .*/\1/p' "$OUT/$1.txt"; }
 
-start_pg() {
-  [ -n "$PGDIR" ] && return 0
-  for v in 17 16 15 14 13; do
-    [ -x "/usr/lib/postgresql/$v/bin/initdb" ] && { PGBIN=/usr/lib/postgresql/$v/bin; break; }
-  done
-  [ -n "$PGBIN" ] || { echo "PostgreSQL is not installed (scripts/bootstrap)" >&2; exit 1; }
-  PGDIR=$(mktemp -d /tmp/pqcea-load-pg-XXXXXX)
-  if [ "$(id -u)" -eq 0 ]; then
-    chown postgres: "$PGDIR"
-    RUN_AS="runuser -u postgres --"
-  fi
-  PGPORT=$((40000 + $$ % 20000))
-  $RUN_AS "$PGBIN/initdb" -A trust -U postgres -D "$PGDIR/data" >"$OUT/initdb.log" 2>&1
-  # Durable settings (fsync on, synchronous commit): the figures include the commit cost.
-  $RUN_AS "$PGBIN/pg_ctl" -w -D "$PGDIR/data" -l "$PGDIR/server.log" \
-    -o "-k $PGDIR -p $PGPORT -c listen_addresses=127.0.0.1 -c shared_buffers=1GB -c max_connections=200" start >/dev/null
-}
-
-createdb() {
-  $RUN_AS "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres "$1"
-  echo "postgresql://postgres@127.0.0.1:$PGPORT/$1"
-}
+start_pg() { pg_start -c shared_buffers=1GB -c max_connections=200; }
+createdb() { pg_createdb "$1"; }
 
 for run in "${RUNS[@]}"; do
   case $run in
@@ -140,7 +115,7 @@ for run in "${RUNS[@]}"; do
       n=$([ $size = small ] && echo 10000 || echo "$REGISTRY")
       url[$size]=$(createdb "registry_$size")
       "$PQCEA" registry-fill --db "${url[$size]}" --count $((n - DEVICES)) --prefix filler- | tee -a "$SUMMARY"
-      $RUN_AS "$PGBIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -d "registry_$size" -qc "VACUUM ANALYZE" >/dev/null
+      pg_psql "registry_$size" -qc "VACUUM ANALYZE" >/dev/null
     done
     # Alternating runs (small, big, small, big, ...) and the best of each: the machine is shared,
     # so one run alone can be slowed by a neighbour. Each run registers its own DEVICES devices
