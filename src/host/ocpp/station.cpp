@@ -374,22 +374,85 @@ struct Station::Impl {
   }
 
   // ---- M01-M06 (roots) -----------------------------------------------------------------------
+  // The installed classical roots, by certificate type (M01-M06). The configured roots start as
+  // CSMS roots (they also anchor the firmware signers); the verification anchor is their union.
+  std::vector<std::pair<std::string, std::string>> roots;  // type, PEM
+  void load_roots() {
+    if (!roots.empty()) return;
+    for (auto& pem : classical::split_pem_chain(cfg.classical_root_pem)) roots.emplace_back("CSMSRootCertificate", pem);
+  }
+  void rebuild_anchor() {
+    cfg.classical_root_pem.clear();
+    for (const auto& [type, pem] : roots) cfg.classical_root_pem += pem;
+  }
+  // Root changes over security profile 1 would let anyone on the path replace the trust anchors.
+  bool refuse_on_profile_1(const std::string& what) {
+    if (cfg.security_profile >= 2) return false;
+    security_event("InvalidCsmsCertificate", what + " refused over security profile 1");
+    return true;
+  }
+
   Json on_install_certificate(const Json& req) {
-    enum_field(req, "certificateType", {"V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
-                                        "ManufacturerRootCertificate"});
+    const auto type = enum_field(req, "certificateType", {"V2GRootCertificate", "MORootCertificate",
+                                                         "CSMSRootCertificate", "ManufacturerRootCertificate"});
     const auto cert = string_field(req, "certificate", limit::kCertificate);
-    // Root changes over security profile 1 would let anyone on the path replace the trust anchors.
-    if (cfg.security_profile < 2) {
-      security_event("InvalidCsmsCertificate", "InstallCertificate refused over security profile 1");
-      return Json{{"status", "Rejected"}};
-    }
+    if (refuse_on_profile_1("InstallCertificate")) return Json{{"status", "Rejected"}};
+    load_roots();
     try {
-      classical::inspect_certificate_pem(cert);
+      const auto info = classical::inspect_certificate_pem(cert);
+      if (info.not_after < now) return Json{{"status", "Rejected"}};
     } catch (const std::exception&) {
       return Json{{"status", "Failed"}};
     }
-    cfg.classical_root_pem += cert;
+    roots.emplace_back(type, classical::split_pem_chain(cert).at(0));
+    rebuild_anchor();
     return Json{{"status", "Accepted"}};
+  }
+
+  Json hash_data(const std::string& pem) const {
+    const auto h = classical::certificate_hash_data(pem, pem);  // roots are self-issued
+    return Json{{"hashAlgorithm", "SHA256"},
+                {"issuerNameHash", h.issuer_name_hash},
+                {"issuerKeyHash", h.issuer_key_hash},
+                {"serialNumber", h.serial_number}};
+  }
+
+  Json on_get_installed_ids(const Json& req) {
+    load_roots();
+    std::vector<std::string> wanted;
+    if (const auto it = req.find("certificateType"); it != req.end()) {
+      if (!it->is_array()) throw RpcError("TypeConstraintViolation", "'certificateType' is not an array");
+      for (const auto& t : *it) {
+        if (!t.is_string()) throw RpcError("TypeConstraintViolation", "'certificateType' holds a non-string");
+        wanted.push_back(t.get<std::string>());
+      }
+    }
+    Json chain = Json::array();
+    for (const auto& [type, pem] : roots)
+      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), type) != wanted.end())
+        chain.push_back(Json{{"certificateType", type}, {"certificateHashData", hash_data(pem)}});
+    if (chain.empty()) return Json{{"status", "NotFound"}};
+    return Json{{"status", "Accepted"}, {"certificateHashDataChain", chain}};
+  }
+
+  Json on_delete_certificate(const Json& req) {
+    const auto& want = object_field(req, "certificateHashData");
+    const auto name_hash = string_field(want, "issuerNameHash", 128);
+    const auto key_hash = string_field(want, "issuerKeyHash", 128);
+    const auto serial = string_field(want, "serialNumber", 40);
+    if (refuse_on_profile_1("DeleteCertificate")) return Json{{"status", "Failed"}};
+    load_roots();
+    for (auto it = roots.begin(); it != roots.end(); ++it) {
+      const auto h = hash_data(it->second);
+      if (h["issuerNameHash"] != name_hash || h["issuerKeyHash"] != key_hash || h["serialNumber"] != serial) continue;
+      // The last CSMS root is never deleted: the station could not trust any CSMS afterwards (M04).
+      const auto csms_roots = std::count_if(roots.begin(), roots.end(), [](const auto& r) { return r.first == "CSMSRootCertificate"; });
+      if (it->first == "CSMSRootCertificate" && csms_roots == 1) return Json{{"status", "Failed"}};
+      roots.erase(it);
+      rebuild_anchor();
+      return Json{{"status", "Accepted"}};
+    }
+    return Json{{"status", "NotFound"}};
   }
 
   Json on_trigger(const Json& req) {
@@ -442,6 +505,8 @@ struct Station::Impl {
     if (f.action == "CertificateSigned") return on_certificate_signed(f.payload);
     if (f.action == "UpdateFirmware") return on_update_firmware(f.payload);
     if (f.action == "InstallCertificate") return on_install_certificate(f.payload);
+    if (f.action == "GetInstalledCertificateIds") return on_get_installed_ids(f.payload);
+    if (f.action == "DeleteCertificate") return on_delete_certificate(f.payload);
     if (f.action == "GetVariables") return on_get_variables(f.payload);
     throw RpcError("NotImplemented", f.action + " is not implemented by this station");
   }
