@@ -223,8 +223,10 @@ struct SimStation : StationPorts {
   void flush() {
     for (auto& f : station->take_outgoing()) queue.push_back(std::move(f));
     if (!writing) write_next();
-    if (reboot_pending && queue.empty() && !writing) {
-      // Restart into the new image: the connection goes down, the station boots again.
+    if (reboot_pending && queue.empty() && !writing && !station->busy()) {
+      // Restart into the new image once every status notification was answered (closing with
+      // answers unread would reset the connection and the CSMS could lose the last frames): the
+      // connection goes down, the station boots again.
       reboot_pending = false;
       open = false;
       station->disconnected();
