@@ -40,6 +40,7 @@ void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 void add_fleet_tools(CLI::App& app);  // ca, policy, device, result
 void add_ocpp(CLI::App& app);         // csms, charger
+void add_ocpp_ledger(CLI::App& app);  // ocpp ledger (docs/ocpp.md, "Size ledger")
 void add_csr(CLI::App& app);          // ca csr, ca issue-csr (after add_fleet_tools: joins `ca`)
 
 // ---- inputs (docs/cli.md, "Inputs and errors") ----------------------------------------------------

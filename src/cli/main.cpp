@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   add_image(app);
   add_fleet_tools(app);
   add_ocpp(app);
+  add_ocpp_ledger(app);
   add_csr(app);
   try {
     app.parse(argc, argv);
