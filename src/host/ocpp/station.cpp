@@ -522,15 +522,18 @@ struct Station::Impl {
       return;
     }
     if (f.type == FrameType::call) {
+      // The answer goes out before any call the handler made (its evidence, a security event):
+      // the CSMS hears the outcome of its request first.
+      const auto answer_at = static_cast<std::ptrdiff_t>(out.size());
       try {
         const Json answer = handle_call(f);
-        out.push_back(result_frame(f.id, answer));
+        out.insert(out.begin() + answer_at, result_frame(f.id, answer));
       } catch (const RpcError& e) {
         st.protocol_errors.push_back(f.action + ": " + e.code() + ": " + e.what());
-        out.push_back(error_frame(f.id, e.code(), e.what()));
+        out.insert(out.begin() + answer_at, error_frame(f.id, e.code(), e.what()));
       } catch (const std::exception& e) {
         st.protocol_errors.push_back(f.action + ": InternalError: " + e.what());
-        out.push_back(error_frame(f.id, "InternalError", e.what()));
+        out.insert(out.begin() + answer_at, error_frame(f.id, "InternalError", e.what()));
       }
       auto followups = std::move(out_after_answer);
       out_after_answer.clear();
