@@ -96,7 +96,7 @@ const { RPCServer, createRPCError } = L.ocppRpc();
 const rec = new L.Recorder('csms_peer', scenario);
 const work = L.tempDir('csms-peer-');
 const TERMINAL_FW = new Set(['Installed', 'DownloadFailed', 'InstallationFailed', 'InstallVerificationFailed',
-  'InvalidSignature', 'InvalidCertificate', 'RevokedCertificate']);
+  'InvalidSignature']); // (InvalidCertificate / RevokedCertificate are UpdateFirmware answers in 2.0.1)
 
 const state = {
   identity: null, boots: [], complete: false, connections: 0,
