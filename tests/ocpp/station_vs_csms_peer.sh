@@ -16,8 +16,9 @@
 #                   `pqcea ca issue-csr --related-cert` issues the ML-DSA chain; we install both.
 #      twin         the ML-DSA certificate issued without --related-cert: our station answers
 #                   CertificateSigned Rejected.
-#   4. firmware     an `pqcea image sign` image 1.1.0 served by csms_peer with its ECDSA signature:
-#                   Downloading .. Installed, our station runs 1.1.0.
+#   4. firmware     a `pqcea image sign` image 1.1.0 served by csms_peer as a classical CSMS would
+#                   (ECDSA signature in the standard fields, no customData; the ML-DSA signature
+#                   travels inside the file): Downloading .. Installed, our station runs 1.1.0.
 #      twins        a bad classical signature -> InvalidSignature; a broken post-quantum image
 #                   signature (one bit flipped near the end, classical signature good) ->
 #                   InvalidSignature and SecurityEventNotification InvalidFirmwareSignature.
@@ -136,7 +137,7 @@ start_csms unbound --scenario cert --require-pqc-csr --ca-out "$work/unbound-ca.
 
 echo "== 4. firmware"
 good=Downloading,Downloaded,SignatureVerified,Installing,InstallRebooting,Installed
-start_csms firmware --scenario firmware --image "$f/fw-1.1.0.img" --pqc-image --ca-out "$work/fw-ca.pem" --expect-statuses "$good" && {
+start_csms firmware --scenario firmware --image "$f/fw-1.1.0.img" --ca-out "$work/fw-ca.pem" --expect-statuses "$good" && {
   charger firmware --classical-root "$work/fw-ca.pem" --expect-firmware 1.1.0 --no-charge --timeout 40
   wait_csms
   csms_clean firmware
