@@ -124,6 +124,11 @@ TEST_P(StoreTest, OcppStationsUpsertAndEventsKeepTheirOrder) {
   EXPECT_EQ(got->classical_serial, "0a1b");
   EXPECT_EQ(got->updated_at, 101);
   EXPECT_EQ(store_->ocpp_station_count(), 1u);
+  s.classical_serial.clear();  // a later connection that has not renewed: the serial stays
+  s.boot_status = "Pending";
+  store_->put_ocpp_station(s);
+  EXPECT_EQ(store_->ocpp_station("CS-1")->classical_serial, "0a1b");
+  EXPECT_EQ(store_->ocpp_station("CS-1")->boot_status, "Pending");
   for (int i = 0; i < 5; ++i) store_->add_ocpp_event({"CS-1", "firmware", "status" + std::to_string(i), "", 200 + i});
   store_->add_ocpp_event({"CS-2", "security", "InvalidFirmwareSignature", "x", 300});
   const auto last3 = store_->ocpp_events("CS-1", 3);  // the newest three, oldest first

@@ -462,6 +462,11 @@ struct Station::Impl {
       out_after_answer.push_back([this] { send_boot(); });
       return Json{{"status", "Accepted"}};
     }
+    // A station whose boot ended Rejected (by the CSMS, or by itself: a Required-mode station
+    // facing a CSMS without the post-quantum track) acts on no request but a new boot; before,
+    // it took a SignChargingStationCertificate trigger from the CSMS it had just refused and
+    // sent it a CSR (found against csms_peer, tests/ocpp/station_vs_csms_peer.sh).
+    if (st.boot == StationStatus::Boot::rejected) return Json{{"status", "Rejected"}};
     if (what == "Heartbeat") {
       out_after_answer.push_back([this] { send_call("Heartbeat", Json::object()); });
       return Json{{"status", "Accepted"}};

@@ -180,10 +180,14 @@ class PostgresStore final : public Store {
     p.text(st.id).text(st.device_id).text(st.model).text(st.firmware_version).text(st.boot_status).text(st.attestation)
         .text(st.classical_serial).text(st.pqc_serial).i64(st.updated_at);
     query("INSERT INTO ocpp_stations(id, device_id, model, firmware_version, boot_status, attestation, classical_serial,"
-           " pqc_serial, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::bigint) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id,"
+           " pqc_serial, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::bigint) ON CONFLICT(id) DO UPDATE SET"
+           " device_id = CASE WHEN excluded.device_id <> '' THEN excluded.device_id ELSE ocpp_stations.device_id END,"
            " model = excluded.model, firmware_version = excluded.firmware_version, boot_status = excluded.boot_status,"
-           " attestation = excluded.attestation, classical_serial = excluded.classical_serial,"
-           " pqc_serial = excluded.pqc_serial, updated_at = excluded.updated_at", p);
+           " attestation = excluded.attestation,"
+           " classical_serial = CASE WHEN excluded.classical_serial <> '' THEN excluded.classical_serial"
+           " ELSE ocpp_stations.classical_serial END,"
+           " pqc_serial = CASE WHEN excluded.pqc_serial <> '' THEN excluded.pqc_serial ELSE ocpp_stations.pqc_serial END,"
+           " updated_at = excluded.updated_at", p);
   }
 
   std::optional<OcppStation> ocpp_station(const std::string& id) override {

@@ -212,10 +212,14 @@ class SqliteStore final : public Store {
   void put_ocpp_station(const OcppStation& st) override {
     std::lock_guard<std::mutex> lock(mu_);
     Stmt(stmts_, db_, "INSERT INTO ocpp_stations(id, device_id, model, firmware_version, boot_status, attestation, classical_serial,"
-           " pqc_serial, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET device_id = excluded.device_id,"
+           " pqc_serial, updated_at) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET"
+           " device_id = CASE WHEN excluded.device_id <> '' THEN excluded.device_id ELSE ocpp_stations.device_id END,"
            " model = excluded.model, firmware_version = excluded.firmware_version, boot_status = excluded.boot_status,"
-           " attestation = excluded.attestation, classical_serial = excluded.classical_serial,"
-           " pqc_serial = excluded.pqc_serial, updated_at = excluded.updated_at")
+           " attestation = excluded.attestation,"
+           " classical_serial = CASE WHEN excluded.classical_serial <> '' THEN excluded.classical_serial"
+           " ELSE ocpp_stations.classical_serial END,"
+           " pqc_serial = CASE WHEN excluded.pqc_serial <> '' THEN excluded.pqc_serial ELSE ocpp_stations.pqc_serial END,"
+           " updated_at = excluded.updated_at")
         .bind(1, st.id).bind(2, st.device_id).bind(3, st.model).bind(4, st.firmware_version).bind(5, st.boot_status)
         .bind(6, st.attestation).bind(7, st.classical_serial).bind(8, st.pqc_serial).bind(9, st.updated_at).step();
   }

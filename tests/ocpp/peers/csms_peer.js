@@ -10,6 +10,9 @@
 //        [--grace 10] [--password PW] [--ca CA.pem] [--pqc-issuer 'CMD {csr} {classical_cert} {out}']
 //        [--image FILE] [--bad-classical-signature] [--pqc-image] [--expect-statuses A,B,...]
 //        [--expect-evidence-rejected] [--expect-pqc-rejected] [--require-pqc-csr]
+//        [--ca-out FILE] [--expect-certificate-rejected] [--expect-downgrade-refused]
+// --ca-out FILE: the P-256 CA made here (it signs the classical certificates and the firmware
+// signer) is written to FILE before "listening", so the station under test can trust it.
 // Prints "listening PORT" on stdout once the station may connect to ws://127.0.0.1:PORT/<stationId>
 // (any path; its last segment is the station id). One process runs one scenario, then exits 0 only
 // if no frame failed strict validation (ours or the station's), no malformed frame arrived and the
@@ -41,6 +44,13 @@
 //                file, {classical_cert} the classical leaf just issued, {out} the chain file; no
 //                {out}: its stdout), which is checked (leaf key = CSR key, each cert signed by the
 //                next) and sent as CertificateSigned.customData.pqcCertificateChain.
+//                --expect-certificate-rejected: the station must answer that CertificateSigned
+//                Rejected (negative test: e.g. an ML-DSA certificate without the binding).
+//   classical/cert with --expect-downgrade-refused: the station must refuse this CSMS (a
+//                station in pqcMode Required facing a CSMS without the extension): the scenario
+//                completes on its SecurityEventNotification PqcDowngradeAttempt, and the
+//                TriggerMessage SignChargingStationCertificate must not be Accepted nor any
+//                SignCertificate arrive.
 //   firmware     UpdateFirmware {requestId, firmware {location http://127.0.0.1:PORT/... served
 //                here from --image, retrieveDateTime now, signingCertificate (P-256, from a CA made
 //                here), signature = base64 `openssl dgst -sha256 -sign` of the whole file}};
@@ -48,6 +58,10 @@
 //                {vendorId, pqcImage: true}. Records FirmwareStatusNotifications (this requestId)
 //                and SecurityEventNotifications; --expect-statuses makes the verdict depend on the
 //                exact sequence. The station may reconnect (reboot) and boot again in between.
+//                A SignCertificate the station sends after its boot is served as in classical
+//                (not completing the scenario), and UpdateFirmware waits until that exchange is
+//                over, so a station's certificate renewal and its reboot never overlap.
+//   boot-attest  answers SignCertificate Rejected: certificates are not this scenario's subject.
 // Always: Heartbeat, StatusNotification, TransactionEvent, SecurityEventNotification,
 // FirmwareStatusNotification, NotifyEvent, NotifyReport, MeterValues, Authorize,
 // LogStatusNotification are answered schema-valid and recorded; anything else gets NotImplemented
@@ -66,6 +80,7 @@ const opts = L.args({
   port: 'value', scenario: 'value', out: 'value', timeout: 'value', linger: 'value', grace: 'value', password: 'value', ca: 'value',
   'pqc-issuer': 'value', image: 'value', 'bad-classical-signature': 'flag', 'pqc-image': 'flag',
   'expect-statuses': 'value', 'expect-evidence-rejected': 'flag', 'expect-pqc-rejected': 'flag', 'require-pqc-csr': 'flag',
+  'ca-out': 'value', 'expect-certificate-rejected': 'flag', 'expect-downgrade-refused': 'flag',
 });
 const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware'];
 const scenario = opts.scenario;
@@ -81,7 +96,7 @@ const { RPCServer, createRPCError } = L.ocppRpc();
 const rec = new L.Recorder('csms_peer', scenario);
 const work = L.tempDir('csms-peer-');
 const TERMINAL_FW = new Set(['Installed', 'DownloadFailed', 'InstallationFailed', 'InstallVerificationFailed',
-  'InvalidSignature', 'InvalidCertificate', 'RevokedCertificate']);
+  'InvalidSignature']); // (InvalidCertificate / RevokedCertificate are UpdateFirmware answers in 2.0.1)
 
 const state = {
   identity: null, boots: [], complete: false, connections: 0,
@@ -94,8 +109,10 @@ let graceTimer = null;
 let httpServer = null;
 let ocppHttp = null;
 
-const ca = (scenario === 'classical' || scenario === 'cert' || scenario === 'firmware')
-  ? L.makeP256Ca(work, 'peer-ca', '/O=csms-peer test CA/CN=csms_peer P-256 CA') : null;
+// Made in every scenario so that --ca-out always has something to export.
+const ca = L.makeP256Ca(work, 'peer-ca', '/O=csms-peer test CA/CN=csms_peer P-256 CA');
+if (opts['ca-out']) fs.copyFileSync(ca.cert, opts['ca-out']);
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 
 function complete(why) {
   if (state.complete) return;
@@ -124,6 +141,11 @@ async function finish(why) {
 
 // Expectations that depend on the whole run, checked once at the end.
 function scenarioVerdicts() {
+  if (opts['expect-downgrade-refused']) {
+    rec.expect('station reported SecurityEventNotification PqcDowngradeAttempt',
+      state.securityEvents.some((e) => e.type === 'PqcDowngradeAttempt'), state.securityEvents);
+    rec.expect('no SignCertificate from a station that refused this CSMS', !state.signRequests, state.signRequests || 0);
+  }
   if (scenario === 'firmware') {
     rec.note('firmwareStatuses', state.fwStatuses);
     if (opts['expect-statuses']) {
@@ -182,6 +204,9 @@ function registerHandlers(client) {
   });
   client.handle('SecurityEventNotification', ({ params }) => {
     state.securityEvents.push({ t: rec.t(), type: params.type, techInfo: params.techInfo, timestamp: params.timestamp });
+    if (opts['expect-downgrade-refused'] && params.type === 'PqcDowngradeAttempt') {
+      setImmediate(() => complete('station reported PqcDowngradeAttempt'));
+    }
     return {};
   });
   client.handle('FirmwareStatusNotification', ({ params }) => {
@@ -261,8 +286,15 @@ async function afterFirstBoot(client) {
   if (scenario === 'classical' || scenario === 'cert') {
     const r = await call(client, 'TriggerMessage', { requestedMessage: 'SignChargingStationCertificate' });
     rec.note('triggerSignCertificate', r);
-    rec.expect('TriggerMessage SignChargingStationCertificate Accepted', r && r.status === 'Accepted', r);
+    if (opts['expect-downgrade-refused']) {
+      rec.expect('TriggerMessage SignChargingStationCertificate not Accepted by a station that refused us', r && r.status !== 'Accepted', r);
+    } else {
+      rec.expect('TriggerMessage SignChargingStationCertificate Accepted', r && r.status === 'Accepted', r);
+    }
   } else if (scenario === 'firmware') {
+    // A station that requests a certificate right after its boot gets it first (see the header).
+    await sleep(300);
+    if (state.certExchange) await state.certExchange;
     await startFirmware(client);
   }
 }
@@ -324,6 +356,10 @@ function cnOf(subject) {
 
 function onSignCertificate(client, params) {
   const n = (state.signRequests = (state.signRequests || 0) + 1);
+  if (scenario === 'boot-attest') {
+    rec.push('signCertificateRequests', { n, answered: 'Rejected (boot-attest scenario)' });
+    return { status: 'Rejected' };
+  }
   const csrFile = path.join(work, `station-${n}.csr`);
   fs.writeFileSync(csrFile, params.csr);
   const info = { n, certificateType: params.certificateType || null, customData: params.customData ? Object.keys(params.customData) : null };
@@ -356,10 +392,12 @@ function onSignCertificate(client, params) {
     if (pqc && !pqc.ok && opts['expect-pqc-rejected']) rec.expect('PQC CSR refused (negative test)', true, pqc.error);
   }
   if (!classicalOk || (pqc && !pqc.ok)) {
-    complete('SignCertificate rejected');
+    if (scenario !== 'firmware') complete('SignCertificate rejected');
     return { status: 'Rejected' };
   }
-  setImmediate(() => issueAndSend(client, params, csrFile, pqc, n));
+  state.certExchange = new Promise((resolve) => {
+    setImmediate(() => issueAndSend(client, params, csrFile, pqc, n).finally(resolve));
+  });
   return { status: 'Accepted' };
 }
 
@@ -411,8 +449,12 @@ async function issueAndSend(client, params, csrFile, pqc, n) {
   rec.note(`certificateSigned${n}`, { chainChars: certificateChain.length, pqcChainChars: req.customData ? req.customData.pqcCertificateChain.length : 0 });
   const r = await call(client, 'CertificateSigned', req);
   rec.push('certificateSignedAnswers', r);
-  rec.expect(`CertificateSigned ${n} Accepted by the station`, r && r.status === 'Accepted', r);
-  complete('CertificateSigned answered');
+  if (opts['expect-certificate-rejected']) {
+    rec.expect(`CertificateSigned ${n} Rejected by the station (negative test)`, r && r.status === 'Rejected', r);
+  } else {
+    rec.expect(`CertificateSigned ${n} Accepted by the station`, r && r.status === 'Accepted', r);
+  }
+  if (scenario !== 'firmware') complete('CertificateSigned answered');
 }
 
 function runPqcIssuer(pqc, classicalCertFile, n) {

@@ -9,7 +9,7 @@
 //   node station_peer.js --url ws://127.0.0.1:PORT/ocpp --id STATION_ID --scenario NAME
 //        [--password PW] [--out summary.json] [--timeout 60] [--advertise-pqc]
 //        [--evidence-cmd 'CMD {nonce_hex} {out_file}'] [--cert device.pem]
-//        [--expect-first-boot Pending] [--expect-attestation affirming|rejected]
+//        [--expect-first-boot Pending|Accepted|Rejected] [--expect-attestation affirming|rejected]
 //        [--csms-ca CA.pem] [--firmware-ca CA.pem] [--expect-statuses A,B,...]
 //        [--pqc-csr [--bad-binding] [--expect-pqc-chain]] [--expect-sign Accepted|Rejected]
 //        [--expect-refused]   (negative: the WebSocket upgrade must be refused, e.g. a wrong --password)
@@ -19,7 +19,8 @@
 // exchange and the verdicts (JSON). Exit 2: bad usage; 3: ocpp-rpc missing.
 //
 // Scenarios:
-//   classical  BootNotification without customData (status must be Accepted), Heartbeat,
+//   classical  BootNotification without customData (status must be Accepted, or
+//              --expect-first-boot's: with Rejected the scenario ends there), Heartbeat,
 //              StatusNotification, a TransactionEvent session Started/Updated/Ended, then
 //              SignCertificate with a P-256 CSR (openssl req, CN = station id) - or the same when
 //              the CSMS triggers SignChargingStationCertificate; waits for CertificateSigned and
@@ -42,15 +43,18 @@
 //              --cert)}; expects Accepted {status: affirming} (or Rejected with
 //              --expect-attestation rejected), then TriggerMessage BootNotification and an
 //              Accepted second boot.
-//   firmware   Boot (Accepted), then waits for UpdateFirmware, answers Accepted, downloads the
-//              location over http, verifies firmware.signature (base64 DER ECDSA) over the whole
-//              file with Node's crypto against firmware.signingCertificate (issuer checked with
-//              --firmware-ca if given) and reports FirmwareStatusNotification Downloading,
+//   firmware   Boot (Accepted), then waits for UpdateFirmware; firmware.signingCertificate
+//              (issuer checked with --firmware-ca if given) that does not hold is answered
+//              InvalidCertificate with a SecurityEventNotification InvalidFirmwareSigningCertificate
+//              and nothing downloaded (L01.FR.02; FirmwareStatusEnumType has no such status).
+//              Otherwise answers Accepted, downloads the location over http, verifies
+//              firmware.signature (base64 DER ECDSA) over the whole file with Node's crypto
+//              against that certificate and reports FirmwareStatusNotification Downloading,
 //              Downloaded, SignatureVerified, Installing, InstallRebooting, (reconnect, Boot reason
-//              FirmwareUpdate), Installed - or InvalidSignature / InvalidCertificate with a
-//              SecurityEventNotification InvalidFirmwareSignature /
-//              InvalidFirmwareSigningCertificate. --expect-statuses (what we reported) defaults to
-//              the good sequence.
+//              FirmwareUpdate), Installed - or InvalidSignature with a SecurityEventNotification
+//              InvalidFirmwareSignature. --expect-update: the expected UpdateFirmware answer
+//              (default Accepted); --expect-statuses (what we reported) defaults to the good
+//              sequence (none when the update was not Accepted).
 // Also: GetVariables answers the device model's CustomizationCtrlr.CustomImplementationEnabled
 // [org.pqc-edge-attestor] and PqcCtrlr.Mode (when pqc is advertised), UnknownComponent otherwise;
 // TriggerMessage for BootNotification/Heartbeat/StatusNotification/SignChargingStationCertificate;
@@ -68,6 +72,7 @@ const opts = L.args({
   'advertise-pqc': 'flag', 'evidence-cmd': 'value', cert: 'value', 'expect-first-boot': 'value',
   'expect-attestation': 'value', 'csms-ca': 'value', 'firmware-ca': 'value', 'expect-statuses': 'value',
   'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-refused': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
+  'expect-update': 'value',
 });
 const SCENARIOS = ['classical', 'pqc', 'firmware'];
 const scenario = opts.scenario;
@@ -158,8 +163,22 @@ function registerHandlers(c) {
   c.handle('UpdateFirmware', ({ params }) => {
     if (scenario !== 'firmware' || state.firmware) return { status: 'Rejected' };
     state.firmware = params;
-    setImmediate(() => signal('UpdateFirmware', params));
-    return { status: 'Accepted' };
+    // L01.FR.02: the signing certificate is checked before anything is downloaded.
+    let certificateError = null;
+    try {
+      const fw = params.firmware;
+      if (!fw.signingCertificate || !fw.signature) throw new Error('signingCertificate or signature missing');
+      const cert = new crypto.X509Certificate(fw.signingCertificate);
+      if (opts['firmware-ca']) {
+        const ca = new crypto.X509Certificate(fs.readFileSync(opts['firmware-ca']));
+        if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new Error('signing certificate not issued by --firmware-ca');
+      }
+    } catch (e) {
+      certificateError = e.message;
+    }
+    state.updateAnswer = certificateError === null ? 'Accepted' : 'InvalidCertificate';
+    setImmediate(() => signal('UpdateFirmware', { ...params, certificateError }));
+    return { status: state.updateAnswer };
   });
   c.handle('GetVariables', ({ params }) => ({ getVariableResult: params.getVariableData.map(getVariable) }));
   c.handle('GetBaseReport', () => ({ status: 'NotSupported' }));
@@ -201,7 +220,10 @@ function statusNotification() {
 
 async function classical() {
   const b = await boot('PowerUp');
-  rec.expect('BootNotification Accepted', b && b.status === 'Accepted', b);
+  // --expect-first-boot Rejected: a negative test (a CSMS that refuses classical stations); the
+  // scenario ends with that answer.
+  const want = opts['expect-first-boot'] || 'Accepted';
+  rec.expect(`BootNotification ${want}`, b && b.status === want, b);
   if (!b || b.status !== 'Accepted') return;
   const hb = await call('Heartbeat', {});
   rec.expect('Heartbeat answered with currentTime', hb && typeof hb.currentTime === 'string', hb);
@@ -408,6 +430,13 @@ async function firmware() {
   rec.expect('BootNotification Accepted', b && b.status === 'Accepted', b);
   const u = await waitFor('UpdateFirmware');
   const fw = u.firmware, id = u.requestId;
+  const wantUpdate = opts['expect-update'] || 'Accepted';
+  rec.expect(`UpdateFirmware answered ${wantUpdate}`, state.updateAnswer === wantUpdate, state.updateAnswer);
+  if (u.certificateError !== null) {
+    rec.note('certificateError', u.certificateError);
+    await securityEvent('InvalidFirmwareSigningCertificate', u.certificateError);
+    return;
+  }
   rec.note('updateFirmware', { requestId: id, location: fw.location, customData: u.customData || null,
     signingCertificateChars: (fw.signingCertificate || '').length, signatureChars: (fw.signature || '').length });
   await report(id, 'Downloading');
@@ -421,20 +450,7 @@ async function firmware() {
   }
   rec.note('image', { bytes: image.length, sha256: crypto.createHash('sha256').update(image).digest('hex') });
   await report(id, 'Downloaded');
-  let cert;
-  try {
-    if (!fw.signingCertificate || !fw.signature) throw new Error('signingCertificate or signature missing');
-    cert = new crypto.X509Certificate(fw.signingCertificate);
-    if (opts['firmware-ca']) {
-      const ca = new crypto.X509Certificate(fs.readFileSync(opts['firmware-ca']));
-      if (!cert.checkIssued(ca) || !cert.verify(ca.publicKey)) throw new Error('signing certificate not issued by --firmware-ca');
-    }
-  } catch (e) {
-    rec.note('certificateError', e.message);
-    await report(id, 'InvalidCertificate');
-    await securityEvent('InvalidFirmwareSigningCertificate', e.message);
-    return;
-  }
+  const cert = new crypto.X509Certificate(fw.signingCertificate); // checked when UpdateFirmware came
   let sigOk = false;
   try {
     sigOk = crypto.verify('sha256', image, { key: cert.publicKey, dsaEncoding: 'der' }, L.strictBase64(fw.signature));
@@ -470,7 +486,8 @@ async function finish(why) {
   rec.note('unhandledCalls', state.unhandled);
   if (scenario === 'firmware') {
     rec.note('firmwareStatuses', state.reported);
-    const want = opts['expect-statuses'] ? opts['expect-statuses'].split(',').map((s) => s.trim()).filter(Boolean) : GOOD_FW;
+    const dflt = (opts['expect-update'] || 'Accepted') === 'Accepted' ? GOOD_FW : [];
+    const want = opts['expect-statuses'] ? opts['expect-statuses'].split(',').map((s) => s.trim()).filter(Boolean) : dflt;
     rec.expect('FirmwareStatusNotification sequence as expected', JSON.stringify(want) === JSON.stringify(state.reported),
       { want, got: state.reported });
   }

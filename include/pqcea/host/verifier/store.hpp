@@ -134,7 +134,8 @@ class Store {
   virtual std::optional<StoredPolicy> latest_policy() = 0;
   virtual std::int64_t latest_policy_revision() = 0;
 
-  // OCPP stations (insert or replace) and their event log, newest last.
+  // OCPP stations (insert or update; an empty device_id or certificate serial keeps the stored one:
+  // a new connection knows the station's boot, not yet its certificates) and their event log.
   virtual void put_ocpp_station(const OcppStation& s) = 0;
   virtual std::optional<OcppStation> ocpp_station(const std::string& id) = 0;
   virtual void add_ocpp_event(const OcppEvent& e) = 0;

@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# OUR CSMS (`pqcea csms`, SQLite) against the independent station_peer.js (ocpp-rpc 2.2.1 strict
+# mode on Node 24; tests/ocpp/peers), every use case with its failure twin (docs/ocpp.md):
+#   1. classical   a station without the extension, Hybrid CSMS: Accepted, Heartbeat,
+#                  StatusNotification, TransactionEvent Started/Updated/Ended, SignCertificate with
+#                  an openssl P-256 CSR -> CertificateSigned verified by `openssl verify` against
+#                  fleet/ocpp-ca.pem (made by our CSMS).
+#      twin        our CSMS in Required mode rejects that classical station's boot.
+#   2. pqc         station_peer advertises the extension, our CSMS challenges, the evidence from
+#                  `pqcea device evidence` (device enrolled, certified for this station id) is
+#                  appraised against a signed policy for model station_peer: Pending -> Accepted.
+#      twins       a flipped evidence signature bit -> Rejected; a device certificate issued for
+#                  another station id -> Rejected.
+#   3. dual CSR    station_peer --pqc-csr (ML-DSA-87 CSR made by Node, bound by pqcKeyBinding):
+#                  our CSMS issues both; station_peer checks the ML-DSA chain (Node crypto) and the
+#                  RFC 9763 relatedCertificate = SHA-256 of the classical leaf.
+#      twin        --bad-binding (another key's hash): SignCertificate Rejected.
+#   4. firmware    a campaign (signed `pqcea image` 1.1.0): station_peer, a classical peer,
+#                  verifies the ECDSA signature with Node crypto against the signing certificate,
+#                  which must be issued by fleet/ocpp-ca.pem, and reports up to Installed.
+#      twin        station_peer trusting another CA for firmware signers: UpdateFirmware answered
+#                  InvalidCertificate, SecurityEventNotification InvalidFirmwareSigningCertificate,
+#                  both stored by our CSMS.
+#   5. password    a wrong HTTP Basic password is refused at the WebSocket upgrade.
+# Every station_peer run must end ok with zero strict-validation errors and no malformed frame
+# (our CSMS's frames are validated against the official OCPP 2.0.1 schemas there).
+# Usage: csms_vs_station_peer.sh PQCEA. Exit 77 (1 under CI=true) only if Node 24 or ocpp-rpc is
+# not installed (tests/support/peers.sh).
+set -u
+pqcea=$(realpath "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+FLIP_BIT=$(cd "$here/../support" && pwd)/flip-bit
+. "$here/../support/peers.sh"
+peers_node24
+peers_package ocpp-rpc
+command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
+work=$(mktemp -d)
+. "$here/peers/harness.sh"
+ours_pid=""
+stop_ours() { if [ -n "$ours_pid" ]; then kill "$ours_pid" 2> /dev/null; wait "$ours_pid" 2> /dev/null; fi; ours_pid=""; }
+trap 'stop_ours; [ -n "${KEEP:-}" ] || harness_cleanup' EXIT
+
+f=$work/fixtures
+mkdir -p "$f"
+pw=csms-interop-password-$RANDOM$RANDOM
+echo "$pw" > "$f/pw.txt"
+{ "$pqcea" fleet-init --out "$f/fleet" && "$pqcea" image keygen --out "$f/img.key" --pub "$f/img.pub" &&
+  head -c 4096 /dev/urandom > "$f/app.bin" && head -c 30000 /dev/urandom > "$f/fw-1.1.0.bin" &&
+  "$pqcea" image sign --key "$f/img.key" --version 1.1.0 --counter 2 "$f/fw-1.1.0.bin" "$f/fw-1.1.0.img" &&
+  "$pqcea" device enroll --dir "$f/dev" --model station_peer &&
+  "$pqcea" ca issue --fleet "$f/fleet" --pubkey "$f/dev/device.pub.pem" --station PQC-1 --out "$f/dev/pqc-1.pem" &&
+  "$pqcea" ca issue --fleet "$f/fleet" --pubkey "$f/dev/device.pub.pem" --station PQC-3 --out "$f/dev/pqc-3.pem" &&
+  "$pqcea" ca issue --fleet "$f/fleet" --pubkey "$f/dev/device.pub.pem" --station SOMEONE-ELSE --out "$f/dev/other.pem"; } \
+  > "$work/fixtures.log" 2>&1 || { cat "$work/fixtures.log"; echo "FAIL: fixtures"; exit 1; }
+# station_peer's BootNotification says model station_peer, firmwareVersion 1.0.0; the EAT's
+# swversion is `device evidence`'s default 1.0.0 and its component app is app.bin.
+cat > "$f/policy.json" << JSON
+{"version": 1, "models": {"station_peer": {"min_swversion": "1.0.0", "allow_debug": false, "require_tpm": false,
+ "firmware": {"1.0.0": {"components": {"app": {"alg": "sha-256", "digest": "$(sha256sum "$f/app.bin" | cut -c1-64)"}}}}}}}
+JSON
+"$pqcea" policy sign "$f/policy.json" --fleet "$f/fleet" --out "$f/policy.signed.json" > /dev/null ||
+  { echo "FAIL: policy sign"; exit 1; }
+evidence="$pqcea device evidence --dir $f/dev --measure app=$f/app.bin --out {out_file} --nonce {nonce_hex}"
+
+# start_ours NAME ARGS...: our CSMS in the background (its own database); sets PORT for station().
+start_ours() {
+  local name=$1
+  shift
+  stop_ours
+  "$pqcea" csms --listen 127.0.0.1:0 --fleet "$f/fleet" --db "sqlite:$work/$name.db" --policy "$f/policy.signed.json" \
+    --password-file "$f/pw.txt" "$@" > "$work/$name.ours.out" 2> "$work/$name.ours.err" &
+  ours_pid=$!
+  PORT=""
+  for _ in $(seq 100); do
+    PORT=$(sed -n 's|^csms listening on ws://127.0.0.1:\([0-9]*\)/ocpp$|\1|p' "$work/$name.ours.out")
+    [ -n "$PORT" ] && return 0
+    kill -0 "$ours_pid" 2> /dev/null || break
+    sleep 0.1
+  done
+  cat "$work/$name.ours.err"
+  bad "$name: our CSMS did not start"
+  exit 1
+}
+# peer NAME ARGS...: station_peer with the password; must end clean (exit 0, every expectation
+# held, no validation error, no malformed frame).
+peer() {
+  local name=$1 s=$work/$1.station.json
+  shift
+  station "$name" --password "$pw" "$@"
+  if [ "$STATION_RC" -eq 0 ] && [ "$(json "$s" 's.ok && s.validationErrors.length === 0 && s.badMessages.length === 0')" = true ]; then
+    ok "$name: station_peer ok, 0 validation errors, $(json "$s" 's.expectations.length') expectations held, $(json "$s" 's.exchanges.length') frames"
+  else
+    bad "$name: station_peer exit $STATION_RC: $(json "$s" 'JSON.stringify({failed: s.expectations.filter(e => !e.ok), validationErrors: s.validationErrors, bad: s.badMessages})')"
+    tail -n 5 "$work/$name.station.err"
+  fi
+}
+note() { json "$work/$1.station.json" "$2"; }
+# db NAME SQL: what our CSMS stored (NAME.db), read with Node 24's built-in node:sqlite (no
+# sqlite3 CLI needed); rows as a|b|c, joined by commas.
+db() {
+  "$NODE" -e 'const { DatabaseSync } = require("node:sqlite");
+    const d = new DatabaseSync(process.argv[1], { readOnly: true });
+    console.log(d.prepare(process.argv[2]).all().map((r) => Object.values(r).join("|")).join())' "$work/$1.db" "$2" 2>&1
+}
+
+echo "== 1. classical station"
+start_ours hybrid --pqc-mode Hybrid
+peer classical --id CLASSIC-1 --scenario classical --csms-ca "$f/fleet/ocpp-ca.pem"
+[ "$(note classical 's.notes.certificateSigned.ok && !s.notes.certificateSigned.pqcCertificateChain')" = true ] &&
+  ok "classical: classical-only chain verified by openssl verify against fleet/ocpp-ca.pem ($(note classical 's.notes.certificateSigned.opensslVerify'))" ||
+  bad "classical: $(note classical 'JSON.stringify(s.notes.certificateSigned)')"
+got=$(db hybrid "SELECT kind, type FROM ocpp_events WHERE station_id = 'CLASSIC-1' ORDER BY seq")
+[ "$got" = "csms-security|PqcDowngradeAttempt,boot|Accepted,transaction|Started,transaction|Ended,certificate|Issued,certificate|Accepted" ] &&
+  ok "classical: stored: downgrade reported, Accepted, transaction, classical certificate issued and accepted" || bad "classical: stored events $got"
+
+echo "== 2. pqc station (attestation)"
+peer pqc --id PQC-1 --scenario pqc --cert "$f/dev/pqc-1.pem" --evidence-cmd "$evidence"
+[ "$(note pqc 's.notes.bootStatuses.join()')" = Pending,Accepted ] && ok "pqc: Pending, then Accepted after affirming evidence" ||
+  bad "pqc: boots $(note pqc 's.notes.bootStatuses.join()')"
+[ "$(db hybrid "SELECT boot_status, attestation FROM ocpp_stations WHERE id = 'PQC-1'")" = "Accepted|affirming" ] &&
+  ok "pqc: stored Accepted, affirming" || bad "pqc: stored $(db hybrid "SELECT * FROM ocpp_stations WHERE id = 'PQC-1'")"
+peer flipped --id PQC-3 --scenario pqc --cert "$f/dev/pqc-3.pem" --expect-attestation rejected \
+  --evidence-cmd "$evidence && $FLIP_BIT {out_file} \$((\$(stat -c %s {out_file}) - 20))"
+[ "$(note flipped 's.notes.bootStatuses.join()')" = Pending,Rejected ] &&
+  ok "flipped: evidence signature bit flipped -> $(note flipped 's.notes.attestationAnswer.data.error'), boot Rejected" ||
+  bad "flipped: boots $(note flipped 's.notes.bootStatuses.join()')"
+peer other-id --id PQC-2 --scenario pqc --cert "$f/dev/other.pem" --expect-attestation rejected --evidence-cmd "$evidence"
+grep -q "PQC-2: attestation refused: certificate_invalid: the device certificate does not name station PQC-2" "$work/hybrid.ours.err" &&
+  ok "other-id: certificate for another station id -> certificate_invalid, boot Rejected" ||
+  bad "other-id: $(grep PQC-2 "$work/hybrid.ours.err")"
+
+echo "== 3. dual-track CSR"
+peer dual --id DUAL-1 --scenario classical --pqc-csr --expect-pqc-chain --csms-ca "$f/fleet/ocpp-ca.pem"
+[ "$(note dual 's.notes.certificateSigned.pqc.relatedCertificate && s.notes.certificateSigned.pqc.leafKeyType')" = ml-dsa-87 ] &&
+  ok "dual: ML-DSA-87 chain verified by Node crypto, relatedCertificate = SHA-256 of the classical leaf" ||
+  bad "dual: $(note dual 'JSON.stringify(s.notes.certificateSigned)')"
+peer bad-binding --id DUAL-2 --scenario classical --pqc-csr --bad-binding --expect-sign Rejected
+grep -q "DUAL-2: SignCertificate refused: the classical CSR does not bind the ML-DSA key" "$work/hybrid.ours.err" &&
+  ok "bad-binding: SignCertificate Rejected (the classical CSR does not bind the ML-DSA key)" ||
+  bad "bad-binding: $(grep DUAL-2 "$work/hybrid.ours.err")"
+
+echo "== 5. wrong password"
+station wrong-pw --id CLASSIC-9 --scenario classical --password "not-$pw" --expect-refused
+[ "$STATION_RC" -eq 0 ] && grep -q "CLASSIC-9: refused: wrong or missing HTTP Basic credentials" "$work/hybrid.ours.err" &&
+  ok "wrong-pw: refused at the WebSocket upgrade" || bad "wrong-pw: station_peer exit $STATION_RC; $(grep CLASSIC-9 "$work/hybrid.ours.err")"
+
+echo "== 1 (twin). Required mode"
+start_ours required --pqc-mode Required
+peer required --id CLASSIC-2 --scenario classical --expect-first-boot Rejected
+got=$(db required "SELECT kind, type FROM ocpp_events WHERE station_id = 'CLASSIC-2' ORDER BY seq")
+[ "$got" = "csms-security|PqcDowngradeAttempt,boot|Rejected" ] && [ "$(note required 's.notes.bootStatuses.join()')" = Rejected ] &&
+  ok "required: the classical station's boot Rejected, PqcDowngradeAttempt stored" ||
+  bad "required: boots $(note required 's.notes.bootStatuses.join()'), stored $got"
+
+echo "== 4. firmware campaign"
+start_ours firmware --pqc-mode Hybrid --firmware "$f/fw-1.1.0.img" --firmware-version 1.1.0
+peer firmware --id FW-1 --scenario firmware --firmware-ca "$f/fleet/ocpp-ca.pem"
+[ "$(note firmware 's.notes.classicalSignatureValid && s.notes.firmwareStatuses.join()')" = Downloading,Downloaded,SignatureVerified,Installing,InstallRebooting,Installed ] &&
+  [ "$(note firmware 's.notes.image.sha256')" = "$(sha256sum "$f/fw-1.1.0.img" | cut -c1-64)" ] &&
+  ok "firmware: the served image's ECDSA signature verified by Node crypto (signer issued by fleet/ocpp-ca.pem), up to Installed" ||
+  bad "firmware: $(note firmware 'JSON.stringify([s.notes.firmwareStatuses, s.notes.classicalSignatureValid])')"
+# station_peer always boots saying 1.0.0, so the campaign is offered again after its reboot
+# and refused (it takes one update per run); the statuses up to Installed are what counts.
+got=$(db firmware "SELECT group_concat(type) FROM (SELECT type FROM ocpp_events WHERE station_id = 'FW-1' AND kind = 'firmware' ORDER BY seq)")
+case "$got" in Downloading,Downloaded,SignatureVerified,Installing,InstallRebooting,Installed*) ok "firmware: stored statuses $got" ;;
+  *) bad "firmware: stored statuses $got" ;; esac
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$f/other-ca.key" -out "$f/other-ca.pem" \
+  -subj "/CN=another CA" -days 2 -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign > /dev/null 2>&1 ||
+  bad "firmware: openssl could not make another CA"
+peer fw-other-ca --id FW-2 --scenario firmware --firmware-ca "$f/other-ca.pem" --expect-update InvalidCertificate
+got=$(db firmware "SELECT kind, type FROM ocpp_events WHERE station_id = 'FW-2' AND kind IN ('firmware', 'security') ORDER BY seq")
+[ "$got" = "firmware|InvalidCertificate,security|InvalidFirmwareSigningCertificate" ] &&
+  ok "fw-other-ca: signer not from the trusted CA -> UpdateFirmware InvalidCertificate + InvalidFirmwareSigningCertificate stored" ||
+  bad "fw-other-ca: stored $got"
+stop_ours
+
+[ $fail -eq 0 ] && echo "PASS: our OCPP CSMS against station_peer (ocpp-rpc strict): classical, attestation, dual-track CSR, firmware, password, each with its failure twin"
+exit $fail
