@@ -110,7 +110,7 @@ peer classical --id CLASSIC-1 --scenario classical --csms-ca "$f/fleet/ocpp-ca.p
   ok "classical: classical-only chain verified by openssl verify against fleet/ocpp-ca.pem ($(note classical 's.notes.certificateSigned.opensslVerify'))" ||
   bad "classical: $(note classical 'JSON.stringify(s.notes.certificateSigned)')"
 got=$(db hybrid "SELECT kind, type FROM ocpp_events WHERE station_id = 'CLASSIC-1' ORDER BY seq")
-[ "$got" = "csms-security|PqcDowngradeAttempt,boot|Accepted,transaction|Started,transaction|Ended,certificate|Issued,certificate|Accepted" ] &&
+[ "$got" = "connection|ws,csms-security|PqcDowngradeAttempt,boot|Accepted,transaction|Started,transaction|Ended,certificate|Issued,certificate|Accepted" ] &&
   ok "classical: stored: downgrade reported, Accepted, transaction, classical certificate issued and accepted" || bad "classical: stored events $got"
 
 echo "== 2. pqc station (attestation)"
@@ -148,7 +148,7 @@ echo "== 1 (twin). Required mode"
 start_ours required --pqc-mode Required
 peer required --id CLASSIC-2 --scenario classical --expect-first-boot Rejected
 got=$(db required "SELECT kind, type FROM ocpp_events WHERE station_id = 'CLASSIC-2' ORDER BY seq")
-[ "$got" = "csms-security|PqcDowngradeAttempt,boot|Rejected" ] && [ "$(note required 's.notes.bootStatuses.join()')" = Rejected ] &&
+[ "$got" = "connection|ws,csms-security|PqcDowngradeAttempt,boot|Rejected" ] && [ "$(note required 's.notes.bootStatuses.join()')" = Rejected ] &&
   ok "required: the classical station's boot Rejected, PqcDowngradeAttempt stored" ||
   bad "required: boots $(note required 's.notes.bootStatuses.join()'), stored $got"
 
