@@ -29,13 +29,8 @@
 set -u
 pqcea=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-FLIP_BIT=$(cd "$here/../support" && pwd)/flip-bit
-. "$here/../support/peers.sh"
-peers_node24
-peers_package ocpp-rpc
-command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
-work=$(mktemp -d)
 . "$here/peers/harness.sh"
+command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
 ours_pid=""
 stop_ours() { if [ -n "$ours_pid" ]; then kill "$ours_pid" 2> /dev/null; wait "$ours_pid" 2> /dev/null; fi; ours_pid=""; }
 trap 'stop_ours; [ -n "${KEEP:-}" ] || harness_cleanup' EXIT

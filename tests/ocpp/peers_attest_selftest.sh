@@ -14,11 +14,6 @@
 set -u
 pqcea=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-FLIP_BIT=$(cd "$here/../support" && pwd)/flip-bit
-. "$here/../support/peers.sh"
-peers_node24
-peers_package ocpp-rpc
-work=$(mktemp -d)
 . "$here/peers/harness.sh"
 trap harness_cleanup EXIT
 

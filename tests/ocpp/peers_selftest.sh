@@ -18,14 +18,10 @@
 # (tests/support/peers.sh). Usage: peers_selftest.sh
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../support/peers.sh"
-peers_node24
-peers_package ocpp-rpc
+. "$here/peers/harness.sh"
 command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
 echo "peers: Node $NODE_VERSIONS, ocpp-rpc $("$NODE" -p 'require("ocpp-rpc/package.json").version'), $(openssl version)"
 
-work=$(mktemp -d)
-. "$here/peers/harness.sh"
 trap harness_cleanup EXIT
 
 # 1. classical

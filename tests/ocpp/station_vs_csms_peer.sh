@@ -29,13 +29,8 @@
 set -u
 pqcea=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
-FLIP_BIT=$(cd "$here/../support" && pwd)/flip-bit
-. "$here/../support/peers.sh"
-peers_node24
-peers_package ocpp-rpc
-command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
-work=$(mktemp -d)
 . "$here/peers/harness.sh"
+command -v openssl > /dev/null || peers_missing "openssl CLI not installed"
 trap harness_cleanup EXIT
 
 f=$work/fixtures

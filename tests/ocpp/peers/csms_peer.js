@@ -232,15 +232,8 @@ function registerHandlers(client) {
 
 // Our calls: a CALLERROR or a schema-invalid result is recorded (ocpp-rpc already recorded the
 // validation failure) and the scenario goes on with null.
-async function call(client, method, params) {
-  try {
-    const r = await client.call(method, params);
-    rec.push('ourCalls', { method, result: r });
-    return r;
-  } catch (e) {
-    rec.push('ourCalls', { method, error: `${e.rpcErrorCode || e.name}: ${e.message}` });
-    return null;
-  }
+function call(client, method, params) {
+  return L.recordedCall(rec, client, method, params);
 }
 
 // ------------------------------------------------------------------ boot

@@ -1,5 +1,6 @@
-# Shell helpers for tests that run the OCPP peers (csms_peer.js, station_peer.js). Sourced after
-# tests/support/peers.sh (peers_node24; peers_package ocpp-rpc), with $work set to a scratch folder:
+# Shell helpers for tests that run the OCPP peers (csms_peer.js, station_peer.js). Sourcing it
+# finds the pinned Node 24 and ocpp-rpc (tests/support/peers.sh: exit 77, or 1 under CI=true, if
+# missing), makes the scratch folder $work and sets FLIP_BIT (tests/support/flip-bit). Then:
 #   start_csms NAME ARGS...   csms_peer in the background, summary $work/NAME.csms.json; sets PORT
 #   wait_csms                 its exit status into CSMS_RC
 #   station NAME ARGS...      station_peer against ws://127.0.0.1:$PORT/ocpp, summary
@@ -9,6 +10,11 @@
 #   ok MSG / bad MSG          report lines; bad sets fail=1
 #   harness_cleanup           for `trap harness_cleanup EXIT`
 HARNESS_PEERS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HARNESS_PEERS/../../support/peers.sh"
+peers_node24
+peers_package ocpp-rpc
+FLIP_BIT=$(cd "$HARNESS_PEERS/../../support" && pwd)/flip-bit
+work=$(mktemp -d)
 csms_pid=""
 # harness_cleanup: stops a csms_peer still running and removes $work (for `trap ... EXIT`).
 harness_cleanup() {

@@ -521,7 +521,21 @@ function ocppRpc() {
   }
 }
 
+// One of our calls through an ocpp-rpc client: the result, or null after a CALLERROR or a
+// schema-invalid result, recorded in `rec` (ocpp-rpc has already recorded a validation failure).
+async function recordedCall(rec, client, method, params) {
+  try {
+    const r = await client.call(method, params);
+    rec.push('ourCalls', { method, result: r });
+    return r;
+  } catch (e) {
+    rec.push('ourCalls', { method, error: `${e.rpcErrorCode || e.name}: ${e.message}` });
+    return null;
+  }
+}
+
 module.exports = {
+  recordedCall,
   VENDOR_ID, PQC_BINDING_OID, OCPP_PROTOCOL, args, Recorder, log, now, openssl, tempDir, makeP256Ca, issueP256,
   pemBlocks, strictBase64, derNode, derChildren, derTop, oidToString, spkiParts, certSignatureOid, parseCsr,
   verifyCsr, csrBinding, makeCsr, pem, der, cborDecode, cborEncode, verifyEvidence, ocppRpc, MLDSA_OIDS,

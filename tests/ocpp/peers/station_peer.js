@@ -116,15 +116,8 @@ function bootParams(reason) {
   return p;
 }
 
-async function call(method, params) {
-  try {
-    const r = await client.call(method, params);
-    rec.push('ourCalls', { method, result: r });
-    return r;
-  } catch (e) {
-    rec.push('ourCalls', { method, error: `${e.rpcErrorCode || e.name}: ${e.message}` });
-    return null;
-  }
+function call(method, params) {
+  return L.recordedCall(rec, client, method, params);
 }
 
 async function boot(reason) {
