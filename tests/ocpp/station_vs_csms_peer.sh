@@ -22,6 +22,9 @@
 #      twins        a bad classical signature -> InvalidSignature; a broken post-quantum image
 #                   signature (one bit flipped near the end, classical signature good) ->
 #                   InvalidSignature and SecurityEventNotification InvalidFirmwareSignature.
+#   5. roots        GetInstalledCertificateIds lists the CSMS root with CertificateHashData the
+#                   peer computes itself; twins: InstallCertificate Rejected and DeleteCertificate
+#                   Failed over security profile 1, with InvalidCsmsCertificate reported.
 # Every csms_peer run must end ok with zero strict-validation errors and no malformed frame (our
 # frames are validated against the official OCPP 2.0.1 schemas there).
 # Usage: station_vs_csms_peer.sh PQCEA. Exit 77 (1 under CI=true) only if Node 24 or ocpp-rpc is
@@ -170,5 +173,13 @@ start_csms badpqc --scenario firmware --image "$f/fw-badpqc.img" --ca-out "$work
     bad "badpqc: events $(json "$work/badpqc.csms.json" 'JSON.stringify(s.notes.securityEvents)')"
 }
 
-[ $fail -eq 0 ] && echo "PASS: our OCPP station against csms_peer (ocpp-rpc strict): boot-attest, classical CSMS, dual-track certificate, firmware, each with its failure twin"
+echo "== 5. root certificates (M03-M05) on security profile 1"
+start_csms roots --scenario roots --ca-out "$work/roots-ca.pem" && {
+  charger roots --classical-root "$work/roots-ca.pem" --until boot --no-charge --hold 4 --timeout 30
+  wait_csms
+  csms_clean roots
+  ok "roots: GetInstalledCertificateIds lists the CSMS root with the peer's own CertificateHashData, V2G NotFound; InstallCertificate Rejected, DeleteCertificate Failed over profile 1, InvalidCsmsCertificate reported"
+}
+
+[ $fail -eq 0 ] && echo "PASS: our OCPP station against csms_peer (ocpp-rpc strict): boot-attest, classical CSMS, dual-track certificate, firmware, roots, each with its failure twin"
 exit $fail

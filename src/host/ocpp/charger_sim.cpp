@@ -357,6 +357,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
   };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(cfg.timeout_seconds);
   asio::steady_timer timer(io);
+  std::optional<std::chrono::steady_clock::time_point> all_done_at;
   std::function<void()> tick = [&] {
     const auto t = now_s();
     bool all = true;
@@ -381,7 +382,10 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
       }
       if (!done(*s)) all = false;
     }
-    if (all || std::chrono::steady_clock::now() > deadline) {
+    // Done: the stations stay connected --hold seconds more (a peer may still call them).
+    if (all && !all_done_at) all_done_at = std::chrono::steady_clock::now();
+    const bool held = all_done_at && std::chrono::steady_clock::now() >= *all_done_at + std::chrono::seconds(cfg.hold_seconds);
+    if (held || std::chrono::steady_clock::now() > deadline) {
       for (auto& s : sims)
         if (s->open) s->close_socket();
       io.stop();

@@ -51,6 +51,10 @@
 //                completes on its SecurityEventNotification PqcDowngradeAttempt, and the
 //                TriggerMessage SignChargingStationCertificate must not be Accepted nor any
 //                SignCertificate arrive.
+//   roots        M03-M05 on profile 1: GetInstalledCertificateIds must list this peer's CA (--ca-out,
+//                trusted by the station) with CertificateHashData computed here from its DER, a V2G
+//                root NotFound; InstallCertificate Rejected and DeleteCertificate Failed over
+//                profile 1, with a SecurityEventNotification InvalidCsmsCertificate.
 //   firmware     UpdateFirmware {requestId, firmware {location http://127.0.0.1:PORT/... served
 //                here from --image, retrieveDateTime now, signingCertificate (P-256, from a CA made
 //                here), signature = base64 `openssl dgst -sha256 -sign` of the whole file}};
@@ -82,7 +86,7 @@ const opts = L.args({
   'expect-statuses': 'value', 'expect-evidence-rejected': 'flag', 'expect-pqc-rejected': 'flag', 'require-pqc-csr': 'flag',
   'ca-out': 'value', 'expect-certificate-rejected': 'flag', 'expect-downgrade-refused': 'flag',
 });
-const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware'];
+const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware', 'roots'];
 const scenario = opts.scenario;
 if (!SCENARIOS.includes(scenario)) {
   L.log(`--scenario must be one of ${SCENARIOS.join(', ')}`);
@@ -284,12 +288,59 @@ async function afterFirstBoot(client) {
     } else {
       rec.expect('TriggerMessage SignChargingStationCertificate Accepted', r && r.status === 'Accepted', r);
     }
+  } else if (scenario === 'roots') {
+    await sleep(300);
+    if (state.certExchange) await state.certExchange;
+    await roots(client);
   } else if (scenario === 'firmware') {
     // A station that requests a certificate right after its boot gets it first (see the header).
     await sleep(300);
     if (state.certExchange) await state.certExchange;
     await startFirmware(client);
   }
+}
+
+// ------------------------------------------------------------------ roots (M03-M05)
+
+// OCPP M03 CertificateHashData of a self-signed root, computed here from its DER: SHA-256 of the
+// issuer Name, SHA-256 of the issuer's public key (the subjectPublicKey BIT STRING's bits), the
+// serial as hex without leading zeros.
+function rootHashData(certPem) {
+  const certDer = Buffer.from(certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const [tbs] = L.derChildren(L.derTop(certDer));
+  const f = L.derChildren(tbs);
+  const i = f[0].tag === 0xa0 ? 1 : 0;  // [0] version
+  const serial = f[i].content, issuer = f[i + 2], spki = f[i + 5];
+  const [, bits] = L.derChildren(spki);
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+  return { hashAlgorithm: 'SHA256', issuerNameHash: sha(issuer.raw), issuerKeyHash: sha(bits.content.subarray(1)),
+    serialNumber: serial.toString('hex').replace(/^0+(?=.)/, '') };
+}
+const sameHash = (a, b) => ['issuerNameHash', 'issuerKeyHash', 'serialNumber'].every(
+  (k) => String(a[k]).toLowerCase() === String(b[k]).toLowerCase());
+
+// The root certificate use cases on security profile 1 (this peer serves ws:// only): the station
+// lists its roots (its CSMS root is this peer's CA, from --ca-out); installing and deleting a root
+// over profile 1 are refused, with a security event for the install.
+async function roots(client) {
+  const want = rootHashData(fs.readFileSync(ca.cert, 'utf8'));
+  const listed = await call(client, 'GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] });
+  rec.note('installedIds', listed);
+  rec.expect('GetInstalledCertificateIds Accepted and lists this CSMS root with hash data computed here',
+    !!(listed && listed.status === 'Accepted' && (listed.certificateHashDataChain || []).some(
+      (c) => c.certificateType === 'CSMSRootCertificate' && sameHash(c.certificateHashData, want))), { want, listed });
+  const none = await call(client, 'GetInstalledCertificateIds', { certificateType: ['V2GRootCertificate'] });
+  rec.expect('no V2G root: NotFound', !!(none && none.status === 'NotFound'), none);
+  const other = L.makeP256Ca(work, 'other-root', '/O=csms-peer test/CN=another root');
+  const installed = await call(client, 'InstallCertificate', {
+    certificateType: 'CSMSRootCertificate', certificate: fs.readFileSync(other.cert, 'utf8') });
+  rec.expect('InstallCertificate over security profile 1: Rejected', !!(installed && installed.status === 'Rejected'), installed);
+  const deleted = await call(client, 'DeleteCertificate', { certificateHashData: want });
+  rec.expect('DeleteCertificate over security profile 1: Failed', !!(deleted && deleted.status === 'Failed'), deleted);
+  await sleep(500);
+  rec.expect('station reported SecurityEventNotification InvalidCsmsCertificate',
+    state.securityEvents.some((e) => e.type === 'InvalidCsmsCertificate'), state.securityEvents);
+  complete('root certificate calls answered');
 }
 
 // ------------------------------------------------------------------ attestation
