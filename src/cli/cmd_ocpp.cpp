@@ -87,6 +87,8 @@ void add_ocpp(CLI::App& app) {
   static std::string ch_password_file;
   s->add_option("--password-file", ch_password_file, "HTTP Basic password (security profile 1)");
   s->add_flag("!--no-charge", ch.charge, "no charging session");
+  s->add_option("--renew-days", ch.renew_days, "A03: renew the certificate when it expires within this many days")
+      ->capture_default_str();
   s->add_option("--hold", ch.hold_seconds, "stay connected this many seconds after every station is done")
       ->capture_default_str();
   s->add_flag("--quiet", ch.quiet, "only the closing line");

@@ -315,6 +315,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     sc.classical_root_pem = classical_root;
     sc.pqc_root_pem = pqc_root;
     sc.image_key_id = image_key_id;
+    sc.renew_before_seconds = cfg.renew_days * 86400;
     sc.security_profile = url.tls ? (cfg.client_certificates ? 3 : 2) : 1;
     if (!cfg.password.empty()) {
       const std::string user_pass = std::string(id) + ":" + cfg.password;

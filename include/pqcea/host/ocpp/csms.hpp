@@ -92,6 +92,7 @@ struct ChargerConfig {
   std::string tls_groups;
   bool client_certificates = false;
   int timeout_seconds = 120;
+  std::int64_t renew_days = 30;             // A03: a station renews when its certificate expires sooner
   int hold_seconds = 0;                     // stay connected this long after every station is done
   bool quiet = false;
   bool charge = true;                       // one charging session per accepted station
