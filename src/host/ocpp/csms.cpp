@@ -536,7 +536,10 @@ void Session::on_evidence(const std::string& call_id, const Json& data) {
       problem = std::string("store_unavailable: ") + e.what();
     }
     if (!problem.empty()) {
-      asio::post(io, [refuse, problem] { refuse(problem, "registration"); });
+      asio::post(io, [self, refuse, problem] {
+        (void)self;
+        refuse(problem, "registration");
+      });
       return;
     }
     const bool queued = csms_.engine->attest(
@@ -560,9 +563,18 @@ void Session::on_evidence(const std::string& call_id, const Json& data) {
             send_call("TriggerMessage", Json{{"requestedMessage", "BootNotification"}});
           });
         });
-    if (!queued) asio::post(io, [refuse] { refuse("overloaded", "the appraisal queue is full"); });
+    if (!queued) asio::post(io, [self, refuse] {
+      (void)self;
+      refuse("overloaded", "the appraisal queue is full");
+    });
   };
-  job.fail = [refuse, &io](const std::string& why) { asio::post(io, [refuse, why] { refuse("store_unavailable", why); }); };
+  // Every handler that comes back to the network thread holds the session (self): `refuse` uses it.
+  job.fail = [self, refuse, &io](const std::string& why) {
+    asio::post(io, [self, refuse, why] {
+      (void)self;
+      refuse("store_unavailable", why);
+    });
+  };
   if (!csms_.engine->run(std::move(job))) refuse("overloaded", "the worker queue is full");
 }
 
