@@ -682,6 +682,11 @@ void Csms::start() {
   const auto colon = cfg.listen.rfind(':');
   if (colon == std::string::npos) throw std::invalid_argument("--listen " + cfg.listen + ": expected HOST:PORT");
   const auto address = asio::ip::make_address(cfg.listen.substr(0, colon));
+  // Every station authenticates (HTTP Basic, or a client certificate on profile 3): what a
+  // connection stores about a station must come from that station.
+  if (cfg.station_password.empty() && cfg.tls_client_ca_file.empty())
+    throw std::invalid_argument("stations must authenticate: give --password-file (profiles 1 and 2) or --tls-client-ca "
+                                "(profile 3)");
   // The classical OCPP CA and firmware signer are made on first start (never replaced).
   classical::ensure_fleet_classical(cfg.fleet);
   const bool with_tls = !cfg.tls_cert_file.empty();

@@ -27,12 +27,6 @@ std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem) {
   return certs;
 }
 
-Bytes first_der(const std::string& pem) {
-  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  const auto end = pem.find(kEnd);
-  if (end == std::string::npos) throw pki::Error("PEM: no certificate");
-  return pki::from_pem(pem.substr(0, end + kEnd.size()), "CERTIFICATE");
-}
 
 Bytes classical_spki(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));

@@ -18,20 +18,17 @@ namespace pqcea::ocpp::detail {
 
 using Bytes = std::vector<std::uint8_t>;
 
-inline Bytes sha256(std::span<const std::uint8_t> data) {
-  Bytes out(32);
-  hash::Sha256 h;
-  h.update(data);
-  h.final(out.data());
-  return out;
-}
-
 inline std::array<std::uint8_t, 32> sha256_array(std::span<const std::uint8_t> data) {
   std::array<std::uint8_t, 32> out{};
   hash::Sha256 h;
   h.update(data);
   h.final(out.data());
   return out;
+}
+
+inline Bytes sha256(std::span<const std::uint8_t> data) {
+  const auto d = sha256_array(data);
+  return Bytes(d.begin(), d.end());
 }
 
 // The attestation nonce the EAT carries: SHA-256(CSMS nonce || TLS exporter value) (docs/ocpp.md),
@@ -51,9 +48,8 @@ std::string base64(std::span<const std::uint8_t> data);
 std::optional<Bytes> unbase64(std::string_view text);
 
 // Every CERTIFICATE block of a PEM text parsed as an ML-DSA certificate, in order (throws on a
-// malformed one); the DER of the first block.
+// malformed one).
 std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem);
-Bytes first_der(const std::string& pem);
 // The SubjectPublicKeyInfo (DER) of the first certificate of a PEM text (a classical certificate,
 // through OpenSSL); empty if it does not parse.
 Bytes classical_spki(const std::string& pem);

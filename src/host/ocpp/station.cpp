@@ -239,7 +239,9 @@ struct Station::Impl {
     if (pqc[0].public_key != pending_pqc->pk) return "ML-DSA certificate is not for the key of the request";
     if (pqc[0].subject.common_name != cfg.station_id) return "ML-DSA certificate names " + pqc[0].subject.common_name;
     pki::TrustStore trust;
-    trust.add(pki::parse_certificate(detail::first_der(cfg.pqc_root_pem)), pki::mldsa_verify);
+    const auto pqc_roots = detail::parse_pem_certificates(cfg.pqc_root_pem);
+    if (pqc_roots.empty()) return "no ML-DSA root configured";
+    trust.add(pqc_roots.front(), pki::mldsa_verify);
     const auto chain_ok = pki::validate_chain(pqc[0], std::span<const pki::Certificate>(pqc).subspan(1), trust, now,
                                               pki::mldsa_verify);
     if (!chain_ok) return "ML-DSA certificate: " + chain_ok.reason;
