@@ -79,6 +79,10 @@ bool verify_sha256(const std::string& cert_pem, ByteView data, ByteView der_sign
 // OCPP M03 CertificateHashData of a certificate: SHA-256 of issuer name DER, SHA-256 of issuer key (BIT STRING contents), serial as lower-case hex without leading zeros.
 struct CertificateHash { std::string issuer_name_hash, issuer_key_hash, serial_number; };
 CertificateHash certificate_hash_data(const std::string& cert_pem, const std::string& issuer_pem);
+// The same fields from the bytes they are computed over, for certificates OpenSSL does not parse
+// (the ML-DSA twin of a root, pqcea/host/ocpp): `issuer_name_der` the issuer Name (DER),
+// `issuer_key_bits` the issuer's subjectPublicKey BIT STRING contents, `serial` the serial's magnitude.
+CertificateHash certificate_hash_of(ByteView issuer_name_der, ByteView issuer_key_bits, ByteView serial);
 // Classical fleet material (for the CSMS / charger): DIR/ocpp-ca.pem + ocpp-ca.key.pem (P-256 root "PQCEA OCPP classical CA"), DIR/firmware-signer.pem + firmware-signer.key.pem (issued by that CA). Creates what is missing; private keys 0600 via the project's secret-file helper (include/pqcea/host/secret_file.hpp), never overwriting.
 void ensure_fleet_classical(const std::filesystem::path& fleet_dir);
 

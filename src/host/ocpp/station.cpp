@@ -38,6 +38,10 @@ std::optional<PqcMode> pqc_mode_from(std::string_view text) {
 namespace {
 constexpr std::int64_t kCallTimeout = 30;    // seconds before an unanswered call counts as lost
 constexpr std::int64_t kBootRetry = 10;      // default interval while Pending / Rejected
+// customData.pqcCertificate of InstallCertificate: one ML-DSA-87 root is about 10,300 characters
+// of PEM, beyond the 5,500 of the standard `certificate` field; twice that leaves room for larger
+// names and extensions while the frame cap (kMaxFrameBytes) still bounds the whole message.
+constexpr std::size_t kPqcRootPemLength = 20000;
 }  // namespace
 
 struct Station::Impl {
@@ -67,7 +71,13 @@ struct Station::Impl {
   // Certificate update in progress (A02): the keys of the CSRs sent.
   std::optional<classical::EcKey> pending_ec;
   std::optional<sim::KeyPair> pending_pqc;
-  std::string pending_classical_csr;
+  // A02.FR.17/18: the SignCertificate request the CSMS accepted, sent again (same CSRs, same keys,
+  // so a late CertificateSigned for an earlier copy still fits) while no CertificateSigned comes.
+  Json sign_request;
+  std::int64_t certificate_due = 0;  // when to send it again; 0 = not waiting
+  int sign_resends = 0;
+  // A security event to send once a boot is Accepted (the connection it concerns failed).
+  std::optional<std::pair<std::string, std::string>> deferred_security_event;
 
   // Firmware update in progress (L01).
   struct Update {
@@ -145,7 +155,11 @@ struct Station::Impl {
         firmware_status("Installed", installed_request_id);
         ++st.firmware_installed;
       }
-      if (certs.empty() || certs.not_after - now < cfg.renew_before_seconds) start_certificate_update();
+      if (deferred_security_event) {
+        security_event(deferred_security_event->first, deferred_security_event->second);
+        deferred_security_event.reset();
+      }
+      if (certificate_due_for_renewal()) start_certificate_update();
     } else {
       st.boot = status == "Pending" ? StationStatus::Boot::pending : StationStatus::Boot::rejected;
       if (status == "Rejected") ++st.boots_rejected;
@@ -192,6 +206,15 @@ struct Station::Impl {
   }
 
   // ---- A02/A03 certificate update -------------------------------------------------------------
+  // Forgets the certificate request in progress (answered, refused, given up, or its connection gone).
+  void end_certificate_request() {
+    pending_ec.reset();
+    pending_pqc.reset();
+    sign_request = Json();
+    certificate_due = 0;
+    sign_resends = 0;
+  }
+
   void start_certificate_update() {
     if (pending_ec) return;  // one at a time
     pending_ec = classical::EcKey::generate();
@@ -210,13 +233,40 @@ struct Station::Impl {
       req["csr"] = classical::make_csr_pem(*pending_ec, cfg.station_id, cfg.organization, {});
     }
     req["certificateType"] = "ChargingStationCertificate";
-    send_call("SignCertificate", req, [this](const Json& r) {
+    sign_request = std::move(req);
+    send_sign_request();
+  }
+
+  void send_sign_request() {
+    send_call("SignCertificate", sign_request, [this](const Json& r) {
+      if (!pending_ec) return;  // CertificateSigned came before this answer
       if (string_field(r, "status", 16) != "Accepted") {
-        pending_ec.reset();
-        pending_pqc.reset();
+        end_certificate_request();
         ++st.certificates_refused;
+        return;
       }
+      // A02.FR.17/18: wait CertSigningWaitMinimum, doubled for every resend.
+      certificate_due = now + (cfg.cert_signing_wait_minimum << sign_resends);
     });
+  }
+
+  // Called by tick(): the CSMS accepted the request but sent no CertificateSigned in time.
+  void certificate_wait_over() {
+    certificate_due = 0;
+    if (sign_resends >= cfg.cert_signing_repeat_times) {
+      st.protocol_errors.push_back("SignCertificate: no CertificateSigned after " + std::to_string(sign_resends + 1) +
+                                   " requests (CertSigningRepeatTimes " + std::to_string(cfg.cert_signing_repeat_times) + ")");
+      end_certificate_request();
+      ++st.certificates_refused;
+      return;
+    }
+    ++sign_resends;
+    send_sign_request();
+  }
+
+  // A03: whether the certificates call for a new one (none yet, or expiring within the threshold).
+  bool certificate_due_for_renewal() const {
+    return certs.empty() || certs.not_after - now < cfg.renew_before_seconds;
   }
 
   // Why a CertificateSigned is refused, or "" to install it.
@@ -238,10 +288,8 @@ struct Station::Impl {
     if (pqc.empty()) return "pqcCertificateChain holds no certificate";
     if (pqc[0].public_key != pending_pqc->pk) return "ML-DSA certificate is not for the key of the request";
     if (pqc[0].subject.common_name != cfg.station_id) return "ML-DSA certificate names " + pqc[0].subject.common_name;
-    pki::TrustStore trust;
-    const auto pqc_roots = detail::parse_pem_certificates(cfg.pqc_root_pem);
-    if (pqc_roots.empty()) return "no ML-DSA root configured";
-    trust.add(pqc_roots.front(), pki::mldsa_verify);
+    const pki::TrustStore trust = pqc_trust();
+    if (trust.roots().empty()) return "no ML-DSA root configured or installed";
     const auto chain_ok = pki::validate_chain(pqc[0], std::span<const pki::Certificate>(pqc).subspan(1), trust, now,
                                               pki::mldsa_verify);
     if (!chain_ok) return "ML-DSA certificate: " + chain_ok.reason;
@@ -268,8 +316,7 @@ struct Station::Impl {
       why.clear();
     }
     if (!why.empty()) {
-      pending_ec.reset();
-      pending_pqc.reset();
+      end_certificate_request();
       ++st.certificates_refused;
       security_event(why == "no pqcCertificateChain" ? "PqcDowngradeAttempt" : "InvalidChargingStationCertificate", why);
       return Json{{"status", "Rejected"}};
@@ -281,8 +328,7 @@ struct Station::Impl {
     certs.not_after = classical::inspect_certificate_pem(classical::split_pem_chain(chain)[0]).not_after;
     certs.pqc_chain_pem = pqc_chain;
     if (pending_pqc) certs.pqc_seed = pending_pqc->seed;
-    pending_ec.reset();
-    pending_pqc.reset();
+    end_certificate_request();
     ++st.certificates_installed;
     return Json{{"status", "Accepted"}};
   }
@@ -376,22 +422,65 @@ struct Station::Impl {
   }
 
   // ---- M01-M06 (roots) -----------------------------------------------------------------------
-  // The installed classical roots, by certificate type (M01-M06). The configured roots start as
-  // CSMS roots (they also anchor the firmware signers); the verification anchor is their union.
-  std::vector<std::pair<std::string, std::string>> roots;  // type, PEM
+  // The installed roots, by certificate type (M01-M06). The configured classical roots start as
+  // CSMS roots (they also anchor the firmware signers); the classical verification anchor is their
+  // union. A root may have an ML-DSA twin (customData.pqcCertificate, docs/ocpp.md "PQC roots over
+  // the extension"): it joins the ML-DSA anchor next to the configured fleet root, and is listed
+  // and deleted with its classical root.
+  struct InstalledRoot {
+    std::string type, pem;
+    std::optional<pki::Certificate> pqc;
+  };
+  std::vector<InstalledRoot> roots;
   void load_roots() {
     if (!roots.empty()) return;
-    for (auto& pem : classical::split_pem_chain(cfg.classical_root_pem)) roots.emplace_back("CSMSRootCertificate", pem);
+    for (auto& pem : classical::split_pem_chain(cfg.classical_root_pem)) roots.push_back({"CSMSRootCertificate", pem, {}});
   }
   void rebuild_anchor() {
     cfg.classical_root_pem.clear();
-    for (const auto& [type, pem] : roots) cfg.classical_root_pem += pem;
+    for (const auto& r : roots) cfg.classical_root_pem += r.pem;
+  }
+  // The ML-DSA anchors: the configured fleet root(s) and the twins installed with classical roots.
+  pki::TrustStore pqc_trust() {
+    load_roots();
+    pki::TrustStore trust;
+    for (const auto& c : detail::parse_pem_certificates(cfg.pqc_root_pem)) trust.add(c, pki::mldsa_verify);
+    for (const auto& r : roots)
+      if (r.pqc) trust.add(*r.pqc, pki::mldsa_verify);
+    return trust;
   }
   // Root changes over security profile 1 would let anyone on the path replace the trust anchors.
   bool refuse_on_profile_1(const std::string& what) {
     if (cfg.security_profile >= 2) return false;
     security_event("InvalidCsmsCertificate", what + " refused over security profile 1");
     return true;
+  }
+
+  // Why the ML-DSA root of customData.pqcCertificate may not become a trust anchor, or "" with
+  // `root` set: exactly one certificate, a CA, self-signed with a valid signature (TrustStore::add
+  // checks the self-signature and keyCertSign) and within its validity now (validate_chain of the
+  // root against itself, RFC 5280 §6.1.3 (a)(2)).
+  std::string check_pqc_root(const std::string& pem, pki::Certificate& root) const {
+    std::vector<pki::Certificate> parsed;
+    try {
+      parsed = detail::parse_pem_certificates(pem);
+    } catch (const std::exception& e) {
+      return std::string("does not parse: ") + e.what();
+    }
+    if (parsed.size() != 1) return "holds " + std::to_string(parsed.size()) + " certificates, not one root";
+    root = parsed.front();
+    if (!root.is_ca) return "not a CA certificate";
+    if (!root.self_issued()) return "not self-issued";
+    pki::TrustStore itself;
+    try {
+      itself.add(root, pki::mldsa_verify);
+    } catch (const std::exception& e) {
+      return e.what();
+    }
+    pki::ValidationOptions roots_usage;
+    roots_usage.required_leaf_usage = pki::kKeyCertSign;
+    const auto valid = pki::validate_chain(root, {}, itself, now, pki::mldsa_verify, roots_usage);
+    return valid ? "" : valid.reason;
   }
 
   Json on_install_certificate(const Json& req) {
@@ -406,17 +495,39 @@ struct Station::Impl {
     } catch (const std::exception&) {
       return Json{{"status", "Failed"}};
     }
-    roots.emplace_back(type, classical::split_pem_chain(cert).at(0));
+    InstalledRoot installed{type, classical::split_pem_chain(cert).at(0), {}};
+    // A station off the dual track installs the classical root only, whatever rides along.
+    if (cfg.mode != PqcMode::off) {
+      const Json* cd = our_custom_data(req);
+      const auto pqc_pem = cd != nullptr ? optional_string(*cd, "pqcCertificate", kPqcRootPemLength) : std::nullopt;
+      if (pqc_pem) {
+        pki::Certificate twin;
+        if (const auto why = check_pqc_root(*pqc_pem, twin); !why.empty()) {
+          security_event("InvalidCsmsCertificate", "InstallCertificate pqcCertificate: " + why);
+          return Json{{"status", "Rejected"}};
+        }
+        installed.pqc = std::move(twin);
+      } else if (cfg.mode == PqcMode::required && type == "CSMSRootCertificate") {
+        // A CSMS root without its ML-DSA twin would let the CSMS PKI stay classical only.
+        security_event("PqcDowngradeAttempt", "InstallCertificate CSMSRootCertificate without pqcCertificate");
+        return Json{{"status", "Rejected"}};
+      }
+    }
+    roots.push_back(std::move(installed));
     rebuild_anchor();
     return Json{{"status", "Accepted"}};
   }
 
-  Json hash_data(const std::string& pem) const {
-    const auto h = classical::certificate_hash_data(pem, pem);  // roots are self-issued
+  // OCPP 2.0.1 CertificateHashDataType of a root (self-issued: its own name and key are the issuer's).
+  static Json hash_data_json(const classical::CertificateHash& h) {
     return Json{{"hashAlgorithm", "SHA256"},
                 {"issuerNameHash", h.issuer_name_hash},
                 {"issuerKeyHash", h.issuer_key_hash},
                 {"serialNumber", h.serial_number}};
+  }
+  static Json hash_data(const std::string& pem) { return hash_data_json(classical::certificate_hash_data(pem, pem)); }
+  static Json hash_data(const pki::Certificate& root) {
+    return hash_data_json(classical::certificate_hash_of(root.issuer_der, root.public_key, root.serial));
   }
 
   Json on_get_installed_ids(const Json& req) {
@@ -430,9 +541,16 @@ struct Station::Impl {
       }
     }
     Json chain = Json::array();
-    for (const auto& [type, pem] : roots)
-      if (wanted.empty() || std::find(wanted.begin(), wanted.end(), type) != wanted.end())
-        chain.push_back(Json{{"certificateType", type}, {"certificateHashData", hash_data(pem)}});
+    for (const auto& r : roots) {
+      if (!wanted.empty() && std::find(wanted.begin(), wanted.end(), r.type) == wanted.end()) continue;
+      Json entry{{"certificateType", r.type}, {"certificateHashData", hash_data(r.pem)}};
+      if (r.pqc) {
+        Json cd = custom_data();
+        cd["pqcCertificateHashData"] = hash_data(*r.pqc);
+        entry["customData"] = cd;
+      }
+      chain.push_back(entry);
+    }
     if (chain.empty()) return Json{{"status", "NotFound"}};
     return Json{{"status", "Accepted"}, {"certificateHashDataChain", chain}};
   }
@@ -445,12 +563,12 @@ struct Station::Impl {
     if (refuse_on_profile_1("DeleteCertificate")) return Json{{"status", "Failed"}};
     load_roots();
     for (auto it = roots.begin(); it != roots.end(); ++it) {
-      const auto h = hash_data(it->second);
+      const auto h = hash_data(it->pem);
       if (h["issuerNameHash"] != name_hash || h["issuerKeyHash"] != key_hash || h["serialNumber"] != serial) continue;
       // The last CSMS root is never deleted: the station could not trust any CSMS afterwards (M04).
-      const auto csms_roots = std::count_if(roots.begin(), roots.end(), [](const auto& r) { return r.first == "CSMSRootCertificate"; });
-      if (it->first == "CSMSRootCertificate" && csms_roots == 1) return Json{{"status", "Failed"}};
-      roots.erase(it);
+      const auto csms_roots = std::count_if(roots.begin(), roots.end(), [](const auto& r) { return r.type == "CSMSRootCertificate"; });
+      if (it->type == "CSMSRootCertificate" && csms_roots == 1) return Json{{"status", "Failed"}};
+      roots.erase(it);  // with its ML-DSA twin, which leaves the ML-DSA anchor too
       rebuild_anchor();
       return Json{{"status", "Accepted"}};
     }
@@ -580,6 +698,7 @@ struct Station::Impl {
       next_boot = 0;
       send_boot();
     }
+    if (certificate_due != 0 && now >= certificate_due) certificate_wait_over();
     if (st.boot == StationStatus::Boot::accepted && now >= next_heartbeat) {
       next_heartbeat = now + heartbeat_interval;
       send_call("Heartbeat", Json::object());
@@ -614,8 +733,7 @@ void Station::disconnected() {
   impl_->online = false;
   impl_->pending.clear();
   // A certificate request dies with its connection (the CSMS answers on the one it came from).
-  impl_->pending_ec.reset();
-  impl_->pending_pqc.reset();
+  impl_->end_certificate_request();
   impl_->out.clear();
   impl_->st.boot = StationStatus::Boot::disconnected;
 }
@@ -677,6 +795,18 @@ void Station::stop_transaction(std::int64_t now) {
 const StationStatus& Station::status() const { return impl_->st; }
 const StationCertificates& Station::certificates() const { return impl_->certs; }
 void Station::set_certificates(StationCertificates c) { impl_->certs = std::move(c); }
+bool Station::certificate_unconfirmed() const { return impl_->new_certificate_unconfirmed; }
+const StationCertificates& Station::previous_certificates() const { return impl_->previous; }
+
+void Station::certificate_unusable(const std::string& why) {
+  auto& i = *impl_;
+  if (!i.new_certificate_unconfirmed) return;
+  // A03: the old certificate was kept for this; the CSMS hears why once a boot is Accepted again.
+  i.certs = std::move(i.previous);
+  i.previous = StationCertificates{};
+  i.new_certificate_unconfirmed = false;
+  i.deferred_security_event.emplace("FailedToAuthenticateAtCsms", "renewed certificate: " + why);
+}
 const StationConfig& Station::config() const { return impl_->cfg; }
 bool Station::busy() const { return !impl_->pending.empty() || !impl_->out.empty() || impl_->update.has_value(); }
 

@@ -538,19 +538,25 @@ CertificateHash certificate_hash_data(const std::string& cert_pem_text, const st
   X509Ptr x = read_cert(cert_pem_text, "certificate");
   X509Ptr issuer = read_cert(issuer_pem, "issuer certificate");
   if (X509_check_issued(issuer.get(), x.get()) != X509_V_OK) fail("the certificate is not issued by that issuer");
-  CertificateHash out;
-  // OCPP 2.0.1 CertificateHashDataType: issuerNameHash over the DER of the certificate's issuer
-  // name, issuerKeyHash over the issuer's public key (the BIT STRING contents, as RFC 6960 §4.1.1).
   const Bytes name = i2d_bytes<X509_NAME, i2d_X509_NAME>(X509_get_issuer_name(x.get()), "issuer name");
-  out.issuer_name_hash = host::hex_encode(sha256(name));
   const ASN1_BIT_STRING* key = X509_get0_pubkey_bitstr(issuer.get());
   if (key == nullptr) fail_ossl("issuer public key");
-  out.issuer_key_hash = host::hex_encode(sha256(ByteView(ASN1_STRING_get0_data(key), static_cast<std::size_t>(ASN1_STRING_length(key)))));
   BnPtr bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x.get()), nullptr));
   if (!bn) fail_ossl("certificate serial");
   Bytes serial(static_cast<std::size_t>(BN_num_bytes(bn.get())));
   BN_bn2bin(bn.get(), serial.data());
-  std::string hex = host::hex_encode(serial);
+  return certificate_hash_of(name, ByteView(ASN1_STRING_get0_data(key), static_cast<std::size_t>(ASN1_STRING_length(key))),
+                             serial);
+}
+
+CertificateHash certificate_hash_of(ByteView issuer_name_der, ByteView issuer_key_bits, ByteView serial) {
+  // OCPP 2.0.1 CertificateHashDataType: issuerNameHash over the DER of the certificate's issuer
+  // name, issuerKeyHash over the issuer's public key (the BIT STRING contents, as RFC 6960 §4.1.1),
+  // serialNumber as lower-case hex without leading zeros.
+  CertificateHash out;
+  out.issuer_name_hash = host::hex_encode(sha256(issuer_name_der));
+  out.issuer_key_hash = host::hex_encode(sha256(issuer_key_bits));
+  const std::string hex = host::hex_encode(serial);
   const std::size_t nz = hex.find_first_not_of('0');
   out.serial_number = nz == std::string::npos ? "0" : hex.substr(nz);
   return out;

@@ -64,6 +64,11 @@ struct StationConfig {
   std::array<std::uint8_t, 32> image_key_id{};
   std::uint32_t security_counter = 0;     // the device's stored anti-rollback counter
   std::int64_t renew_before_seconds = 30 * 86400;  // A03: renew when the certificate expires sooner
+  // A02.FR.17/18 (and A03's twins), SecurityCtrlr.CertSigningWaitMinimum / CertSigningRepeatTimes:
+  // after an Accepted SignCertificate, the station waits this long for CertificateSigned, then
+  // sends the request again, doubling the wait each time, at most this many times.
+  std::int64_t cert_signing_wait_minimum = 60;
+  int cert_signing_repeat_times = 3;
   bool boot_after_firmware_update = false;  // reason FirmwareUpdate on the next boot
 };
 
@@ -116,6 +121,13 @@ class Station {
   const StationStatus& status() const;
   const StationCertificates& certificates() const;
   void set_certificates(StationCertificates c);  // what the firmware kept from an earlier run
+  // A03: after CertificateSigned the old certificates stay until a boot over a connection made
+  // with the new ones was Accepted. While that is pending, previous_certificates() holds the old
+  // ones; certificate_unusable() (the firmware could not connect with the new classical
+  // certificate) puts them back and reports why on the next connection.
+  bool certificate_unconfirmed() const;
+  const StationCertificates& previous_certificates() const;
+  void certificate_unusable(const std::string& why);
   const StationConfig& config() const;
   // True while calls are in flight or queued (the simulator waits for quiet before it stops).
   bool busy() const;
