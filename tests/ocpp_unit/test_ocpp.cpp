@@ -16,6 +16,8 @@
 #include "pqcea/boot/manifest.hpp"
 #include "pqcea/host/boot_image.hpp"
 #include "pqcea/host/classical_pki.hpp"
+#include "pqcea/host/csr.hpp"
+#include "pqcea/host/device_sim.hpp"
 #include "pqcea/host/entropy_linux.hpp"
 #include "pqcea/host/hex.hpp"
 #include "pqcea/host/ocpp/rpc.hpp"
@@ -495,4 +497,259 @@ TEST(OcppStation, ClassicalSignatureOverAnotherFileIsInvalidSignature) {
   EXPECT_EQ(firmware_statuses(out), (std::vector<std::string>{"Downloaded", "InvalidSignature"}));
   EXPECT_EQ(security_events(out), std::vector<std::string>{"InvalidFirmwareSignature"});
   EXPECT_FALSE(ports.rebooted_payload.has_value());
+}
+
+// ---- M01-M06 with the dual track: ML-DSA twins of roots (customData.pqcCertificate) ----------------
+namespace {
+
+// An ML-DSA-87 root CA made with the product's CA code (the station under test only parses and
+// checks it), valid from `from` to `until`.
+pki::CertificateAuthority mldsa_root(const std::string& cn, std::int64_t from, std::int64_t until) {
+  const auto key = sim::KeyPair::generate();
+  pki::Name n;
+  n.organization = "Other CSMS operator";
+  n.common_name = cn;
+  return pki::CertificateAuthority::create_root(n, {from, until}, pki::mldsa_signer(pki::Algorithm::MlDsa87, key.seed));
+}
+
+std::string pem_of(const pki::Certificate& c) { return pki::to_pem(c.der, "CERTIFICATE"); }
+
+Json install_request(const std::string& type, const std::string& classical_pem, const std::string& pqc_pem) {
+  Json req{{"certificateType", type}, {"certificate", classical_pem}};
+  if (!pqc_pem.empty()) req["customData"] = Json{{"vendorId", std::string(kVendorId)}, {"pqcCertificate", pqc_pem}};
+  return req;
+}
+
+// A station on security profile 2 whose configured anchors are a classical CA and an ML-DSA fleet
+// root of its own (neither is the CSMS PKI the tests install later).
+struct RootsFixture {
+  TestPorts ports;
+  classical::Ca configured_classical = classical::Ca::create("Configured root", "Factory", 30);
+  pki::CertificateAuthority configured_pqc = mldsa_root("Configured ML-DSA root", now() - 60, now() + 86400);
+  std::unique_ptr<Station> station;
+  explicit RootsFixture(PqcMode mode) {
+    auto cfg = config(mode);
+    cfg.security_profile = 2;
+    cfg.classical_root_pem = configured_classical.certificate_pem();
+    cfg.pqc_root_pem = pem_of(configured_pqc.certificate());
+    station = std::make_unique<Station>(cfg, ports);
+    station->connected(now());
+    take(*station);
+  }
+  // Sends one CALL and returns what the station sent back (its answer and any calls it made).
+  std::vector<Json> call(const std::string& id, const std::string& action, const Json& payload) {
+    station->received(call_frame(id, action, payload), now());
+    return take(*station);
+  }
+};
+
+// The CertificateHashData of a self-signed ML-DSA root, computed with OpenSSL's SHA-256 over the
+// DER the product's parser located (issuer Name TLV, raw public key), serial as hex without
+// leading zeros (OCPP 2.0.1 CertificateHashDataType).
+Json expected_hash_data(const pki::Certificate& root) {
+  std::string serial = host::hex_encode(root.serial);
+  serial.erase(0, std::min(serial.find_first_not_of('0'), serial.size() - 1));
+  return Json{{"hashAlgorithm", "SHA256"},
+              {"issuerNameHash", host::hex_encode(openssl_sha256(root.issuer_der))},
+              {"issuerKeyHash", host::hex_encode(openssl_sha256(root.public_key))},
+              {"serialNumber", serial}};
+}
+
+// Plays the CSMS of A02/A03 with the given CAs: answers the station's SignCertificate with
+// Accepted and returns the CertificateSigned request for its two CSRs (the ML-DSA certificate
+// naming the classical one, RFC 9763), as the product's CSMS builds it.
+Json certificate_signed_for(const Json& sign_request, const classical::Ca& classical_ca,
+                            const pki::CertificateAuthority& pqc_ca) {
+  const auto& req = sign_request[3];
+  const auto csr = classical::parse_csr_pem(req["csr"].get<std::string>());
+  const std::string leaf = classical_ca.issue_station_pem(csr, csr.common_name, "", 30);
+  const auto pqc_csr = pki::parse_csr(pki::from_pem(req["customData"]["pqcCsr"].get<std::string>(), "CERTIFICATE REQUEST"));
+  pki::StationCertificateRequest r;
+  r.station_id = csr.common_name;
+  r.validity = {now() - 60, now() + 30 * 86400};
+  r.related_certificate_der = classical::inspect_certificate_pem(leaf).der;
+  const auto pqc_leaf = pki::issue_station_certificate(pqc_ca, pqc_csr, r);
+  return Json{{"certificateChain", leaf + classical_ca.certificate_pem()},
+              {"certificateType", "ChargingStationCertificate"},
+              {"customData", Json{{"vendorId", std::string(kVendorId)},
+                                  {"pqcCertificateChain", pem_of(pqc_leaf) + pem_of(pqc_ca.certificate())}}}};
+}
+
+// Boots the fixture's station to Accepted and returns its SignCertificate call (answered Accepted).
+Json accepted_sign_request(Station& s) {
+  const auto t = now();
+  s.disconnected();
+  const auto out = boot_with(s, "Accepted", t);
+  const auto sign = calls(out, "SignCertificate");
+  EXPECT_EQ(sign.size(), 1u);
+  if (sign.empty()) return nullptr;
+  s.received(result_frame(sign[0][1], Json{{"status", "Accepted"}}), t);
+  take(s);
+  return sign[0];
+}
+
+}  // namespace
+
+TEST(OcppStationRoots, GoodPqcRootIsInstalledAndAnchorsCertificateSigned) {
+  RootsFixture f(PqcMode::hybrid);
+  const auto csms_classical = classical::Ca::create("Other CSMS root", "Other CSMS operator", 30);
+  const auto csms_pqc = mldsa_root("Other CSMS ML-DSA root", now() - 60, now() + 86400);
+
+  // Before the install, a CertificateSigned from that PKI is refused (the test can fail).
+  auto sign = accepted_sign_request(*f.station);
+  ASSERT_FALSE(sign.is_null());
+  auto out = f.call("c-0", "CertificateSigned", certificate_signed_for(sign, csms_classical, csms_pqc));
+  EXPECT_EQ(result_for(out, "c-0"), (Json{{"status", "Rejected"}}));
+
+  out = f.call("c-1", "InstallCertificate",
+               install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pem_of(csms_pqc.certificate())));
+  EXPECT_EQ(result_for(out, "c-1"), (Json{{"status", "Accepted"}}));
+  EXPECT_TRUE(security_events(out).empty());
+
+  sign = accepted_sign_request(*f.station);
+  ASSERT_FALSE(sign.is_null());
+  out = f.call("c-2", "CertificateSigned", certificate_signed_for(sign, csms_classical, csms_pqc));
+  EXPECT_EQ(result_for(out, "c-2"), (Json{{"status", "Accepted"}})) << Json(calls(out, "SecurityEventNotification")).dump();
+  EXPECT_EQ(f.station->status().certificates_installed, 1);
+  EXPECT_FALSE(f.station->certificates().pqc_chain_pem.empty());
+}
+
+TEST(OcppStationRoots, PqcRootWithABadSelfSignatureIsRejectedAndReported) {
+  RootsFixture f(PqcMode::hybrid);
+  const auto csms_classical = classical::Ca::create("Other CSMS root", "Other CSMS operator", 30);
+  auto der = mldsa_root("Forged ML-DSA root", now() - 60, now() + 86400).certificate().der;
+  der.back() ^= 0x01;  // the last octet is inside the signature BIT STRING
+  const auto out = f.call("c-1", "InstallCertificate",
+                          install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pki::to_pem(der, "CERTIFICATE")));
+  EXPECT_EQ(result_for(out, "c-1"), (Json{{"status", "Rejected"}}));
+  const auto ev = calls(out, "SecurityEventNotification");
+  ASSERT_EQ(ev.size(), 1u);
+  EXPECT_EQ(ev[0][3]["type"], "InvalidCsmsCertificate");
+  EXPECT_NE(ev[0][3]["techInfo"].get<std::string>().find("self-signature"), std::string::npos) << ev[0][3]["techInfo"];
+  // The whole install was refused: the classical root did not join either.
+  EXPECT_EQ(f.station->config().classical_root_pem, f.configured_classical.certificate_pem());
+}
+
+TEST(OcppStationRoots, ExpiredOrNonCaPqcRootIsRejected) {
+  RootsFixture f(PqcMode::hybrid);
+  const auto csms_classical = classical::Ca::create("Other CSMS root", "Other CSMS operator", 30);
+  const auto expired = mldsa_root("Expired ML-DSA root", now() - 7200, now() - 3600);
+  auto out = f.call("c-1", "InstallCertificate",
+                    install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pem_of(expired.certificate())));
+  EXPECT_EQ(result_for(out, "c-1"), (Json{{"status", "Rejected"}}));
+  EXPECT_EQ(security_events(out), std::vector<std::string>{"InvalidCsmsCertificate"});
+
+  // A device certificate (cA=false) from a good root is no root.
+  const auto root = mldsa_root("ML-DSA root", now() - 60, now() + 86400);
+  pki::DeviceRequest d;
+  d.device_id = "DEVICE1";
+  d.public_key = sim::KeyPair::generate().pk;
+  d.validity = {now() - 60, now() + 3600};
+  out = f.call("c-2", "InstallCertificate",
+               install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pem_of(root.issue_device(d))));
+  EXPECT_EQ(result_for(out, "c-2"), (Json{{"status", "Rejected"}}));
+  EXPECT_EQ(security_events(out), std::vector<std::string>{"InvalidCsmsCertificate"});
+}
+
+TEST(OcppStationRoots, RequiredModeRefusesACsmsRootWithoutItsPqcTwin) {
+  RootsFixture f(PqcMode::required);
+  const auto csms_classical = classical::Ca::create("Other CSMS root", "Other CSMS operator", 30);
+  auto out = f.call("c-1", "InstallCertificate", install_request("CSMSRootCertificate", csms_classical.certificate_pem(), ""));
+  EXPECT_EQ(result_for(out, "c-1"), (Json{{"status", "Rejected"}}));
+  EXPECT_EQ(f.station->config().classical_root_pem, f.configured_classical.certificate_pem());
+  // With its twin the same root is taken.
+  const auto csms_pqc = mldsa_root("Other CSMS ML-DSA root", now() - 60, now() + 86400);
+  out = f.call("c-2", "InstallCertificate",
+               install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pem_of(csms_pqc.certificate())));
+  EXPECT_EQ(result_for(out, "c-2"), (Json{{"status", "Accepted"}}));
+}
+
+TEST(OcppStationRoots, GetListsThePqcHashDataAndDeleteRemovesThePair) {
+  RootsFixture f(PqcMode::hybrid);
+  const auto csms_classical = classical::Ca::create("Other CSMS root", "Other CSMS operator", 30);
+  const auto csms_pqc = mldsa_root("Other CSMS ML-DSA root", now() - 60, now() + 86400);
+  auto out = f.call("c-1", "InstallCertificate",
+                    install_request("CSMSRootCertificate", csms_classical.certificate_pem(), pem_of(csms_pqc.certificate())));
+  ASSERT_EQ(result_for(out, "c-1"), (Json{{"status", "Accepted"}}));
+
+  out = f.call("c-2", "GetInstalledCertificateIds", Json{{"certificateType", Json::array({"CSMSRootCertificate"})}});
+  auto r = result_for(out, "c-2");
+  ASSERT_EQ(r["status"], "Accepted");
+  ASSERT_EQ(r["certificateHashDataChain"].size(), 2u);
+  const auto& configured = r["certificateHashDataChain"][0];
+  const auto& installed = r["certificateHashDataChain"][1];
+  EXPECT_FALSE(configured.contains("customData"));  // the configured root has no ML-DSA twin
+  ASSERT_TRUE(installed.contains("customData"));
+  EXPECT_EQ(installed["customData"]["vendorId"], "org.pqc-edge-attestor");
+  EXPECT_EQ(installed["customData"]["pqcCertificateHashData"], expected_hash_data(csms_pqc.certificate()));
+  const auto classical_hash = installed["certificateHashData"];
+  EXPECT_NE(classical_hash, installed["customData"]["pqcCertificateHashData"]);
+
+  // Delete by the classical root's hash data: the pair goes, and with it the ML-DSA anchor.
+  out = f.call("c-3", "DeleteCertificate", Json{{"certificateHashData", classical_hash}});
+  EXPECT_EQ(result_for(out, "c-3"), (Json{{"status", "Accepted"}}));
+  out = f.call("c-4", "GetInstalledCertificateIds", Json::object());
+  r = result_for(out, "c-4");
+  ASSERT_EQ(r["certificateHashDataChain"].size(), 1u);
+  EXPECT_FALSE(r["certificateHashDataChain"][0].contains("customData"));
+  out = f.call("c-5", "DeleteCertificate", Json{{"certificateHashData", classical_hash}});
+  EXPECT_EQ(result_for(out, "c-5"), (Json{{"status", "NotFound"}}));
+  const auto sign = accepted_sign_request(*f.station);
+  ASSERT_FALSE(sign.is_null());
+  out = f.call("c-6", "CertificateSigned", certificate_signed_for(sign, f.configured_classical, csms_pqc));
+  EXPECT_EQ(result_for(out, "c-6"), (Json{{"status", "Rejected"}}));
+}
+
+// ---- A02.FR.17/18: SignCertificate again when no CertificateSigned comes ------------------------
+TEST(OcppStationCertificateRetry, ResendsWithADoublingWaitAtMostRepeatTimes) {
+  TestPorts ports;
+  auto cfg = config(PqcMode::hybrid);
+  cfg.cert_signing_wait_minimum = 10;
+  cfg.cert_signing_repeat_times = 2;
+  Station s(cfg, ports);
+  const std::int64_t t0 = 1000;
+  const auto booted = boot_with(s, "Accepted", t0);
+  auto sign = calls(booted, "SignCertificate");
+  ASSERT_EQ(sign.size(), 1u);
+  const auto first_csr = sign[0][3]["csr"];
+  // The scripted CSMS accepts every request and never sends CertificateSigned. Every resend is
+  // answered at once, so the waits start at t0, t0 + 10 and t0 + 30.
+  std::vector<std::int64_t> sent_at;
+  std::int64_t answered_at = t0;
+  s.received(result_frame(sign[0][1], Json{{"status", "Accepted"}}), answered_at);
+  for (std::int64_t t = t0 + 1; t <= t0 + 200; ++t) {
+    s.tick(t);
+    for (const auto& f : take(s)) {
+      if (f[0] != 2 || f[2] != "SignCertificate") continue;
+      sent_at.push_back(t);
+      EXPECT_EQ(f[3]["csr"], first_csr);  // the same request: a late CertificateSigned still fits
+      s.received(result_frame(f[1], Json{{"status", "Accepted"}}), t);
+    }
+  }
+  EXPECT_EQ(sent_at, (std::vector<std::int64_t>{t0 + 10, t0 + 10 + 20}));
+  // After the last wait (40 s) the station gave up.
+  EXPECT_EQ(s.status().certificates_refused, 1);
+  const auto& errors = s.status().protocol_errors;
+  EXPECT_EQ(std::count_if(errors.begin(), errors.end(),
+                          [](const std::string& e) { return e.find("no CertificateSigned after 3 requests") != std::string::npos; }),
+            1)
+      << Json(errors).dump();
+}
+
+TEST(OcppStationCertificateRetry, CertificateSignedStopsTheRetries) {
+  TestPorts ports;
+  auto cfg = config(PqcMode::hybrid);
+  cfg.cert_signing_wait_minimum = 10;
+  cfg.cert_signing_repeat_times = 3;
+  Station s(cfg, ports);
+  const auto sign = calls(boot_with(s, "Accepted", 1000), "SignCertificate");
+  ASSERT_EQ(sign.size(), 1u);
+  s.received(result_frame(sign[0][1], Json{{"status", "Accepted"}}), 1000);
+  // An answer the station refuses (no ML-DSA chain from a trusted root) still ends the wait.
+  s.received(call_frame("c-1", "CertificateSigned", Json{{"certificateChain", "no certificate"}}), 1005);
+  take(s);
+  for (std::int64_t t = 1006; t <= 1100; ++t) {
+    s.tick(t);
+    EXPECT_TRUE(calls(take(s), "SignCertificate").empty()) << "at " << t;
+  }
 }

@@ -274,7 +274,7 @@ struct Station::Impl {
     if (!pending_ec) return "no certificate request outstanding";
     const auto parts = classical::split_pem_chain(chain);
     if (parts.empty()) return "certificateChain holds no certificate";
-    if (const auto why = classical::verify_certificate(parts[0], cfg.classical_root_pem, now); !why.empty())
+    if (const auto why = classical_chain_problem(parts[0]); !why.empty())
       return "classical certificate: " + why;
     const auto leaf = classical::inspect_certificate_pem(parts[0]);
     if (leaf.common_name != cfg.station_id) return "classical certificate names " + leaf.common_name;
@@ -355,7 +355,7 @@ struct Station::Impl {
       cert_problem = "no signing certificate or signature";
     } else {
       try {
-        cert_problem = classical::verify_certificate(u.signing_certificate, cfg.classical_root_pem, now);
+        cert_problem = classical_chain_problem(u.signing_certificate);
       } catch (const std::exception& e) {
         cert_problem = e.what();
       }
@@ -448,6 +448,19 @@ struct Station::Impl {
     for (const auto& r : roots)
       if (r.pqc) trust.add(*r.pqc, pki::mldsa_verify);
     return trust;
+  }
+  // Why `leaf_pem` chains to none of the installed classical roots, or "". verify_certificate
+  // trusts one root, so each is tried: before, only the first of the PEM text counted and a root
+  // installed with InstallCertificate anchored nothing (found by OcppStationRoots.* unit tests).
+  std::string classical_chain_problem(const std::string& leaf_pem) {
+    load_roots();
+    std::string first_problem = "no classical root installed";
+    for (const auto& r : roots) {
+      const auto problem = classical::verify_certificate(leaf_pem, r.pem, now);
+      if (problem.empty()) return "";
+      if (&r == &roots.front()) first_problem = problem;
+    }
+    return first_problem;
   }
   // Root changes over security profile 1 would let anyone on the path replace the trust anchors.
   bool refuse_on_profile_1(const std::string& what) {
