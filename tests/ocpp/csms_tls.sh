@@ -4,6 +4,10 @@
 # through OPENSSL_CONF (hybrid groups first).
 #   1. 5 simulated stations (client certificates CN = station id): boot, attest with evidence bound
 #      to the TLS exporter, certificates, firmware; every connection stored as TLSv1.3 X25519MLKEM768.
+#      A03 on profile 3: --renew-days 400 against the 365-day factory certificates makes every
+#      station renew (the CSMS issues for 730 days, so once); each station then reconnects with
+#      the renewed certificate, and the CSMS's record of the client certificate of that later
+#      connection is the serial it issued, not the factory one.
 #   2. Node 24 (OpenSSL 3.5, an independent TLS stack) negotiates X25519MLKEM768 with the CSMS,
 #      presents a client certificate for CS-NODE and is upgraded at /ocpp/CS-NODE (101); the
 #      same certificate at /ocpp/CS-OTHER is refused (403, A00.FR.405).
@@ -35,6 +39,7 @@ JSON
 "$PQCEA" policy sign policy.json --fleet fleet --out policy.signed.json > /dev/null
 "$PQCEA" csms --listen 127.0.0.1:0 --fleet fleet --db sqlite:csms.db --policy policy.signed.json \
   --tls-cert fleet/tls.pem --tls-key fleet/tls.key.pem --tls-client-ca fleet/ocpp-ca.pem --require-pqc-kex \
+  --certificate-days 730 \
   > csms.out 2> csms.err &
 CSMS_PID=$!
 PORT=""
@@ -52,11 +57,26 @@ charger() {
 }
 
 echo "== 1. profile 3, hybrid key exchange, evidence bound to the TLS exporter"
-charger --stations 5 --client-certificates --id-prefix T- --timeout 60
+charger --stations 5 --client-certificates --renew-days 400 --id-prefix T- --timeout 60
 want="charger: stations 5, accepted 5, refused 0, attested 5, certificates 5, firmware updated 0, lost: 0"
 [ "$line" = "$want" ] && ok "$line" || { bad "profile 3: '$line'"; tail -5 charger.err csms.err; }
 n=$(sqlite3 csms.db "SELECT COUNT(DISTINCT station_id) FROM ocpp_events WHERE kind = 'connection' AND detail = 'TLSv1.3 X25519MLKEM768' AND station_id LIKE 'T-%'")
 [ "$n" = 5 ] && ok "5 stations stored as connected over TLSv1.3 X25519MLKEM768" || bad "X25519MLKEM768 connections: $n"
+# Per station: the first client certificate (factory), the last one, and what the CSMS issued.
+renewed=0
+for id in $(sqlite3 csms.db "SELECT id FROM ocpp_stations WHERE id LIKE 'T-%' ORDER BY id"); do
+  first=$(sqlite3 csms.db "SELECT detail FROM ocpp_events WHERE station_id = '$id' AND kind = 'connection' AND type = 'client-certificate' ORDER BY seq LIMIT 1")
+  last=$(sqlite3 csms.db "SELECT detail FROM ocpp_events WHERE station_id = '$id' AND kind = 'connection' AND type = 'client-certificate' ORDER BY seq DESC LIMIT 1")
+  issued=$(sqlite3 csms.db "SELECT classical_serial FROM ocpp_stations WHERE id = '$id'")
+  if [ -n "$first" ] && [ -n "$issued" ] && [ "$last" = "$issued" ] && [ "$first" != "$issued" ]; then
+    renewed=$((renewed + 1))
+  else
+    bad "$id: factory serial '$first', last presented '$last', issued '$issued'"
+  fi
+done
+[ "$renewed" = 5 ] && ok "5 stations reconnected presenting the certificate the CSMS issued (A03), not the factory one" ||
+  bad "renewed certificates presented: $renewed of 5"
+grep -q "renewed certificate failed" charger.err && bad "a renewed certificate failed: $(grep 'renewed certificate failed' charger.err)"
 
 echo "== 2. Node 24 (OpenSSL 3.5) as the station's TLS stack"
 # The test's own certificate, made by Debian's openssl with its default configuration (not the

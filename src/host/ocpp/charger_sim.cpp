@@ -102,9 +102,27 @@ std::optional<Bytes> http_get(const std::string& url, asio::ssl::context* tls) {
   }
 }
 
+// The station's TLS: trust --tls-ca, hybrid groups first; on profile 3 `client` (the station's
+// classical certificate and key) as the client certificate.
+std::unique_ptr<asio::ssl::context> station_tls(const ChargerConfig& cfg, const StationCertificates* client) {
+  auto tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  SSL_CTX* ctx = tls->native_handle();
+  SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+  if (!tls::set_groups(ctx, cfg.tls_groups)) throw std::invalid_argument("--tls-groups " + cfg.tls_groups + ": refused by OpenSSL");
+  if (cfg.tls_ca.empty()) throw std::invalid_argument("wss:// needs --tls-ca (the CSMS certificate to trust)");
+  tls->load_verify_file(cfg.tls_ca.string());
+  tls->set_verify_mode(asio::ssl::verify_peer);
+  if (client != nullptr) {
+    tls->use_certificate_chain(asio::buffer(client->classical_pem));
+    tls->use_private_key(asio::buffer(client->classical_key_pem), asio::ssl::context::pem);
+  }
+  return tls;
+}
+
 struct SimStation : StationPorts {
   asio::io_context& io;
   const Url& url;
+  const ChargerConfig& cfg;
   sim::Device device;
   sim::Firmware fw;
   sim::KeyPair forger;  // used instead of the device key by a planted forger
@@ -133,8 +151,14 @@ struct SimStation : StationPorts {
   int charging_step = 0;  // 0 none, 1 started, 2 done
 
   std::string authorization;  // the Authorization header ("" = none)
+  // Profile 3, A03: the connection being made presents a renewed certificate not yet confirmed by
+  // an Accepted boot; if it fails, the station goes back to the previous one.
+  bool trying_renewed = false;
+  // Whether this station is to install a certificate: it has none, or its factory one expires
+  // within --renew-days (the station library decides; this only tells the simulator to wait).
+  bool renewal_expected = true;
 
-  SimStation(asio::io_context& i, const Url& u) : io(i), url(u) {}
+  SimStation(asio::io_context& i, const Url& u, const ChargerConfig& c) : io(i), url(u), cfg(c) {}
 
   Bytes evidence(std::span<const std::uint8_t> eat_nonce) override {
     fw.version = station->config().firmware_version;
@@ -159,20 +183,23 @@ struct SimStation : StationPorts {
 
   void connect() {
     if (url.tls) {
+      // A fresh context per connection: on profile 3 it presents the station's current certificate.
+      wss.reset();
+      tls = station_tls(cfg, cfg.client_certificates ? &station->certificates() : nullptr);
       wss = std::make_unique<TlsWs>(io, *tls);
     } else {
       ws = std::make_unique<PlainWs>(io);
     }
     auto resolver = std::make_shared<tcp::resolver>(io);
     resolver->async_resolve(url.host, url.port, [this, resolver](beast::error_code ec, tcp::resolver::results_type r) {
-      if (ec) return retry();
+      if (ec) return retry("resolve: " + ec.message());
       with_ws([&](auto& w) {
         beast::get_lowest_layer(w).expires_after(std::chrono::seconds(10));
         beast::get_lowest_layer(w).async_connect(r, [this](beast::error_code ec2, const tcp::endpoint&) {
-          if (ec2) return retry();
+          if (ec2) return retry("connect: " + ec2.message());
           if (!wss) return upgrade({});
           wss->next_layer().async_handshake(asio::ssl::stream_base::client, [this](beast::error_code ec3) {
-            if (ec3) return retry();
+            if (ec3) return retry("TLS handshake: " + ec3.message());
             upgrade(detail::tls_exporter(wss->next_layer().native_handle()));
           });
         });
@@ -191,7 +218,7 @@ struct SimStation : StationPorts {
       w.read_message_max(kMaxFrameBytes);
       w.async_handshake(url.host + ":" + url.port, url.path + station->config().station_id,
                         [this, exporter](beast::error_code ec) {
-                          if (ec) return retry();
+                          if (ec) return retry("WebSocket upgrade: " + ec.message());
                           open = true;
                           station->connected(now_s(), exporter);
                           flush();
@@ -199,8 +226,27 @@ struct SimStation : StationPorts {
                         });
     });
   }
-  void retry() {
+  void retry(const std::string& why) {
     open = false;
+    if (trying_renewed && station->certificate_unconfirmed()) {
+      // A03: the old certificate was kept for this; the station reports it once booted again.
+      std::cerr << "charger: " << station->config().station_id << ": the renewed certificate failed (" << why
+                << "); back to the previous one\n";
+      station->certificate_unusable(why);
+    }
+    trying_renewed = false;
+    reconnect_at = now_s() + 1;
+  }
+  // Profile 3, A03: once the station installed a renewed certificate and nothing is in flight,
+  // the connection is closed and made again presenting the new certificate.
+  void reconnect_with_renewed_certificate() {
+    if (!station->certificate_unconfirmed()) trying_renewed = false;
+    if (!cfg.client_certificates || !open || trying_renewed || !station->certificate_unconfirmed()) return;
+    if (station->busy() || !queue.empty() || writing || reboot_pending) return;
+    trying_renewed = true;
+    open = false;
+    station->disconnected();
+    close_socket();
     reconnect_at = now_s() + 1;
   }
   void read() {
@@ -286,7 +332,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
   std::vector<std::unique_ptr<SimStation>> sims;
   const auto now = now_s();
   for (std::size_t n = 0; n < cfg.stations; ++n) {
-    auto s = std::make_unique<SimStation>(io, url);
+    auto s = std::make_unique<SimStation>(io, url, cfg);
     char id[32];
     std::snprintf(id, sizeof id, "%s%06zu", cfg.id_prefix.c_str(), n + 1);
     s->device.key = sim::KeyPair::generate();
@@ -321,26 +367,21 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
       const std::string user_pass = std::string(id) + ":" + cfg.password;
       s->authorization = "Basic " + detail::base64(std::span(reinterpret_cast<const std::uint8_t*>(user_pass.data()), user_pass.size()));
     }
-    if (url.tls) {
-      // The station's TLS: trust --tls-ca, hybrid groups first; on profile 3 a factory client
-      // certificate with CN = station id from the classical fleet CA (the production line's job).
-      s->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
-      SSL_CTX* ctx = s->tls->native_handle();
-      SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
-      if (!tls::set_groups(ctx, cfg.tls_groups)) throw std::invalid_argument("--tls-groups " + cfg.tls_groups + ": refused by OpenSSL");
-      if (cfg.tls_ca.empty()) throw std::invalid_argument("wss:// needs --tls-ca (the CSMS certificate to trust)");
-      s->tls->load_verify_file(cfg.tls_ca.string());
-      s->tls->set_verify_mode(asio::ssl::verify_peer);
-      if (cfg.client_certificates) {
-        const auto key = classical::EcKey::generate();
-        const auto csr = classical::parse_csr_pem(classical::make_csr_pem(key, id, "PQCEA Charging", {}));
-        const auto cert = classical_ca->issue_station_pem(csr, id, "", 365);
-        const auto key_pem = key.private_pem();
-        s->tls->use_certificate_chain(asio::buffer(cert));
-        s->tls->use_private_key(asio::buffer(key_pem), asio::ssl::context::pem);
-      }
-    }
     s->station = std::make_unique<Station>(sc, *s);
+    if (url.tls) station_tls(cfg, nullptr);  // refuses bad --tls-groups / a missing --tls-ca now
+    if (url.tls && cfg.client_certificates) {
+      // Profile 3: a factory certificate with CN = station id from the classical fleet CA (the
+      // production line's job), 365 days; the station holds it as its classical certificate and
+      // renews it (A03) when it expires within --renew-days.
+      const auto key = classical::EcKey::generate();
+      const auto csr = classical::parse_csr_pem(classical::make_csr_pem(key, id, "PQCEA Charging", {}));
+      StationCertificates factory;
+      factory.classical_pem = classical_ca->issue_station_pem(csr, id, "", 365);
+      factory.classical_key_pem = key.private_pem();
+      factory.not_after = classical::inspect_certificate_pem(factory.classical_pem).not_after;
+      s->renewal_expected = factory.not_after - now < sc.renew_before_seconds;
+      s->station->set_certificates(std::move(factory));
+    }
     sims.push_back(std::move(s));
   }
   for (auto& s : sims) s->connect();
@@ -351,7 +392,9 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
     const auto& st = s.station->status();
     if (st.boot == StationStatus::Boot::rejected && st.boots_rejected > 0 && !st.attested) return true;
     if (st.boot != StationStatus::Boot::accepted) return false;
-    if (until != "boot" && st.certificates_installed == 0) return false;
+    if (until != "boot" && s.renewal_expected && st.certificates_installed == 0) return false;
+    // Profile 3: the renewed certificate must have carried an Accepted boot (A03).
+    if (cfg.client_certificates && s.station->certificate_unconfirmed()) return false;
     if (until == "firmware" && s.station->config().firmware_version != cfg.expect_firmware_version) return false;
     if (cfg.charge && s.charging_step != 2) return false;
     return !s.station->busy() && !s.reboot_pending;
@@ -380,6 +423,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
           }
         }
         s->flush();
+        s->reconnect_with_renewed_certificate();
       }
       if (!done(*s)) all = false;
     }

@@ -70,6 +70,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_frame(const std::string& text);
   void send(std::string frame) { writer_(std::move(frame)); }
   std::string tls_group;  // "TLSv1.3 X25519MLKEM768" (empty on profile 1)
+  std::string tls_client_serial;  // profile 3: the serial (hex) of the client certificate presented
   void send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result = {});
 
  private:
@@ -207,16 +208,17 @@ struct Csms::Impl {
   };
   void handle_connection(tcp::socket socket);
   template <class Stream>
-  void serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter, std::string tls_cn, std::string tls_group = "");
+  void serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter, std::string tls_cn, std::string tls_group = "",
+                  std::string tls_client_serial = "");
 };
 
 // The HTTP request on a new connection (plain TCP or TLS): a WebSocket upgrade at /ocpp/{id}, or
 // GET /firmware/{name}. `exporter` and `tls_cn` come from the TLS handshake (empty on profile 1).
 template <class Stream>
 void Csms::Impl::serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter, std::string tls_cn,
-                            std::string tls_group) {
+                            std::string tls_group, std::string tls_client_serial) {
   beast::get_lowest_layer(c->stream).expires_after(std::chrono::seconds(10));
-  http::async_read(c->stream, c->buf, c->req, [this, c, exporter, tls_cn, tls_group](beast::error_code ec, std::size_t) {
+  http::async_read(c->stream, c->buf, c->req, [this, c, exporter, tls_cn, tls_group, tls_client_serial](beast::error_code ec, std::size_t) {
     if (ec) return;
     const std::string target(c->req.target());
     auto finish = [c](auto res) {
@@ -270,6 +272,7 @@ void Csms::Impl::serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter,
         if (auto cn = weak.lock()) cn->send(std::move(frame));
       });
       session->tls_group = tls_group;
+      session->tls_client_serial = tls_client_serial;
       conn->start(std::make_shared<http::request<http::string_body>>(std::move(c->req)), session);
       return;
     }
@@ -302,12 +305,13 @@ void Csms::Impl::handle_connection(tcp::socket socket) {
       beast::get_lowest_layer(c->stream).socket().shutdown(tcp::socket::shutdown_both, ignored);
       return;
     }
-    std::string cn;
+    std::string cn, serial;
     if (X509* peer = SSL_get1_peer_certificate(ssl)) {
       cn = detail::common_name(peer);
+      serial = detail::serial_hex(peer);
       X509_free(peer);
     }
-    serve_http(c, detail::tls_exporter(ssl), cn, std::string(SSL_get_version(ssl)) + " " + group);
+    serve_http(c, detail::tls_exporter(ssl), cn, std::string(SSL_get_version(ssl)) + " " + group, serial);
   });
 }
 
@@ -317,6 +321,8 @@ void Session::opened() {
   record_.id = id_;
   // What protected this connection: "TLSv1.3 X25519MLKEM768", or profile 1.
   event("connection", tls_group.empty() ? "ws" : "wss", tls_group.empty() ? "security profile 1" : tls_group);
+  // Profile 3: which certificate the station presented (A03: a renewed one after CertificateSigned).
+  if (!tls_client_serial.empty()) event("connection", "client-certificate", tls_client_serial);
 }
 
 void Session::send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result) {

@@ -5,6 +5,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include "pqcea/host/classical_pki.hpp"
+#include "pqcea/host/hex.hpp"
 #include "internal.hpp"  // the service's base64 codec (src/host/service/internal.hpp)
 
 namespace pqcea::ocpp::detail {
@@ -77,6 +79,19 @@ std::string common_name(X509* cert) {
   char buf[256] = {};
   if (X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, buf, sizeof buf) < 0) return "";
   return buf;
+}
+
+std::string serial_hex(X509* cert) {
+  // Through PEM and inspect_certificate_pem: one place reads serials of classical certificates.
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
+  if (!bio || PEM_write_bio_X509(bio.get(), cert) != 1) return "";
+  char* data = nullptr;
+  const long n = BIO_get_mem_data(bio.get(), &data);
+  try {
+    return host::hex_encode(pki::classical::inspect_certificate_pem(std::string(data, static_cast<std::size_t>(n))).serial);
+  } catch (const std::exception&) {
+    return "";  // a serial the strict reader refuses (negative): no fact to record
+  }
 }
 
 }  // namespace pqcea::ocpp::detail

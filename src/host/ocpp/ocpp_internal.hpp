@@ -64,5 +64,8 @@ std::string negotiated_group(ssl_st* ssl);
 // True for the ML-KEM groups (hybrid or pure).
 bool post_quantum_group(std::string_view name);
 std::string common_name(x509_st* cert);
+// The certificate's serial in lower-case hex, the form the CSMS stores for the certificates it
+// issues (ocpp_stations.classical_serial), so a presented certificate can be matched with them.
+std::string serial_hex(x509_st* cert);
 
 }  // namespace pqcea::ocpp::detail
