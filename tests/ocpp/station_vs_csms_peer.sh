@@ -25,6 +25,16 @@
 #   5. roots        GetInstalledCertificateIds lists the CSMS root with CertificateHashData the
 #                   peer computes itself; twins: InstallCertificate Rejected and DeleteCertificate
 #                   Failed over security profile 1, with InvalidCsmsCertificate reported.
+#   6. roots-tls    PQC roots over the extension on security profile 2: csms_peer serves wss://
+#                   (a P-256 certificate made here with the openssl CLI) with an HTTP Basic
+#                   password; our station is `pqcea charger --tls-ca ... --password-file ...`.
+#                   InstallCertificate of a second CSMS root with customData.pqcCertificate (an
+#                   ML-DSA-87 root csms_peer makes with Node crypto) Accepted; GetInstalledCertificateIds
+#                   lists both roots, the new one with pqcCertificateHashData the peer recomputes
+#                   from the DER; DeleteCertificate Accepted, then NotFound.
+#      twins        the ML-DSA root with a flipped signature bit -> Rejected and a
+#                   SecurityEventNotification InvalidCsmsCertificate; an expired classical root ->
+#                   Rejected.
 # Every csms_peer run must end ok with zero strict-validation errors and no malformed frame (our
 # frames are validated against the official OCPP 2.0.1 schemas there).
 # Usage: station_vs_csms_peer.sh PQCEA. Exit 77 (1 under CI=true) only if Node 24 or ocpp-rpc is
@@ -44,11 +54,11 @@ mkdir -p "$f"
   > "$work/fixtures.log" 2>&1 || { cat "$work/fixtures.log"; echo "FAIL: fixtures"; exit 1; }
 
 # charger NAME ARGS...: our station (one) against the running csms_peer; CHARGER_RC, LINE (its
-# closing line).
+# closing line). CSMS_URL (if set) replaces the ws:// URL.
 charger() {
   local name=$1
   shift
-  timeout 90 "$pqcea" charger --csms "ws://127.0.0.1:$PORT/ocpp" --fleet "$f/fleet" --stations 1 \
+  timeout 90 "$pqcea" charger --csms "${CSMS_URL:-ws://127.0.0.1:$PORT/ocpp}" --fleet "$f/fleet" --stations 1 \
     --firmware "$f/fw-1.0.0.bin" --image-pub "$f/img.pub" --id-prefix "CS-$name-" "$@" \
     > "$work/$name.charger.out" 2> "$work/$name.charger.err"
   CHARGER_RC=$?
@@ -181,5 +191,24 @@ start_csms roots --scenario roots --ca-out "$work/roots-ca.pem" && {
   ok "roots: GetInstalledCertificateIds lists the CSMS root with the peer's own CertificateHashData, V2G NotFound; InstallCertificate Rejected, DeleteCertificate Failed over profile 1, InvalidCsmsCertificate reported"
 }
 
-[ $fail -eq 0 ] && echo "PASS: our OCPP station against csms_peer (ocpp-rpc strict): boot-attest, classical CSMS, dual-track certificate, firmware, roots, each with its failure twin"
+echo "== 6. PQC roots over the extension (M03-M05 + customData) on security profile 2"
+# The peer's TLS certificate and the station's password, made here (openssl CLI, not pqcea).
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1" -keyout "$work/peer-tls.key" -out "$work/peer-tls.pem" 2> "$work/peer-tls.log" ||
+  { bad "roots-tls: openssl req -x509 (the peer's TLS certificate)"; cat "$work/peer-tls.log"; }
+password=$(openssl rand -hex 16)
+(umask 077 && printf '%s' "$password" > "$work/station.password")
+start_csms rootstls --scenario roots-tls --tls-cert "$work/peer-tls.pem" --tls-key "$work/peer-tls.key" \
+  --password "$password" --ca-out "$work/rootstls-ca.pem" && {
+  CSMS_URL="wss://127.0.0.1:$PORT/ocpp" charger rootstls --tls-ca "$work/peer-tls.pem" --password-file "$work/station.password" \
+    --classical-root "$work/rootstls-ca.pem" --until boot --no-charge --hold 8 --timeout 40
+  wait_csms
+  csms_clean rootstls
+  line_is rootstls "charger: stations 1, accepted 1, refused 0, attested 0, certificates 0, firmware updated 0, lost: 0"
+  [ "$(json "$work/rootstls.csms.json" 's.expectations.filter(e => e.ok && /pqcCertificateHashData|flipped|expired|NotFound/.test(e.name)).length')" -ge 6 ] 2> /dev/null &&
+    ok "rootstls: ML-DSA twin installed, listed with the peer's own pqcCertificateHashData, deleted (then NotFound); flipped signature and expired root Rejected, InvalidCsmsCertificate reported" ||
+    bad "rootstls: expectations $(json "$work/rootstls.csms.json" 'JSON.stringify(s.expectations)')"
+}
+
+[ $fail -eq 0 ] && echo "PASS: our OCPP station against csms_peer (ocpp-rpc strict): boot-attest, classical CSMS, dual-track certificate, firmware, roots, PQC roots over wss://, each with its failure twin"
 exit $fail

@@ -11,6 +11,9 @@
 //        [--image FILE] [--bad-classical-signature] [--pqc-image] [--expect-statuses A,B,...]
 //        [--expect-evidence-rejected] [--expect-pqc-rejected] [--require-pqc-csr]
 //        [--ca-out FILE] [--expect-certificate-rejected] [--expect-downgrade-refused]
+//        [--tls-cert CERT.pem --tls-key KEY.pem]
+// --tls-cert/--tls-key: serve wss:// (security profile 2) with that certificate: an https server
+// whose upgrades go to the same RPCServer; with --password the station also authenticates.
 // --ca-out FILE: the P-256 CA made here (it signs the classical certificates and the firmware
 // signer) is written to FILE before "listening", so the station under test can trust it.
 // Prints "listening PORT" on stdout once the station may connect to ws://127.0.0.1:PORT/<stationId>
@@ -55,6 +58,17 @@
 //                trusted by the station) with CertificateHashData computed here from its DER, a V2G
 //                root NotFound; InstallCertificate Rejected and DeleteCertificate Failed over
 //                profile 1, with a SecurityEventNotification InvalidCsmsCertificate.
+//   roots-tls    PQC roots over the extension (docs/ocpp.md), needs --tls-cert (InstallCertificate
+//                needs profile >= 2): InstallCertificate CSMSRootCertificate = a second P-256
+//                root (openssl CLI) with customData {vendorId, pqcCertificate: an ML-DSA-87
+//                self-signed root made here with Node crypto and a DER encoder of this file} ->
+//                Accepted; GetInstalledCertificateIds lists this peer's CA and the second root,
+//                whose customData.pqcCertificateHashData must equal the hash data computed here
+//                over the ML-DSA root's DER; DeleteCertificate of the second root -> Accepted,
+//                again -> NotFound. Twins: the ML-DSA root with one signature bit flipped ->
+//                Rejected with a SecurityEventNotification InvalidCsmsCertificate naming
+//                pqcCertificate; an expired classical root (with a good ML-DSA twin) -> Rejected;
+//                neither is listed afterwards.
 //   firmware     UpdateFirmware {requestId, firmware {location http://127.0.0.1:PORT/... served
 //                here from --image, retrieveDateTime now, signingCertificate (P-256, from a CA made
 //                here), signature = base64 `openssl dgst -sha256 -sign` of the whole file}};
@@ -76,6 +90,7 @@
 const crypto = require('crypto');
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const path = require('path');
 const { execFileSync } = require('child_process');
 const L = require('./lib');
@@ -85,8 +100,9 @@ const opts = L.args({
   'pqc-issuer': 'value', image: 'value', 'bad-classical-signature': 'flag', 'pqc-image': 'flag',
   'expect-statuses': 'value', 'expect-evidence-rejected': 'flag', 'expect-pqc-rejected': 'flag', 'require-pqc-csr': 'flag',
   'ca-out': 'value', 'expect-certificate-rejected': 'flag', 'expect-downgrade-refused': 'flag',
+  'tls-cert': 'value', 'tls-key': 'value',
 });
-const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware', 'roots'];
+const SCENARIOS = ['boot-attest', 'classical', 'cert', 'firmware', 'roots', 'roots-tls'];
 const scenario = opts.scenario;
 if (!SCENARIOS.includes(scenario)) {
   L.log(`--scenario must be one of ${SCENARIOS.join(', ')}`);
@@ -94,6 +110,10 @@ if (!SCENARIOS.includes(scenario)) {
 }
 if (scenario === 'firmware' && !opts.image) {
   L.log('--scenario firmware needs --image FILE');
+  process.exit(2);
+}
+if (scenario === 'roots-tls' && !(opts['tls-cert'] && opts['tls-key'])) {
+  L.log('--scenario roots-tls needs --tls-cert and --tls-key (root certificates are refused below profile 2)');
   process.exit(2);
 }
 const { RPCServer, createRPCError } = L.ocppRpc();
@@ -288,10 +308,10 @@ async function afterFirstBoot(client) {
     } else {
       rec.expect('TriggerMessage SignChargingStationCertificate Accepted', r && r.status === 'Accepted', r);
     }
-  } else if (scenario === 'roots') {
+  } else if (scenario === 'roots' || scenario === 'roots-tls') {
     await sleep(300);
     if (state.certExchange) await state.certExchange;
-    await roots(client);
+    await (scenario === 'roots' ? roots(client) : rootsTls(client));
   } else if (scenario === 'firmware') {
     // A station that requests a certificate right after its boot gets it first (see the header).
     await sleep(300);
@@ -341,6 +361,110 @@ async function roots(client) {
   rec.expect('station reported SecurityEventNotification InvalidCsmsCertificate',
     state.securityEvents.some((e) => e.type === 'InvalidCsmsCertificate'), state.securityEvents);
   complete('root certificate calls answered');
+}
+
+// ------------------------------------------------------------------ PQC roots over the extension
+
+// DER pieces lib.js's encoder lacks: a minimal INTEGER from unsigned bytes, BOOLEAN TRUE, and
+// Time (UTCTime before 2050, GeneralizedTime after; RFC 5280 §4.1.2.5).
+const derInt = (bytes) => {
+  let b = Buffer.from(bytes);
+  while (b.length > 1 && b[0] === 0 && !(b[1] & 0x80)) b = b.subarray(1);
+  if (b[0] & 0x80) b = Buffer.concat([Buffer.from([0]), b]);
+  return L.der.tlv(0x02, b);
+};
+const derTrue = () => L.der.tlv(0x01, Buffer.from([0xff]));
+function derTime(ms) {
+  const t = new Date(ms).toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';  // YYYYMMDDHHMMSSZ
+  return Number(t.slice(0, 4)) < 2050 ? L.der.tlv(0x17, Buffer.from(t.slice(2))) : L.der.tlv(0x18, Buffer.from(t));
+}
+
+// A self-signed root certificate (RFC 5280 §4.1) made here, not by pqcea: an ML-DSA-87 key signed
+// in pure mode (RFC 9881) or a P-256 key with ecdsa-with-SHA256; basicConstraints cA TRUE and
+// keyUsage keyCertSign|cRLSign (both critical), subjectKeyIdentifier; valid notBefore..notAfter (ms).
+function selfSignedRoot({ keyType, cn, notBefore, notAfter }) {
+  const { publicKey, privateKey } = keyType === 'ec'
+    ? crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }) : crypto.generateKeyPairSync(keyType);
+  const spki = publicKey.export({ format: 'der', type: 'spki' });
+  const rdn = (oid, value) => L.der.set(L.der.seq(L.der.oid(oid), L.der.utf8(value)));
+  const name = L.der.seq(rdn('2.5.4.10', 'csms-peer test'), rdn('2.5.4.3', cn));
+  const sigAlg = L.der.seq(L.der.oid(keyType === 'ec' ? '1.2.840.10045.4.3.2' : '2.16.840.1.101.3.4.3.19'));
+  const ext = (oid, critical, value) => L.der.seq(L.der.oid(oid), ...(critical ? [derTrue()] : []), L.der.octet(value));
+  const ski = crypto.createHash('sha256').update(L.spkiParts(spki).raw).digest().subarray(0, 20);
+  const extensions = L.der.tlv(0xa3, L.der.seq(
+    ext('2.5.29.19', true, L.der.seq(derTrue())),
+    ext('2.5.29.15', true, L.der.tlv(0x03, Buffer.from([0x01, 0x06]))),  // bits 5, 6; one unused bit
+    ext('2.5.29.14', false, L.der.octet(ski))));
+  const serial = crypto.randomBytes(16);
+  serial[0] = (serial[0] & 0x7f) | 0x01;  // positive, no leading zero octet
+  const tbs = L.der.seq(L.der.tlv(0xa0, derInt([2])), derInt(serial), sigAlg, name,
+    L.der.seq(derTime(notBefore), derTime(notAfter)), name, spki, extensions);
+  const sig = keyType === 'ec' ? crypto.sign('sha256', tbs, { key: privateKey, dsaEncoding: 'der' })
+    : crypto.sign(null, tbs, privateKey);
+  const der = L.der.seq(tbs, sigAlg, L.der.bits(sig));
+  return { der, pem: L.pem('CERTIFICATE', der) };
+}
+
+// M05 / M03 / M04 with the ML-DSA twin in customData, on security profile 2 (see the header).
+async function rootsTls(client) {
+  const day = 86400e3, t = Date.now();
+  const peerRoot = rootHashData(fs.readFileSync(ca.cert, 'utf8'));
+  const second = L.makeP256Ca(work, 'second-root', '/O=csms-peer test/CN=second CSMS root');
+  const secondPem = fs.readFileSync(second.cert, 'utf8');
+  const pqc = selfSignedRoot({ keyType: 'ml-dsa-87', cn: 'csms_peer ML-DSA-87 root', notBefore: t - 60e3, notAfter: t + 30 * day });
+  const pqcX509 = new crypto.X509Certificate(pqc.der);
+  rec.expect('the ML-DSA-87 root made here is self-signed by Node crypto\'s own check',
+    pqcX509.publicKey.asymmetricKeyType === 'ml-dsa-87' && pqcX509.verify(pqcX509.publicKey) && pqcX509.ca, pqcX509.subject);
+  const twin = (pem) => ({ vendorId: L.VENDOR_ID, pqcCertificate: pem });
+
+  const installed = await call(client, 'InstallCertificate',
+    { certificateType: 'CSMSRootCertificate', certificate: secondPem, customData: twin(pqc.pem) });
+  rec.expect('InstallCertificate of a second CSMS root with customData.pqcCertificate (ML-DSA-87): Accepted',
+    !!(installed && installed.status === 'Accepted'), installed);
+
+  const wantSecond = rootHashData(secondPem), wantPqc = rootHashData(pqc.pem);
+  const listed = await call(client, 'GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] });
+  rec.note('installedIds', listed);
+  const chain = (listed && listed.certificateHashDataChain) || [];
+  const mine = chain.find((c) => sameHash(c.certificateHashData, peerRoot));
+  const entry = chain.find((c) => sameHash(c.certificateHashData, wantSecond));
+  rec.expect('GetInstalledCertificateIds lists both CSMS roots (hash data computed here)',
+    !!(listed && listed.status === 'Accepted' && mine && entry), { peerRoot, wantSecond, listed });
+  const got = entry && entry.customData && entry.customData.vendorId === L.VENDOR_ID ? entry.customData.pqcCertificateHashData : null;
+  rec.expect('the second root carries customData.pqcCertificateHashData = the hash data computed here over the ML-DSA root',
+    !!(got && got.hashAlgorithm === 'SHA256' && sameHash(got, wantPqc)), { want: wantPqc, got });
+  rec.expect('this peer\'s root (installed without a twin) carries no pqcCertificateHashData',
+    !!(mine && !(mine.customData && mine.customData.pqcCertificateHashData)), mine);
+
+  const deleted = await call(client, 'DeleteCertificate', { certificateHashData: wantSecond });
+  rec.expect('DeleteCertificate of the second root: Accepted', !!(deleted && deleted.status === 'Accepted'), deleted);
+  const again = await call(client, 'DeleteCertificate', { certificateHashData: wantSecond });
+  rec.expect('DeleteCertificate of it again: NotFound', !!(again && again.status === 'NotFound'), again);
+
+  // Twin 1: one bit of the ML-DSA signature flipped (the last octet is inside the signature).
+  const flipped = Buffer.from(pqc.der);
+  flipped[flipped.length - 1] ^= 0x01;
+  rec.expect('the flipped root fails Node crypto\'s check', !new crypto.X509Certificate(flipped).verify(pqcX509.publicKey));
+  const eventsBefore = state.securityEvents.length;
+  const third = L.makeP256Ca(work, 'third-root', '/O=csms-peer test/CN=third CSMS root');
+  const refused = await call(client, 'InstallCertificate', { certificateType: 'CSMSRootCertificate',
+    certificate: fs.readFileSync(third.cert, 'utf8'), customData: twin(L.pem('CERTIFICATE', flipped)) });
+  rec.expect('InstallCertificate with a flipped ML-DSA signature bit: Rejected', !!(refused && refused.status === 'Rejected'), refused);
+  await sleep(500);
+  const reported = state.securityEvents.slice(eventsBefore);
+  rec.expect('station reported SecurityEventNotification InvalidCsmsCertificate naming pqcCertificate',
+    reported.some((e) => e.type === 'InvalidCsmsCertificate' && /pqcCertificate/.test(e.techInfo || '')), reported);
+
+  // Twin 2: an expired classical root (made here, P-256) with a good ML-DSA twin.
+  const expired = selfSignedRoot({ keyType: 'ec', cn: 'expired CSMS root', notBefore: t - 60 * day, notAfter: t - 30 * day });
+  const stale = await call(client, 'InstallCertificate',
+    { certificateType: 'CSMSRootCertificate', certificate: expired.pem, customData: twin(pqc.pem) });
+  rec.expect('InstallCertificate of an expired classical root: Rejected', !!(stale && stale.status === 'Rejected'), stale);
+
+  const after = await call(client, 'GetInstalledCertificateIds', { certificateType: ['CSMSRootCertificate'] });
+  const left = (after && after.certificateHashDataChain) || [];
+  rec.expect('afterwards only this peer\'s root is listed', left.length === 1 && sameHash(left[0].certificateHashData, peerRoot), after);
+  complete('PQC root calls answered');
 }
 
 // ------------------------------------------------------------------ attestation
@@ -498,7 +622,7 @@ async function issueAndSend(client, params, csrFile, pqc, n) {
   } else {
     rec.expect(`CertificateSigned ${n} Accepted by the station`, r && r.status === 'Accepted', r);
   }
-  if (scenario !== 'firmware') complete('CertificateSigned answered');
+  if (scenario === 'classical' || scenario === 'cert') complete('CertificateSigned answered');
 }
 
 function runPqcIssuer(pqc, classicalCertFile, n) {
@@ -584,7 +708,17 @@ process.on('SIGINT', () => finish('SIGINT'));
 setTimeout(() => finish(`timeout (${opts.timeout ?? 60} s)`), Number(opts.timeout ?? 60) * 1000);
 
 (async () => {
-  ocppHttp = await server.listen(Number(opts.port ?? 0), '127.0.0.1');
+  if (opts['tls-cert']) {
+    // Security profile 2: TLS with the test's certificate in front of the same RPCServer.
+    ocppHttp = https.createServer({ cert: fs.readFileSync(opts['tls-cert']), key: fs.readFileSync(opts['tls-key']) });
+    ocppHttp.on('upgrade', server.handleUpgrade);
+    await new Promise((resolve, reject) => {
+      ocppHttp.once('error', reject);
+      ocppHttp.listen(Number(opts.port ?? 0), '127.0.0.1', resolve);
+    });
+  } else {
+    ocppHttp = await server.listen(Number(opts.port ?? 0), '127.0.0.1');
+  }
   process.stdout.write(`listening ${ocppHttp.address().port}\n`);
 })().catch((e) => {
   L.log(`cannot listen: ${e.message}`);
