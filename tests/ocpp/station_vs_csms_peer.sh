@@ -199,12 +199,12 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 
 password=$(openssl rand -hex 16)
 (umask 077 && printf '%s' "$password" > "$work/station.password")
 start_csms rootstls --scenario roots-tls --tls-cert "$work/peer-tls.pem" --tls-key "$work/peer-tls.key" \
-  --password "$password" --ca-out "$work/rootstls-ca.pem" && {
+  --password "$password" --ca-out "$work/rootstls-ca.pem" --linger 20 && {
   CSMS_URL="wss://127.0.0.1:$PORT/ocpp" charger rootstls --tls-ca "$work/peer-tls.pem" --password-file "$work/station.password" \
-    --classical-root "$work/rootstls-ca.pem" --until boot --no-charge --hold 8 --timeout 40
+    --classical-root "$work/rootstls-ca.pem" --until boot --no-charge --hold 6 --timeout 40
   wait_csms
   csms_clean rootstls
-  line_is rootstls "charger: stations 1, accepted 1, refused 0, attested 0, certificates 0, firmware updated 0, lost: 0"
+  line_is rootstls "charger: stations 1, accepted 1, refused 0, attested 0, certificates 1, firmware updated 0, lost: 0"
   [ "$(json "$work/rootstls.csms.json" 's.expectations.filter(e => e.ok && /pqcCertificateHashData|flipped|expired|NotFound/.test(e.name)).length')" -ge 6 ] 2> /dev/null &&
     ok "rootstls: ML-DSA twin installed, listed with the peer's own pqcCertificateHashData, deleted (then NotFound); flipped signature and expired root Rejected, InvalidCsmsCertificate reported" ||
     bad "rootstls: expectations $(json "$work/rootstls.csms.json" 'JSON.stringify(s.expectations)')"
