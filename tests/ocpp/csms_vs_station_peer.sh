@@ -33,6 +33,12 @@
 #                  signature bit -> refused by our CSMS before sending (400); InstallCertificate
 #                  over profile 1 -> refused by our CSMS (409, CertificateOperationRefused stored);
 #                  a station that is not connected -> 404; a wrong admin token -> 401.
+#   7. profile 3   station_peer with a client certificate (openssl, issued by fleet/ocpp-ca.pem,
+#                  CN = its id) on our CSMS with --tls-client-ca and --require-pqc-kex: attestation
+#                  whose EAT nonce binds the TLS exporter value Node's TLS stack computed ->
+#                  Pending, Accepted.
+#      twins       the same evidence without the exporter (bound to no connection) -> Rejected;
+#                  a client certificate for another station -> refused at the upgrade (403).
 # Every station_peer run must end ok with zero strict-validation errors and no malformed frame
 # (our CSMS's frames are validated against the official OCPP 2.0.1 schemas there).
 # Usage: csms_vs_station_peer.sh PQCEA PROVIDER_CNF. Exit 77 (1 under CI=true) only if Node 24 or ocpp-rpc is
@@ -288,7 +294,36 @@ wait "$PEER_PID"
 got=$(db roots-ws "SELECT type || ':' || detail FROM ocpp_events WHERE station_id = 'ROOTS-2' AND kind = 'csms-security' AND type = 'CertificateOperationRefused'")
 [ "$got" = "CertificateOperationRefused:InstallCertificate over security profile 1,CertificateOperationRefused:DeleteCertificate over security profile 1" ] &&
   ok "roots-ws: both refusals stored as CertificateOperationRefused" || bad "roots-ws: stored $got"
+
+echo "== 7. security profile 3: client certificates, evidence bound to the TLS exporter"
+for id in PQC-P3 PQC-P4; do
+  "$pqcea" ca issue --fleet "$f/fleet" --pubkey "$f/dev/device.pub.pem" --station "$id" --out "$f/dev/$id.pem" > /dev/null ||
+    bad "profile 3: device certificate for $id"
+  openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$r/$id.key" -out "$r/$id.csr" \
+    -subj "/CN=$id" > /dev/null 2>&1 &&
+    openssl x509 -req -in "$r/$id.csr" -CA "$f/fleet/ocpp-ca.pem" -CAkey "$f/fleet/ocpp-ca.key.pem" -CAcreateserial \
+      -days 2 -out "$r/$id.pem" > /dev/null 2>&1 || bad "profile 3: client certificate for $id"
+done
+CSMS_ENV="OPENSSL_CONF=$provider_cnf" start_ours mtls --pqc-mode Required --tls-cert "$r/tls.pem" --tls-key "$r/tls.key" \
+  --tls-client-ca "$f/fleet/ocpp-ca.pem" --require-pqc-kex
+STATION_URL="wss://127.0.0.1:$PORT/ocpp" peer mtls --id PQC-P3 --scenario pqc --cert "$f/dev/PQC-P3.pem" --evidence-cmd "$evidence" \
+  --tls-ca "$r/tls.pem" --client-cert "$r/PQC-P3.pem" --client-key "$r/PQC-P3.key"
+[ "$(note mtls 's.notes.bootStatuses.join() + " " + (s.notes.tls.exporter.length === 64)')" = "Pending,Accepted true" ] &&
+  ok "mtls: Pending, then Accepted: the EAT nonce bound Node's TLS exporter value ($(note mtls 's.notes.tls.protocol'))" ||
+  bad "mtls: $(note mtls 'JSON.stringify([s.notes.bootStatuses, s.notes.tls])')"
+got=$(db mtls "SELECT detail FROM ocpp_events WHERE station_id = 'PQC-P3' AND kind = 'connection' AND type = 'wss'")
+case "$got" in "TLSv1.3 X25519MLKEM768"*) ok "mtls: stored as $got" ;; *) bad "mtls: connection stored as '$got'" ;; esac
+STATION_URL="wss://127.0.0.1:$PORT/ocpp" peer unbound --id PQC-P4 --scenario pqc --cert "$f/dev/PQC-P4.pem" --evidence-cmd "$evidence" \
+  --tls-ca "$r/tls.pem" --client-cert "$r/PQC-P4.pem" --client-key "$r/PQC-P4.key" --no-exporter --expect-attestation rejected
+[ "$(note unbound 's.notes.bootStatuses.join() + " " + s.notes.attestationAnswer.data.error')" = "Pending,Rejected nonce_unknown" ] &&
+  ok "unbound: evidence whose nonce leaves out the TLS exporter -> nonce_unknown, boot Rejected" ||
+  bad "unbound: $(note unbound 'JSON.stringify([s.notes.bootStatuses, s.notes.attestationAnswer])')"
+STATION_URL="wss://127.0.0.1:$PORT/ocpp" station other-cn --id PQC-P3 --scenario pqc --cert "$f/dev/PQC-P3.pem" \
+  --evidence-cmd "$evidence" --tls-ca "$r/tls.pem" --client-cert "$r/PQC-P4.pem" --client-key "$r/PQC-P4.key" --expect-refused
+[ "$STATION_RC" -eq 0 ] && grep -q "PQC-P3: refused: the client certificate names 'PQC-P4'" "$work/mtls.ours.err" &&
+  ok "other-cn: PQC-P4's client certificate at /ocpp/PQC-P3 refused at the upgrade" ||
+  bad "other-cn: station_peer exit $STATION_RC; $(grep 'PQC-P3: refused' "$work/mtls.ours.err")"
 stop_ours
 
-[ $fail -eq 0 ] && echo "PASS: our OCPP CSMS against station_peer (ocpp-rpc strict): classical, attestation, dual-track CSR, firmware, password, operator root certificates over wss, each with its failure twin"
+[ $fail -eq 0 ] && echo "PASS: our OCPP CSMS against station_peer (ocpp-rpc strict): classical, attestation, dual-track CSR, firmware, password, operator root certificates over wss, profile 3 with exporter-bound evidence, each with its failure twin"
 exit $fail

@@ -13,6 +13,7 @@
 //        [--csms-ca CA.pem] [--firmware-ca CA.pem] [--expect-statuses A,B,...]
 //        [--pqc-csr [--bad-binding] [--expect-pqc-chain]] [--expect-sign Accepted|Rejected]
 //        [--tls-ca CA.pem]    (wss://: the CSMS certificate to trust)
+//        [--client-cert C.pem --client-key K.pem]  (security profile 3)  [--no-exporter]
 //        [--expect-refused]   (negative: the WebSocket upgrade must be refused, e.g. a wrong --password)
 // The station connects to URL/STATION_ID (subprotocol ocpp2.0.1 only; HTTP basic auth
 // STATION_ID:PW with --password). Exit 0 only if no frame failed strict validation (the CSMS's or
@@ -38,7 +39,9 @@
 //   pqc        BootNotification with customData {vendorId org.pqc-edge-attestor, pqcMode Hybrid,
 //              attestation true}, expected Pending (--expect-first-boot); answers the CSMS's
 //              DataTransfer AttestationChallenge {requestId, nonce} Accepted, runs --evidence-cmd
-//              with {nonce_hex} = SHA-256(nonce || exporter) (exporter empty on ws://; also
+//              with {nonce_hex} = SHA-256(nonce || exporter) (exporter: on wss:// the TLS
+//              exporter value, label EXPORTER-pqcea-ocpp-attestation, from Node's TLS stack, left
+//              out with --no-exporter; empty on ws://; also
 //              {challenge_hex} = the raw nonce) writing COSE_Sign1 bytes to {out_file}, sends
 //              DataTransfer AttestationEvidence {requestId, evidence (base64), certificate (PEM from
 //              --cert)}; expects Accepted {status: affirming} (or Rejected with
@@ -84,7 +87,7 @@ const opts = L.args({
   'advertise-pqc': 'flag', 'evidence-cmd': 'value', cert: 'value', 'expect-first-boot': 'value',
   'expect-attestation': 'value', 'csms-ca': 'value', 'firmware-ca': 'value', 'expect-statuses': 'value',
   'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-refused': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
-  'expect-update': 'value', 'tls-ca': 'value',
+  'expect-update': 'value', 'tls-ca': 'value', 'client-cert': 'value', 'client-key': 'value', 'no-exporter': 'flag',
 });
 const SCENARIOS = ['classical', 'pqc', 'firmware', 'roots'];
 const scenario = opts.scenario;
@@ -142,7 +145,11 @@ function connect() {
   client = new RPCClient({
     endpoint: opts.url.replace(/\/+$/, ''), identity: opts.id, password: opts.password ?? null,
     protocols: [L.OCPP_PROTOCOL], strictMode: true, reconnect: false, respondWithDetailedErrors: true,
-    wsOpts: opts['tls-ca'] ? { ca: fs.readFileSync(opts['tls-ca']) } : {},
+    wsOpts: {
+      ...(opts['tls-ca'] ? { ca: fs.readFileSync(opts['tls-ca']) } : {}),
+      // Security profile 3: the client certificate (CN = the station id) and its key.
+      ...(opts['client-cert'] ? { cert: fs.readFileSync(opts['client-cert']), key: fs.readFileSync(opts['client-key']) } : {}),
+    },
   });
   rec.attach(client, opts.id);
   registerHandlers(client);
@@ -375,7 +382,14 @@ async function pqc() {
   const want = opts['expect-first-boot'] || 'Pending';
   rec.expect(`first BootNotification ${want}`, b && b.status === want, b);
   const ch = await waitFor('challenge');
-  const exporter = Buffer.alloc(0); // security profile 1 (ws://)
+  // On wss:// the EAT nonce binds this TLS connection: the exporter value (RFC 8446 §7.5, label
+  // EXPORTER-pqcea-ocpp-attestation, 32 bytes) from Node's own TLS stack; --no-exporter leaves it
+  // out (a negative test: evidence not bound to the connection).
+  const socket = client._ws && client._ws._socket;
+  const onTls = !!(socket && typeof socket.exportKeyingMaterial === 'function');
+  const exporter = onTls && !opts['no-exporter'] ? socket.exportKeyingMaterial(32, 'EXPORTER-pqcea-ocpp-attestation') : Buffer.alloc(0);
+  rec.note('tls', onTls ? { protocol: socket.getProtocol(), group: (socket.getEphemeralKeyInfo() || {}).name || null,
+    exporter: exporter.toString('hex') } : null);
   const eatNonce = crypto.createHash('sha256').update(Buffer.concat([Buffer.from(ch.nonce, 'hex'), exporter])).digest();
   const outFile = path.join(work, 'evidence.cose');
   const cmd = opts['evidence-cmd'].replaceAll('{nonce_hex}', eatNonce.toString('hex'))
