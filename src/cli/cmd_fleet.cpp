@@ -22,15 +22,39 @@
 #include "pqcea/host/verifier/policy.hpp"
 
 namespace pqcea::cli {
-namespace {
-namespace fs = std::filesystem;
-using json = nlohmann::json;
 
-// A text input (PEM, JSON, a token) through the commands' one bounded input reader.
 std::string read_text_file(const std::string& path, std::size_t max_bytes) {
   const auto bytes = read_input(path, Expect{"a text file (PEM, JSON or token)", {}, max_bytes});
   return std::string(bytes.begin(), bytes.end());
 }
+
+void ServerOptions::add(CLI::App* cmd, bool needs_fleet) {
+  cmd->add_option("--server", server, "the verifier's base URL, http(s)://HOST:PORT")->required();
+  auto* f = cmd->add_option("--fleet", fleet, "fleet folder (admin.token; tls.pem for https)");
+  if (needs_fleet) f->required();
+  cmd->add_option("--tls-ca", tls_ca, "certificate to trust for https (default FLEET/tls.pem)");
+}
+
+std::string ServerOptions::ca() const {
+  if (!tls_ca.empty() || server.rfind("https://", 0) != 0) return tls_ca;
+  return (std::filesystem::path(fleet) / "tls.pem").string();
+}
+
+std::string ServerOptions::admin_token() const {
+  return service::read_token_file(std::filesystem::path(fleet) / "admin.token");
+}
+
+int report(const service::HttpResult& r, int expected) {
+  std::cout << r.body << (r.body.empty() || r.body.back() != '\n' ? "\n" : "");
+  if (r.status == expected) return kExitValid;
+  std::cerr << "pqcea: the server answered " << r.status << "\n";
+  return r.status >= 400 && r.status < 500 ? kExitInvalid : kExitInternal;
+}
+
+namespace {
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
 
 json read_json_file(const std::string& path) {
   json j = json::parse(read_text_file(path, 1 << 20), nullptr, /*allow_exceptions=*/false);
@@ -63,33 +87,6 @@ SignedPolicy read_signed_policy(const std::string& path, const std::string& oper
 
 void write_text_file(const std::string& path, const std::string& text) {
   write_file(path, reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
-}
-
-// Where the admin commands find the server and its token.
-struct ServerOptions {
-  std::string server;
-  std::string fleet;
-  std::string tls_ca;
-  void add(CLI::App* cmd, bool needs_fleet = true) {
-    cmd->add_option("--server", server, "the verifier's base URL, http(s)://HOST:PORT")->required();
-    auto* f = cmd->add_option("--fleet", fleet, "fleet folder (admin.token; tls.pem for https)");
-    if (needs_fleet) f->required();
-    cmd->add_option("--tls-ca", tls_ca, "certificate to trust for https (default FLEET/tls.pem)");
-  }
-  std::string ca() const {
-    if (!tls_ca.empty() || server.rfind("https://", 0) != 0) return tls_ca;
-    return (fs::path(fleet) / "tls.pem").string();
-  }
-  std::string admin_token() const { return service::read_token_file(fs::path(fleet) / "admin.token"); }
-};
-
-// Prints the answer; exit 0 on the expected status, 1 for a well-formed refusal of the server
-// (4xx), 4 for anything else.
-int report(const service::HttpResult& r, int expected) {
-  std::cout << r.body << (r.body.empty() || r.body.back() != '\n' ? "\n" : "");
-  if (r.status == expected) return kExitValid;
-  std::cerr << "pqcea: the server answered " << r.status << "\n";
-  return r.status >= 400 && r.status < 500 ? kExitInvalid : kExitInternal;
 }
 
 void add_ca(CLI::App& app) {

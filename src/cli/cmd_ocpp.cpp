@@ -44,6 +44,8 @@ void add_ocpp(CLI::App& app) {
   static std::string password_file;
   c->add_option("--password-file", password_file, "security profile 1: stations authenticate with HTTP Basic "
                                                   "(user = station id) with the password in this file");
+  c->add_option("--admin-listen", csms.admin_listen, "operator interface on loopback HOST:PORT (HTTP, FLEET/admin.token; "
+                                                    "`pqcea ocpp install-root|certificates|delete-certificate|trigger|firmware`)");
   c->add_flag("--quiet", csms.quiet, "no log lines");
   c->callback([] {
     csms.mode = parse_mode(csms_mode);
@@ -54,6 +56,9 @@ void add_ocpp(CLI::App& app) {
     server.start();
     std::cout << "csms listening on " << (csms.tls_cert_file.empty() ? "ws://" : "wss://") << csms.listen.substr(0, csms.listen.rfind(':')) << ":" << server.port()
               << "/ocpp" << std::endl;
+    if (server.admin_port() != 0)
+      std::cout << "csms operator interface on http://" << csms.admin_listen.substr(0, csms.admin_listen.rfind(':')) << ":"
+                << server.admin_port() << "/admin" << std::endl;
     server.run_until_signal();
     std::cout << server.summary() << std::endl;
   });

@@ -8,7 +8,7 @@
 namespace pqcea::cli {
 
 void add_ocpp_ledger(CLI::App& app) {
-  auto* ocpp = app.add_subcommand("ocpp", "OCPP 2.0.1 tools (the CSMS and the simulator are `pqcea csms|charger`)");
+  auto* ocpp = app.add_subcommand("ocpp", "OCPP 2.0.1 tools: the size ledger, and the operator's commands to a running CSMS (the CSMS and the simulator are `pqcea csms|charger`)");
   ocpp->require_subcommand(1);
   static bool check = false;
   auto* l = ocpp->add_subcommand("ledger", "Build the dual track's objects for ML-DSA-44/65/87 and Falcon-1024 and "
@@ -26,6 +26,7 @@ void add_ocpp_ledger(CLI::App& app) {
     }
     std::cerr << "ocpp ledger: invariants hold\n";
   });
+  add_ocpp_operator(*ocpp);
 }
 
 }  // namespace pqcea::cli

@@ -11,6 +11,10 @@
 
 #include "pqcea/host/secret_file.hpp"
 
+namespace pqcea::service {
+struct HttpResult;
+}
+
 namespace pqcea::cli {
 
 // Exit status of every command (docs/cli.md, "Exit codes"): distinct, so a script can tell a
@@ -40,8 +44,25 @@ void add_loadgen(CLI::App& app);
 void add_image(CLI::App& app);
 void add_fleet_tools(CLI::App& app);  // ca, policy, device, result
 void add_ocpp(CLI::App& app);         // csms, charger
-void add_ocpp_ledger(CLI::App& app);  // ocpp ledger (docs/ocpp.md, "Size ledger")
+void add_ocpp_ledger(CLI::App& app);  // ocpp ledger (docs/ocpp.md, "Size ledger"), then:
+void add_ocpp_operator(CLI::App& ocpp);  // ocpp stations|install-root|... (docs/ocpp.md, "Operator interface")
 void add_csr(CLI::App& app);          // ca csr, ca issue-csr (after add_fleet_tools: joins `ca`)
+
+// ---- talking to a running server (verifier admin endpoints, the CSMS's operator interface) --------
+// Where an admin command finds the server and its token (FLEET/admin.token).
+struct ServerOptions {
+  std::string server;
+  std::string fleet;
+  std::string tls_ca;
+  void add(CLI::App* cmd, bool needs_fleet = true);
+  std::string ca() const;           // the certificate to trust for https ("" for http)
+  std::string admin_token() const;
+};
+// Prints the answer's body; exit 0 on the expected status, 1 for a well-formed refusal of the
+// server (4xx), 4 for anything else.
+int report(const service::HttpResult& r, int expected);
+// A text input (PEM, JSON, a token) through the commands' one bounded input reader.
+std::string read_text_file(const std::string& path, std::size_t max_bytes);
 
 // ---- inputs (docs/cli.md, "Inputs and errors") ----------------------------------------------------
 // What a command expects of one input file; every refusal names the file and says this.

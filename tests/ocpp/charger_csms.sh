@@ -12,6 +12,8 @@
 #      InvalidSignature and InvalidFirmwareSignature from every station, nothing installed.
 #   4. A wrong HTTP Basic password is refused before the WebSocket opens.
 #   5. The same CSMS on PostgreSQL (a throwaway cluster): 20 stations, what it stored read with psql.
+#   6. A campaign the operator starts while 10 stations are connected (`pqcea ocpp firmware`
+#      against --admin-listen): offered at once to the 10, all updated, lost: 0.
 # What the CSMS stored is read back with the sqlite3 CLI.
 # Usage: charger_csms.sh PQCEA
 set -u
@@ -135,6 +137,30 @@ want="charger: stations 20, accepted 20, refused 0, attested 20, certificates 20
 n=$(pg_psql csms -tAc \
   "SELECT COUNT(*) FROM ocpp_stations WHERE attestation = 'affirming' AND firmware_version = '1.1.0' AND pqc_serial <> ''")
 [ "$n" = 20 ] && ok "PostgreSQL: 20 stations stored affirming, on 1.1.0, with ML-DSA certificates" || bad "PostgreSQL stations: $n"
+
+echo "== 6. a firmware campaign started by the operator"
+start_csms live.db --policy policy.signed.json --admin-listen 127.0.0.1:0
+admin=$(sed -n 's|^csms operator interface on \(http://127.0.0.1:[0-9]*\)/admin$|\1|p' csms.out)
+charger --stations 10 --expect-firmware 1.1.0 --id-prefix L- --timeout 120 &
+charger_pid=$!
+accepted=0
+for _ in $(seq 300); do
+  accepted=$("$PQCEA" ocpp stations --server "$admin" --fleet fleet 2> /dev/null | grep -o '"boot":"Accepted"' | wc -l)
+  [ "$accepted" = 10 ] && break
+  sleep 0.2
+done
+"$PQCEA" ocpp firmware --server "$admin" --fleet fleet --image fw-1.1.0.img --version 1.1.0 > campaign.json 2> campaign.err
+campaign_rc=$?
+wait "$charger_pid"
+CHARGER_RC=$?
+line=$(tail -1 charger.out)
+stop_csms
+grep -q '"offered":10' campaign.json && [ $campaign_rc -eq 0 ] && ok "operator campaign: offered to the 10 connected stations ($(cat campaign.json))" ||
+  bad "operator campaign: exit $campaign_rc, $(cat campaign.json campaign.err), $accepted accepted before"
+want="charger: stations 10, accepted 10, refused 0, attested 10, certificates 10, firmware updated 10, lost: 0"
+[ "$line" = "$want" ] && [ "$CHARGER_RC" -eq 0 ] && ok "operator campaign: $line" || { bad "operator campaign: '$line'"; tail -5 charger.err; }
+n=$(sqlite3 live.db "SELECT COUNT(DISTINCT station_id) FROM ocpp_events WHERE kind = 'firmware' AND type = 'Installed'")
+[ "$n" = 10 ] && ok "operator campaign: 10 Installed events stored" || bad "operator campaign: Installed events $n"
 
 [ $fail -eq 0 ] && echo "PASS: OCPP CSMS + 100 stations with the post-quantum dual track"
 exit $fail

@@ -41,6 +41,7 @@ pki::Certificate issue_device_certificate(const pki::CertificateAuthority& ca, c
 
 // Base64 (standard alphabet, padded or not) of the service's JSON bodies; nullopt if malformed.
 std::optional<pki::Bytes> base64_decode_text(std::string_view text);
+std::string base64_encode_text(std::span<const std::uint8_t> data);
 
 // ---- device identity ---------------------------------------------------------------------------
 // The UEID of a device key, as the firmware derives it: type RAND (0x01) || SHA-256(public key)

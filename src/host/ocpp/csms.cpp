@@ -64,19 +64,29 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   // `exporter`: the TLS exporter value of the connection (empty on security profile 1);
   // `writer` queues one text frame on the connection.
-  Session(Csms::Impl& csms, std::string station_id, Bytes exporter, std::function<void(std::string)> writer)
-      : csms_(csms), writer_(std::move(writer)), id_(std::move(station_id)), exporter_(std::move(exporter)) {}
+  Session(Csms::Impl& csms, std::string station_id, Bytes exporter, std::function<void(std::string)> writer);
   void opened();
+  // The connection ended: calls still waiting for an answer fail (their handlers hold the
+  // session, so dropping them also frees it).
+  void closed();
   void on_frame(const std::string& text);
   void send(std::string frame) { writer_(std::move(frame)); }
   std::string tls_group;  // "TLSv1.3 X25519MLKEM768" (empty on profile 1)
   std::string tls_client_serial;  // profile 3: the serial (hex) of the client certificate presented
-  void send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result = {});
+  // on_error gets "CODE: description" for a CALLERROR, or why no answer can come.
+  void send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result = {},
+                 std::function<void(const std::string&)> on_error = {});
+  // What the operator interface shows and decides on (network thread).
+  int security_profile() const;
+  Json describe() const;
+  const std::string& id() const { return id_; }
+  bool is_closed() const { return closed_; }
+  void event(const std::string& kind, const std::string& type, const std::string& detail);
+  void maybe_offer_firmware();
 
  private:
   void handle_call(const Frame& f);
   void reply(const std::string& call_id, const Json& payload) { send(result_frame(call_id, payload)); }
-  void event(const std::string& kind, const std::string& type, const std::string& detail);
   void save_station();
 
   void on_boot(const Frame& f);
@@ -84,17 +94,22 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_evidence(const std::string& call_id, const Json& data);
   void on_sign_certificate(const Frame& f);
   void on_firmware_status(const Frame& f);
-  void maybe_offer_firmware();
 
   Csms::Impl& csms_;
   std::function<void(std::string)> writer_;
   std::string id_;
   Bytes exporter_;
   IdSource ids_{"c"};
-  std::map<std::string, std::function<void(const Json&)>> pending_;
+  struct PendingCall {
+    std::function<void(const Json&)> on_result;
+    std::function<void(const std::string&)> on_error;
+  };
+  std::map<std::string, PendingCall> pending_;
+  bool closed_ = false;
 
   verifier::OcppStation record_;
-  bool offers_pqc_ = false, attested_ = false, attestation_failed_ = false, firmware_offered_ = false;
+  bool offers_pqc_ = false, attested_ = false, attestation_failed_ = false;
+  long offered_campaign_ = 0;  // the firmware campaign this station was offered (0: none)
   Bytes challenge_nonce_;
   std::int64_t challenge_request_id_ = 0, challenge_at_ = 0;
   std::int64_t next_request_id_ = 1;
@@ -129,7 +144,8 @@ class Connection : public std::enable_shared_from_this<Connection<Ws>> {
   void read() {
     ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) {
-        self->session_.reset();  // the session's handlers may still hold it; nothing more is written
+        if (self->session_) self->session_->closed();
+        self->session_.reset();  // nothing more is written
         return;
       }
       std::string text = beast::buffers_to_string(self->buffer_.data());
@@ -168,10 +184,33 @@ struct Csms::Impl {
   std::optional<pki::CertificateAuthority> pqc_ca;
   std::optional<classical::Ca> classical_ca;
   std::string firmware_signer_pem;
-  Bytes firmware;
-  std::string firmware_name, firmware_signature_b64;
+  // The firmware campaign (L01): stations that boot Accepted with another firmwareVersion are
+  // offered this image. Set at start (--firmware) or by the operator (PUT /admin/firmware); read
+  // and replaced on the network thread only.
+  struct Campaign {
+    long id = 0;  // 0: no campaign
+    Bytes image;
+    std::string name, version, signature_b64;
+  } campaign;
+  void set_campaign(Bytes image, std::string name, std::string version);
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
+  // The operator interface (docs/ocpp.md, "Operator interface"): loopback HTTP, the fleet's
+  // admin token. The live sessions by station id (network thread).
+  tcp::acceptor admin_acceptor{io};
+  std::string admin_token;
+  std::map<std::string, std::weak_ptr<Session>> sessions;
+  std::shared_ptr<Session> live_session(const std::string& id) {
+    const auto it = sessions.find(id);
+    if (it == sessions.end()) return nullptr;
+    auto s = it->second.lock();
+    return s && !s->is_closed() ? s : nullptr;
+  }
+  void accept_admin();
+  struct AdminConn;
+  void serve_admin(std::shared_ptr<AdminConn> c);
+  void admin_station_call(std::shared_ptr<AdminConn> c, const std::string& id, const std::string& op, const Json& body);
+  void admin_firmware(std::shared_ptr<AdminConn> c, const Json& body);
   std::thread thread;
   bool started = false;
 
@@ -273,13 +312,14 @@ void Csms::Impl::serve_http(std::shared_ptr<HttpConn<Stream>> c, Bytes exporter,
       });
       session->tls_group = tls_group;
       session->tls_client_serial = tls_client_serial;
+      sessions[id] = session;  // a reconnecting station replaces its earlier session
       conn->start(std::make_shared<http::request<http::string_body>>(std::move(c->req)), session);
       return;
     }
-    if (c->req.method() == http::verb::get && !firmware_name.empty() && target == "/firmware/" + firmware_name) {
+    if (c->req.method() == http::verb::get && campaign.id != 0 && target == "/firmware/" + campaign.name) {
       auto res = std::make_shared<http::response<http::vector_body<std::uint8_t>>>(http::status::ok, c->req.version());
       res->set(http::field::content_type, "application/octet-stream");
-      res->body() = firmware;
+      res->body() = campaign.image;
       res->prepare_payload();
       return finish(res);
     }
@@ -325,10 +365,37 @@ void Session::opened() {
   if (!tls_client_serial.empty()) event("connection", "client-certificate", tls_client_serial);
 }
 
-void Session::send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result) {
+Session::Session(Csms::Impl& csms, std::string station_id, Bytes exporter, std::function<void(std::string)> writer)
+    : csms_(csms), writer_(std::move(writer)), id_(std::move(station_id)), exporter_(std::move(exporter)) {}
+
+void Session::closed() {
+  closed_ = true;
+  auto pending = std::move(pending_);
+  pending_.clear();
+  for (auto& [id, call] : pending)
+    if (call.on_error) call.on_error("the station disconnected");
+}
+
+void Session::send_call(std::string_view action, Json payload, std::function<void(const Json&)> on_result,
+                        std::function<void(const std::string&)> on_error) {
   const std::string id = ids_.next();
-  pending_[id] = std::move(on_result);
+  pending_[id] = PendingCall{std::move(on_result), std::move(on_error)};
   send(call_frame(id, action, payload));
+}
+
+int Session::security_profile() const {
+  if (tls_group.empty()) return 1;
+  return csms_.cfg.tls_client_ca_file.empty() ? 2 : 3;
+}
+
+Json Session::describe() const {
+  return Json{{"id", id_},
+              {"securityProfile", security_profile()},
+              {"tls", tls_group},
+              {"boot", record_.boot_status},
+              {"attestation", record_.attestation},
+              {"firmwareVersion", record_.firmware_version},
+              {"offersPqc", offers_pqc_}};
 }
 
 void Session::event(const std::string& kind, const std::string& type, const std::string& detail) {
@@ -368,16 +435,17 @@ void Session::on_frame(const std::string& text) {
   }
   const auto it = pending_.find(f.id);
   if (it == pending_.end()) return;
-  auto handler = std::move(it->second);
+  auto call = std::move(it->second);
   pending_.erase(it);
   if (f.type == FrameType::error) {
     ++csms_.counters.protocol_errors;
     csms_.log(id_ + ": CALLERROR " + f.error_code + ": " + f.error_description);
+    if (call.on_error) call.on_error(f.error_code + ": " + f.error_description);
     return;
   }
-  if (handler) {
+  if (call.on_result) {
     try {
-      handler(f.payload);
+      call.on_result(f.payload);
     } catch (const std::exception& e) {
       csms_.log(id_ + ": result: " + e.what());
     }
@@ -643,16 +711,18 @@ void Session::on_sign_certificate(const Frame& f) {
 }
 
 void Session::maybe_offer_firmware() {
-  const auto& cfg = csms_.cfg;
-  if (csms_.firmware.empty() || firmware_offered_ || record_.firmware_version == cfg.firmware_version) return;
-  firmware_offered_ = true;
+  const auto& campaign = csms_.campaign;
+  if (campaign.id == 0 || offered_campaign_ == campaign.id || record_.boot_status != "Accepted" ||
+      record_.firmware_version == campaign.version)
+    return;
+  offered_campaign_ = campaign.id;
   ++csms_.counters.firmware_offered;
   const auto port = csms_.acceptor.local_endpoint().port();
   const std::string host = csms_.acceptor.local_endpoint().address().to_string();
-  Json fw{{"location", std::string(csms_.tls ? "https://" : "http://") + host + ":" + std::to_string(port) + "/firmware/" + csms_.firmware_name},
+  Json fw{{"location", std::string(csms_.tls ? "https://" : "http://") + host + ":" + std::to_string(port) + "/firmware/" + campaign.name},
           {"retrieveDateTime", rfc3339(unix_now())},
           {"signingCertificate", csms_.firmware_signer_pem},
-          {"signature", csms_.firmware_signature_b64}};
+          {"signature", campaign.signature_b64}};
   Json cd = custom_data();
   cd["pqcImage"] = true;
   send_call("UpdateFirmware", Json{{"requestId", next_request_id_++}, {"firmware", fw}, {"customData", cd}},
@@ -675,6 +745,230 @@ void Session::on_firmware_status(const Frame& f) {
              status == "InstallationFailed") {
     ++csms_.counters.firmware_failed;
   }
+}
+
+// ---- The operator interface ------------------------------------------------------------------------
+// Loopback HTTP with the fleet's admin token (Bearer), one request per connection. What an
+// operator asks of a station is sent as the OCPP call the use case names, and the HTTP answer
+// waits for the station's answer (M01-M06: InstallCertificate, GetInstalledCertificateIds,
+// DeleteCertificate; TriggerMessage). PUT /admin/firmware starts a firmware campaign (L01).
+struct Csms::Impl::AdminConn : std::enable_shared_from_this<Csms::Impl::AdminConn> {
+  beast::tcp_stream stream;
+  beast::flat_buffer buf;
+  http::request_parser<http::string_body> parser;
+  bool answered = false;
+  explicit AdminConn(tcp::socket s) : stream(std::move(s)) {}
+  // One answer per request; later ones (a station answering after the timeout) are dropped.
+  void answer(http::status status, const Json& body) {
+    if (answered) return;
+    answered = true;
+    auto res = std::make_shared<http::response<http::string_body>>(status, 11);
+    res->set(http::field::content_type, "application/json");
+    res->set(http::field::connection, "close");
+    res->body() = body.dump() + "\n";
+    res->prepare_payload();
+    http::async_write(stream, *res, [self = shared_from_this(), res](beast::error_code, std::size_t) {
+      beast::error_code ignored;
+      self->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+};
+
+namespace {
+// The largest admin request: a firmware image in base64 (images are bounded by the CSMS's
+// 16 MiB firmware limit, base64 adds a third).
+constexpr std::size_t kAdminBodyLimit = 24u << 20;
+constexpr std::size_t kFirmwareImageLimit = 16u << 20;
+constexpr auto kStationAnswerTimeout = std::chrono::seconds(30);
+
+Json error_body(const std::string& why) { return Json{{"error", why}}; }
+}  // namespace
+
+void Csms::Impl::accept_admin() {
+  admin_acceptor.async_accept([this](beast::error_code ec, tcp::socket socket) {
+    if (ec) return;  // stopped
+    serve_admin(std::make_shared<AdminConn>(std::move(socket)));
+    accept_admin();
+  });
+}
+
+void Csms::Impl::serve_admin(std::shared_ptr<AdminConn> c) {
+  c->parser.body_limit(kAdminBodyLimit);
+  c->stream.expires_after(std::chrono::seconds(30));
+  http::async_read(c->stream, c->buf, c->parser, [this, c](beast::error_code ec, std::size_t) {
+    if (ec) return c->answer(http::status::bad_request, error_body("unreadable request: " + ec.message()));
+    c->stream.expires_never();
+    const auto& req = c->parser.get();
+    const auto header = std::string(req[http::field::authorization]);
+    const std::string_view bearer = "Bearer ";
+    const bool authorized =
+        header.rfind(bearer, 0) == 0 &&
+        detail::equal_secret(std::span(reinterpret_cast<const std::uint8_t*>(header.data()) + bearer.size(),
+                                       header.size() - bearer.size()),
+                             admin_token);
+    if (!authorized) return c->answer(http::status::unauthorized, error_body("admin token required"));
+    const std::string target(req.target());
+    Json body = Json::object();
+    if (!req.body().empty()) {
+      body = Json::parse(req.body(), nullptr, false);
+      if (body.is_discarded() || !body.is_object()) return c->answer(http::status::bad_request, error_body("the body is not a JSON object"));
+    }
+    if (req.method() == http::verb::get && target == "/admin/stations") {
+      Json list = Json::array();
+      for (const auto& [id, weak] : sessions)
+        if (auto s = live_session(id)) list.push_back(s->describe());
+      return c->answer(http::status::ok, Json{{"stations", list}});
+    }
+    if (req.method() == http::verb::put && target == "/admin/firmware") return admin_firmware(c, body);
+    static constexpr std::string_view kPrefix = "/admin/stations/";
+    if (req.method() == http::verb::post && target.rfind(kPrefix, 0) == 0) {
+      const auto rest = target.substr(kPrefix.size());
+      const auto slash = rest.find('/');
+      if (slash != std::string::npos) return admin_station_call(c, rest.substr(0, slash), rest.substr(slash + 1), body);
+    }
+    c->answer(http::status::not_found, error_body("no such admin endpoint"));
+  });
+}
+
+// POST /admin/stations/{id}/{operation}: checked here (an operator's mistake never reaches the
+// station), sent, and the station's answer returned as {"station", "action", "answer"}.
+void Csms::Impl::admin_station_call(std::shared_ptr<AdminConn> c, const std::string& id, const std::string& op,
+                                    const Json& body) {
+  auto session = live_session(id);
+  if (!session) return c->answer(http::status::not_found, error_body("station " + id + " is not connected"));
+  std::string action;
+  Json payload;
+  bool changes_trust = false;  // M-block changes of the station's trust anchors
+  try {
+    if (op == "install-certificate") {
+      action = "InstallCertificate";
+      changes_trust = true;
+      const auto type = enum_field(body, "certificateType", {"V2GRootCertificate", "MORootCertificate",
+                                                           "CSMSRootCertificate", "ManufacturerRootCertificate"});
+      const auto pem = string_field(body, "certificate", limit::kCertificate);
+      classical::inspect_certificate_pem(pem);  // throws on anything but a certificate
+      payload = Json{{"certificateType", type}, {"certificate", pem}};
+      if (const auto pqc = optional_string(body, "pqcCertificate", 64 * 1024)) {
+        // The ML-DSA root travels in customData (docs/ocpp.md, "PQC roots"); it must be a
+        // self-signed CA certificate whose signature verifies.
+        const auto certs = detail::parse_pem_certificates(*pqc);
+        if (certs.size() != 1) throw RpcError("PropertyConstraintViolation", "pqcCertificate: expected one certificate");
+        try {
+          pki::TrustStore self_check;
+          self_check.add(certs[0], pki::mldsa_verify);  // throws unless a self-signed CA whose signature verifies
+        } catch (const pki::Error& e) {
+          throw RpcError("PropertyConstraintViolation", std::string("pqcCertificate: ") + e.what());
+        }
+        const auto now = unix_now();
+        if (certs[0].validity.not_before > now || certs[0].validity.not_after < now)
+          throw RpcError("PropertyConstraintViolation", "pqcCertificate: outside its validity");
+        Json cd = custom_data();
+        cd["pqcCertificate"] = *pqc;
+        payload["customData"] = cd;
+      }
+    } else if (op == "get-installed-certificate-ids") {
+      action = "GetInstalledCertificateIds";
+      payload = Json::object();
+      if (const auto it = body.find("certificateType"); it != body.end()) {
+        if (!it->is_array()) throw RpcError("TypeConstraintViolation", "certificateType: expected an array");
+        for (const auto& t : *it)
+          enum_field(Json{{"t", t}}, "t", {"V2GRootCertificate", "MORootCertificate", "CSMSRootCertificate",
+                                           "V2GCertificateChain", "ManufacturerRootCertificate"});
+        payload["certificateType"] = *it;
+      }
+    } else if (op == "delete-certificate") {
+      action = "DeleteCertificate";
+      changes_trust = true;
+      // The certificate itself (the CSMS computes its CertificateHashData, roots being
+      // self-issued) or the hash data as GetInstalledCertificateIds listed it.
+      if (const auto pem = optional_string(body, "certificate", limit::kCertificate)) {
+        const auto h = classical::certificate_hash_data(*pem, *pem);
+        payload = Json{{"certificateHashData", Json{{"hashAlgorithm", "SHA256"},
+                                                    {"issuerNameHash", h.issuer_name_hash},
+                                                    {"issuerKeyHash", h.issuer_key_hash},
+                                                    {"serialNumber", h.serial_number}}}};
+      } else {
+        const auto& h = object_field(body, "certificateHashData");
+        enum_field(h, "hashAlgorithm", {"SHA256", "SHA384", "SHA512"});
+        string_field(h, "issuerNameHash", 128);
+        string_field(h, "issuerKeyHash", 128);
+        string_field(h, "serialNumber", 40);
+        payload = Json{{"certificateHashData", h}};
+      }
+    } else if (op == "trigger-message") {
+      action = "TriggerMessage";
+      payload = Json{{"requestedMessage", enum_field(body, "requestedMessage",
+                                                     {"BootNotification", "Heartbeat", "StatusNotification",
+                                                      "SignChargingStationCertificate", "FirmwareStatusNotification"})}};
+    } else {
+      return c->answer(http::status::not_found, error_body("no such station operation: " + op));
+    }
+  } catch (const std::exception& e) {
+    return c->answer(http::status::bad_request, error_body(op + ": " + e.what()));
+  }
+  // M-block: trust anchors never change over security profile 1 (no transport security: anyone
+  // on the path could install a root); the CSMS does not even send the call.
+  if (changes_trust && session->security_profile() < 2) {
+    session->event("csms-security", "CertificateOperationRefused", action + " over security profile 1");
+    return c->answer(http::status::conflict,
+                     error_body(action + " refused: station " + id + " is connected on security profile 1 "
+                                "(certificate operations need TLS, profiles 2 and 3)"));
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io, kStationAnswerTimeout);
+  timer->async_wait([c, timer, id](beast::error_code ec) {
+    if (!ec) c->answer(http::status::gateway_timeout, error_body("station " + id + " did not answer"));
+  });
+  session->send_call(
+      action, payload,
+      [this, c, timer, session, action](const Json& answer) {
+        timer->cancel();
+        session->event("admin", action, optional_string(answer, "status", 32).value_or("answered"));
+        c->answer(http::status::ok, Json{{"station", session->id()}, {"action", action}, {"answer", answer}});
+      },
+      [c, timer, session, action](const std::string& why) {
+        timer->cancel();
+        session->event("admin", action, "error: " + why);
+        c->answer(http::status::bad_gateway, error_body(action + ": " + why));
+      });
+}
+
+// PUT /admin/firmware {"version", "name", "image" (base64 of a signed `pqcea image`)}: the new
+// campaign replaces the old one and is offered at once to every connected Accepted station
+// running another version, and to later boots.
+void Csms::Impl::admin_firmware(std::shared_ptr<AdminConn> c, const Json& body) {
+  std::optional<Bytes> image;
+  std::string version, name;
+  try {
+    version = string_field(body, "version", limit::kFirmwareVersion);
+    name = string_field(body, "name", 128);
+    for (unsigned char ch : name)
+      if (!std::isalnum(ch) && ch != '.' && ch != '-' && ch != '_') throw RpcError("PropertyConstraintViolation", "name: letters, digits, . - _ only");
+    image = detail::unbase64(string_field(body, "image", kAdminBodyLimit));
+    if (!image || image->empty() || image->size() > kFirmwareImageLimit)
+      throw RpcError("PropertyConstraintViolation", "image: expected base64 of at most 16 MiB");
+  } catch (const std::exception& e) {
+    return c->answer(http::status::bad_request, error_body(std::string("firmware: ") + e.what()));
+  }
+  set_campaign(std::move(*image), name, version);
+  long offered = 0;
+  for (const auto& [id, weak] : sessions)
+    if (auto s = live_session(id)) {
+      const auto before = counters.firmware_offered.load();
+      s->maybe_offer_firmware();
+      offered += counters.firmware_offered.load() - before;
+    }
+  log("firmware campaign " + std::to_string(campaign.id) + ": " + name + " " + version + ", offered to " +
+      std::to_string(offered) + " connected stations");
+  c->answer(http::status::ok, Json{{"campaign", campaign.id}, {"version", version}, {"name", name}, {"offered", offered}});
+}
+
+void Csms::Impl::set_campaign(Bytes image, std::string name, std::string version) {
+  const auto key = classical::EcKey::from_pem(service::detail::read_text(cfg.fleet / "firmware-signer.key.pem"));
+  campaign.signature_b64 = detail::base64(key.sign_sha256(image));
+  campaign.image = std::move(image);
+  campaign.name = std::move(name);
+  campaign.version = std::move(version);
+  ++campaign.id;
 }
 
 // ---- Csms ------------------------------------------------------------------------------------------
@@ -751,10 +1045,7 @@ void Csms::start() {
   if (!cfg.firmware_image.empty()) {
     if (cfg.firmware_version.empty()) throw std::invalid_argument("--firmware-version is needed with --firmware");
     const auto text = service::detail::read_text(cfg.firmware_image);
-    i.firmware.assign(text.begin(), text.end());
-    i.firmware_name = cfg.firmware_image.filename().string();
-    const auto key = classical::EcKey::from_pem(service::detail::read_text(cfg.fleet / "firmware-signer.key.pem"));
-    i.firmware_signature_b64 = detail::base64(key.sign_sha256(i.firmware));
+    i.set_campaign(Bytes(text.begin(), text.end()), cfg.firmware_image.filename().string(), cfg.firmware_version);
   }
   tcp::endpoint ep(address, port);
   i.acceptor.open(ep.protocol());
@@ -762,11 +1053,29 @@ void Csms::start() {
   i.acceptor.bind(ep);
   i.acceptor.listen();
   i.accept();
+  if (!cfg.admin_listen.empty()) {
+    const auto c2 = cfg.admin_listen.rfind(':');
+    if (c2 == std::string::npos) throw std::invalid_argument("--admin-listen " + cfg.admin_listen + ": expected HOST:PORT");
+    const auto admin_address = asio::ip::make_address(cfg.admin_listen.substr(0, c2));
+    // The operator interface is plain HTTP: loopback only (an operator on another machine
+    // reaches it through their own tunnel).
+    if (!loopback(admin_address)) throw std::invalid_argument("--admin-listen " + cfg.admin_listen + ": loopback only");
+    i.admin_token = service::read_token_file(cfg.fleet / "admin.token");
+    tcp::endpoint aep(admin_address, static_cast<std::uint16_t>(std::stoi(cfg.admin_listen.substr(c2 + 1))));
+    i.admin_acceptor.open(aep.protocol());
+    i.admin_acceptor.set_option(asio::socket_base::reuse_address(true));
+    i.admin_acceptor.bind(aep);
+    i.admin_acceptor.listen();
+    i.accept_admin();
+  }
   i.thread = std::thread([&i] { i.io.run(); });
   i.started = true;
 }
 
 std::uint16_t Csms::port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Csms::admin_port() const {
+  return impl_->admin_acceptor.is_open() ? impl_->admin_acceptor.local_endpoint().port() : 0;
+}
 
 void Csms::run_until_signal() {
   sigset_t set;
@@ -786,6 +1095,7 @@ void Csms::stop() {
   asio::post(i.io, [&i] {
     beast::error_code ec;
     i.acceptor.close(ec);
+    i.admin_acceptor.close(ec);
   });
   i.io.stop();
   if (i.thread.joinable()) i.thread.join();

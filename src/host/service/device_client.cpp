@@ -56,6 +56,7 @@ pki::Certificate issue_device_certificate(const pki::CertificateAuthority& ca, c
 }
 
 std::optional<pki::Bytes> base64_decode_text(std::string_view text) { return detail::base64_decode(text); }
+std::string base64_encode_text(std::span<const std::uint8_t> data) { return detail::base64_encode(data); }
 
 // ---- device identity ---------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 # missing), makes the scratch folder $work and sets FLIP_BIT (tests/support/flip-bit). Then:
 #   start_csms NAME ARGS...   csms_peer in the background, summary $work/NAME.csms.json; sets PORT
 #   wait_csms                 its exit status into CSMS_RC
-#   station NAME ARGS...      station_peer against ws://127.0.0.1:$PORT/ocpp, summary
+#   station NAME ARGS...      station_peer against ${STATION_URL:-ws://127.0.0.1:$PORT/ocpp}, summary
 #                             $work/NAME.station.json; exit status into STATION_RC
 #   both_pass NAME            both exited 0, both summaries ok with no validation error
 #   json FILE EXPR            EXPR evaluated (node) on the summary `s`
@@ -55,7 +55,7 @@ wait_csms() {
 station() {
   local name=$1
   shift
-  timeout 90 "$NODE" "$HARNESS_PEERS/station_peer.js" --url "ws://127.0.0.1:$PORT/ocpp" --timeout 60 \
+  timeout 90 "$NODE" "$HARNESS_PEERS/station_peer.js" --url "${STATION_URL:-ws://127.0.0.1:$PORT/ocpp}" --timeout 60 \
     --out "$work/$name.station.json" "$@" > "$work/$name.station.out" 2> "$work/$name.station.err"
   STATION_RC=$?
 }

@@ -534,8 +534,25 @@ async function recordedCall(rec, client, method, params) {
   }
 }
 
+// OCPP M03 CertificateHashData of a self-signed root, computed here from its DER: SHA-256 of the
+// issuer Name, SHA-256 of the issuer's public key (the subjectPublicKey BIT STRING's bits), the
+// serial as hex without leading zeros. Any certificate algorithm (P-256, ML-DSA).
+function rootHashData(certPem) {
+  const certDer = Buffer.from(certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
+  const [tbs] = derChildren(derTop(certDer));
+  const f = derChildren(tbs);
+  const i = f[0].tag === 0xa0 ? 1 : 0;  // [0] version
+  const serial = f[i].content, issuer = f[i + 2], spki = f[i + 5];
+  const [, bits] = derChildren(spki);
+  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
+  return { hashAlgorithm: 'SHA256', issuerNameHash: sha(issuer.raw), issuerKeyHash: sha(bits.content.subarray(1)),
+    serialNumber: serial.toString('hex').replace(/^0+(?=.)/, '') };
+}
+const sameHash = (a, b) => ['issuerNameHash', 'issuerKeyHash', 'serialNumber'].every(
+  (k) => String(a[k]).toLowerCase() === String(b[k]).toLowerCase());
+
 module.exports = {
-  recordedCall,
+  recordedCall, rootHashData, sameHash,
   VENDOR_ID, PQC_BINDING_OID, OCPP_PROTOCOL, args, Recorder, log, now, openssl, tempDir, makeP256Ca, issueP256,
   pemBlocks, strictBase64, derNode, derChildren, derTop, oidToString, spkiParts, certSignatureOid, parseCsr,
   verifyCsr, csrBinding, makeCsr, pem, der, cborDecode, cborEncode, verifyEvidence, ocppRpc, MLDSA_OIDS,

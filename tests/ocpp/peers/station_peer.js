@@ -12,6 +12,8 @@
 //        [--expect-first-boot Pending|Accepted|Rejected] [--expect-attestation affirming|rejected]
 //        [--csms-ca CA.pem] [--firmware-ca CA.pem] [--expect-statuses A,B,...]
 //        [--pqc-csr [--bad-binding] [--expect-pqc-chain]] [--expect-sign Accepted|Rejected]
+//        [--tls-ca CA.pem]    (wss://: the CSMS certificate to trust)
+//        [--client-cert C.pem --client-key K.pem]  (security profile 3)  [--no-exporter]
 //        [--expect-refused]   (negative: the WebSocket upgrade must be refused, e.g. a wrong --password)
 // The station connects to URL/STATION_ID (subprotocol ocpp2.0.1 only; HTTP basic auth
 // STATION_ID:PW with --password). Exit 0 only if no frame failed strict validation (the CSMS's or
@@ -37,7 +39,9 @@
 //   pqc        BootNotification with customData {vendorId org.pqc-edge-attestor, pqcMode Hybrid,
 //              attestation true}, expected Pending (--expect-first-boot); answers the CSMS's
 //              DataTransfer AttestationChallenge {requestId, nonce} Accepted, runs --evidence-cmd
-//              with {nonce_hex} = SHA-256(nonce || exporter) (exporter empty on ws://; also
+//              with {nonce_hex} = SHA-256(nonce || exporter) (exporter: on wss:// the TLS
+//              exporter value, label EXPORTER-pqcea-ocpp-attestation, from Node's TLS stack, left
+//              out with --no-exporter; empty on ws://; also
 //              {challenge_hex} = the raw nonce) writing COSE_Sign1 bytes to {out_file}, sends
 //              DataTransfer AttestationEvidence {requestId, evidence (base64), certificate (PEM from
 //              --cert)}; expects Accepted {status: affirming} (or Rejected with
@@ -55,6 +59,17 @@
 //              InvalidFirmwareSignature. --expect-update: the expected UpdateFirmware answer
 //              (default Accepted); --expect-statuses (what we reported) defaults to the good
 //              sequence (none when the update was not Accepted).
+//   roots      M03-M05 driven by the CSMS's operator (tests/ocpp/csms_vs_station_peer.sh): Boot
+//              (Accepted), then the station holds its roots (at first --csms-ca as its
+//              CSMSRootCertificate) and answers: InstallCertificate - Rejected for a certificate
+//              outside its validity, or a customData.pqcCertificate that is not a self-signed CA
+//              whose signature verifies (Node crypto; with a SecurityEventNotification
+//              InvalidCsmsCertificate), else Accepted and stored; GetInstalledCertificateIds - the
+//              roots' CertificateHashData computed here (lib.js rootHashData), an ML-DSA twin's in
+//              customData.pqcCertificateHashData; DeleteCertificate - Accepted and removed when the
+//              hash data matches a root, else NotFound. Every such call is noted (notes.rootCalls).
+//              The scenario ends when the CSMS triggers a Heartbeat (the operator's last step).
+//              --tls-ca CA.pem: trust this certificate for wss:// (security profile 2).
 // Also: GetVariables answers the device model's CustomizationCtrlr.CustomImplementationEnabled
 // [org.pqc-edge-attestor] and PqcCtrlr.Mode (when pqc is advertised), UnknownComponent otherwise;
 // TriggerMessage for BootNotification/Heartbeat/StatusNotification/SignChargingStationCertificate;
@@ -72,9 +87,9 @@ const opts = L.args({
   'advertise-pqc': 'flag', 'evidence-cmd': 'value', cert: 'value', 'expect-first-boot': 'value',
   'expect-attestation': 'value', 'csms-ca': 'value', 'firmware-ca': 'value', 'expect-statuses': 'value',
   'pqc-csr': 'flag', 'bad-binding': 'flag', 'expect-refused': 'flag', 'expect-pqc-chain': 'flag', 'expect-sign': 'value',
-  'expect-update': 'value',
+  'expect-update': 'value', 'tls-ca': 'value', 'client-cert': 'value', 'client-key': 'value', 'no-exporter': 'flag',
 });
-const SCENARIOS = ['classical', 'pqc', 'firmware'];
+const SCENARIOS = ['classical', 'pqc', 'firmware', 'roots'];
 const scenario = opts.scenario;
 if (!SCENARIOS.includes(scenario) || !opts.url || !opts.id) {
   L.log(`usage: --url ws://HOST:PORT/PATH --id STATION_ID --scenario ${SCENARIOS.join('|')}`);
@@ -130,6 +145,11 @@ function connect() {
   client = new RPCClient({
     endpoint: opts.url.replace(/\/+$/, ''), identity: opts.id, password: opts.password ?? null,
     protocols: [L.OCPP_PROTOCOL], strictMode: true, reconnect: false, respondWithDetailedErrors: true,
+    wsOpts: {
+      ...(opts['tls-ca'] ? { ca: fs.readFileSync(opts['tls-ca']) } : {}),
+      // Security profile 3: the client certificate (CN = the station id) and its key.
+      ...(opts['client-cert'] ? { cert: fs.readFileSync(opts['client-cert']), key: fs.readFileSync(opts['client-key']) } : {}),
+    },
   });
   rec.attach(client, opts.id);
   registerHandlers(client);
@@ -173,6 +193,9 @@ function registerHandlers(c) {
     setImmediate(() => signal('UpdateFirmware', { ...params, certificateError }));
     return { status: state.updateAnswer };
   });
+  c.handle('InstallCertificate', ({ params }) => onInstallCertificate(params));
+  c.handle('GetInstalledCertificateIds', ({ params }) => onGetInstalledIds(params));
+  c.handle('DeleteCertificate', ({ params }) => onDeleteCertificate(params));
   c.handle('GetVariables', ({ params }) => ({ getVariableResult: params.getVariableData.map(getVariable) }));
   c.handle('GetBaseReport', () => ({ status: 'NotSupported' }));
   c.handle(({ method }) => {
@@ -198,6 +221,7 @@ async function onTrigger(what) {
     signal('triggeredBoot', r);
   } else if (what === 'Heartbeat') {
     await call('Heartbeat', {});
+    signal('heartbeatTriggered', true);
   } else if (what === 'StatusNotification') {
     await statusNotification();
   } else if (what === 'SignChargingStationCertificate') {
@@ -358,7 +382,14 @@ async function pqc() {
   const want = opts['expect-first-boot'] || 'Pending';
   rec.expect(`first BootNotification ${want}`, b && b.status === want, b);
   const ch = await waitFor('challenge');
-  const exporter = Buffer.alloc(0); // security profile 1 (ws://)
+  // On wss:// the EAT nonce binds this TLS connection: the exporter value (RFC 8446 §7.5, label
+  // EXPORTER-pqcea-ocpp-attestation, 32 bytes) from Node's own TLS stack; --no-exporter leaves it
+  // out (a negative test: evidence not bound to the connection).
+  const socket = client._ws && client._ws._socket;
+  const onTls = !!(socket && typeof socket.exportKeyingMaterial === 'function');
+  const exporter = onTls && !opts['no-exporter'] ? socket.exportKeyingMaterial(32, 'EXPORTER-pqcea-ocpp-attestation') : Buffer.alloc(0);
+  rec.note('tls', onTls ? { protocol: socket.getProtocol(), group: (socket.getEphemeralKeyInfo() || {}).name || null,
+    exporter: exporter.toString('hex') } : null);
   const eatNonce = crypto.createHash('sha256').update(Buffer.concat([Buffer.from(ch.nonce, 'hex'), exporter])).digest();
   const outFile = path.join(work, 'evidence.cose');
   const cmd = opts['evidence-cmd'].replaceAll('{nonce_hex}', eatNonce.toString('hex'))
@@ -469,6 +500,76 @@ async function firmware() {
   await report(id, 'Installed');
 }
 
+// ------------------------------------------------------------------ roots (M03-M05)
+
+state.roots = [];      // { type, pem, pqcPem }
+state.rootCalls = [];  // { action, answer, why }
+
+function rootCall(action, answer, why = '') {
+  state.rootCalls.push({ action, answer: answer.status, why });
+  return answer;
+}
+
+function onInstallCertificate(params) {
+  if (scenario !== 'roots') return { status: 'Rejected' };
+  let cert;
+  try {
+    cert = new crypto.X509Certificate(params.certificate);
+  } catch (e) {
+    return rootCall('InstallCertificate', { status: 'Failed' }, `certificate: ${e.message}`);
+  }
+  const t = Date.now();
+  if (Date.parse(cert.validTo) < t || Date.parse(cert.validFrom) > t)
+    return rootCall('InstallCertificate', { status: 'Rejected' }, 'certificate outside its validity');
+  const cd = params.customData;
+  let pqcPem = null;
+  if (cd && cd.vendorId === L.VENDOR_ID && typeof cd.pqcCertificate === 'string') {
+    let why = null;
+    try {
+      const pqc = new crypto.X509Certificate(cd.pqcCertificate);
+      if (!pqc.ca) why = 'not a CA certificate';
+      else if (!pqc.checkIssued(pqc) || !pqc.verify(pqc.publicKey)) why = 'not self-signed, or its signature does not verify';
+      else if (Date.parse(pqc.validTo) < t) why = 'outside its validity';
+      rec.note('pqcRootKeyType', pqc.publicKey.asymmetricKeyType);
+    } catch (e) {
+      why = e.message;
+    }
+    if (why) {
+      setImmediate(() => securityEvent('InvalidCsmsCertificate', `pqcCertificate: ${why}`));
+      return rootCall('InstallCertificate', { status: 'Rejected' }, `pqcCertificate: ${why}`);
+    }
+    pqcPem = cd.pqcCertificate;
+  }
+  state.roots.push({ type: params.certificateType, pem: params.certificate, pqcPem });
+  return rootCall('InstallCertificate', { status: 'Accepted' }, pqcPem ? 'with an ML-DSA twin' : 'classical');
+}
+
+function onGetInstalledIds(params) {
+  const wanted = params.certificateType || [];
+  const chain = state.roots.filter((r) => wanted.length === 0 || wanted.includes(r.type)).map((r) => {
+    const entry = { certificateType: r.type, certificateHashData: L.rootHashData(r.pem) };
+    if (r.pqcPem) entry.customData = { vendorId: L.VENDOR_ID, pqcCertificateHashData: L.rootHashData(r.pqcPem) };
+    return entry;
+  });
+  if (chain.length === 0) return rootCall('GetInstalledCertificateIds', { status: 'NotFound' });
+  return rootCall('GetInstalledCertificateIds', { status: 'Accepted', certificateHashDataChain: chain }, `${chain.length} roots`);
+}
+
+function onDeleteCertificate(params) {
+  const i = state.roots.findIndex((r) => L.sameHash(L.rootHashData(r.pem), params.certificateHashData));
+  if (i < 0) return rootCall('DeleteCertificate', { status: 'NotFound' });
+  state.roots.splice(i, 1);
+  return rootCall('DeleteCertificate', { status: 'Accepted' });
+}
+
+async function roots() {
+  if (opts['csms-ca']) state.roots.push({ type: 'CSMSRootCertificate', pem: fs.readFileSync(opts['csms-ca'], 'utf8'), pqcPem: null });
+  const b = await boot('PowerUp');
+  rec.expect('BootNotification Accepted', b && b.status === 'Accepted', b);
+  if (!b || b.status !== 'Accepted') return;
+  await waitFor('heartbeatTriggered');
+}
+
 // ------------------------------------------------------------------ main
 
 async function finish(why) {
@@ -477,6 +578,10 @@ async function finish(why) {
   rec.note('endedBecause', why);
   rec.note('bootStatuses', state.bootStatuses);
   rec.note('unhandledCalls', state.unhandled);
+  if (scenario === 'roots') {
+    rec.note('rootCalls', state.rootCalls);
+    rec.note('rootsHeld', state.roots.map((r) => ({ type: r.type, pqc: !!r.pqcPem })));
+  }
   if (scenario === 'firmware') {
     rec.note('firmwareStatuses', state.reported);
     const dflt = (opts['expect-update'] || 'Accepted') === 'Accepted' ? GOOD_FW : [];
@@ -510,7 +615,7 @@ setTimeout(() => {
     rec.expect('connection refused (negative test)', false, 'the CSMS accepted the connection');
     return finish('connected although a refusal was expected');
   }
-  const run = { classical, pqc, firmware }[scenario];
+  const run = { classical, pqc, firmware, roots }[scenario];
   try {
     await run();
     rec.expect('scenario ran to its end', true);

@@ -36,6 +36,10 @@ struct CsmsConfig {
   bool require_pqc_kex = false;             // refuse a TLS connection without an ML-KEM group
   // Security profile 1 authentication (Part 2 A00): HTTP Basic, user = station id; empty = none.
   std::string station_password;
+  // The operator interface (HOST:PORT on loopback; "" = none): HTTP with the fleet's admin token
+  // (FLEET/admin.token) to send InstallCertificate / GetInstalledCertificateIds / DeleteCertificate
+  // / TriggerMessage to a connected station and to start firmware campaigns (docs/ocpp.md).
+  std::string admin_listen;
   bool quiet = false;
 };
 
@@ -54,6 +58,7 @@ class Csms {
   Csms& operator=(const Csms&) = delete;
   void start();                // opens the database, loads the fleet, binds; throws on failure
   std::uint16_t port() const;
+  std::uint16_t admin_port() const;  // 0 without the operator interface
   void run_until_signal();     // SIGINT / SIGTERM
   void stop();
   const CsmsCounters& counters() const;
