@@ -848,7 +848,7 @@ void Csms::Impl::admin_station_call(std::shared_ptr<AdminConn> c, const std::str
       const auto pem = string_field(body, "certificate", limit::kCertificate);
       classical::inspect_certificate_pem(pem);  // throws on anything but a certificate
       payload = Json{{"certificateType", type}, {"certificate", pem}};
-      if (const auto pqc = optional_string(body, "pqcCertificate", 64 * 1024)) {
+      if (const auto pqc = optional_string(body, "pqcCertificate", limit::kPqcCertificate)) {
         // The ML-DSA root travels in customData (docs/ocpp.md, "PQC roots"); it must be a
         // self-signed CA certificate whose signature verifies.
         const auto certs = detail::parse_pem_certificates(*pqc);

@@ -38,10 +38,6 @@ std::optional<PqcMode> pqc_mode_from(std::string_view text) {
 namespace {
 constexpr std::int64_t kCallTimeout = 30;    // seconds before an unanswered call counts as lost
 constexpr std::int64_t kBootRetry = 10;      // default interval while Pending / Rejected
-// customData.pqcCertificate of InstallCertificate: one ML-DSA-87 root is about 10,300 characters
-// of PEM, beyond the 5,500 of the standard `certificate` field; twice that leaves room for larger
-// names and extensions while the frame cap (kMaxFrameBytes) still bounds the whole message.
-constexpr std::size_t kPqcRootPemLength = 20000;
 }  // namespace
 
 struct Station::Impl {
@@ -512,7 +508,7 @@ struct Station::Impl {
     // A station off the dual track installs the classical root only, whatever rides along.
     if (cfg.mode != PqcMode::off) {
       const Json* cd = our_custom_data(req);
-      const auto pqc_pem = cd != nullptr ? optional_string(*cd, "pqcCertificate", kPqcRootPemLength) : std::nullopt;
+      const auto pqc_pem = cd != nullptr ? optional_string(*cd, "pqcCertificate", limit::kPqcCertificate) : std::nullopt;
       if (pqc_pem) {
         pki::Certificate twin;
         if (const auto why = check_pqc_root(*pqc_pem, twin); !why.empty()) {

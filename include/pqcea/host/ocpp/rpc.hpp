@@ -46,6 +46,10 @@ inline constexpr std::size_t kVendorName = 50;          // ChargingStationType.v
 inline constexpr std::size_t kFirmwareVersion = 50;     // ChargingStationType.firmwareVersion
 inline constexpr std::size_t kMessageIdLength = 36;     // the OCPP-J message id
 inline constexpr std::size_t kStationId = 48;           // identity in the URL (Part 2 A00: identifierString)
+// Ours (the extension): customData.pqcCertificate of InstallCertificate. One ML-DSA-87 root is
+// about 10,300 characters of PEM, beyond the 5,500 of the standard `certificate` field; twice that
+// leaves room for longer names and extensions (the frame cap still bounds the whole message).
+inline constexpr std::size_t kPqcCertificate = 20000;
 }  // namespace limit
 
 enum class FrameType { call = 2, result = 3, error = 4 };
