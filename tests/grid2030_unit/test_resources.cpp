@@ -37,6 +37,8 @@ bool xsd_valid(const std::string& name, const std::string& document, std::string
     std::ifstream in(out);
     log->assign(std::istreambuf_iterator<char>(in), {});
   }
+  std::error_code ignored;
+  fs::remove_all(dir, ignored);
   return rc == 0;
 }
 
