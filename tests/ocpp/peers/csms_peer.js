@@ -322,22 +322,8 @@ async function afterFirstBoot(client) {
 
 // ------------------------------------------------------------------ roots (M03-M05)
 
-// OCPP M03 CertificateHashData of a self-signed root, computed here from its DER: SHA-256 of the
-// issuer Name, SHA-256 of the issuer's public key (the subjectPublicKey BIT STRING's bits), the
-// serial as hex without leading zeros.
-function rootHashData(certPem) {
-  const certDer = Buffer.from(certPem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64');
-  const [tbs] = L.derChildren(L.derTop(certDer));
-  const f = L.derChildren(tbs);
-  const i = f[0].tag === 0xa0 ? 1 : 0;  // [0] version
-  const serial = f[i].content, issuer = f[i + 2], spki = f[i + 5];
-  const [, bits] = L.derChildren(spki);
-  const sha = (b) => crypto.createHash('sha256').update(b).digest('hex');
-  return { hashAlgorithm: 'SHA256', issuerNameHash: sha(issuer.raw), issuerKeyHash: sha(bits.content.subarray(1)),
-    serialNumber: serial.toString('hex').replace(/^0+(?=.)/, '') };
-}
-const sameHash = (a, b) => ['issuerNameHash', 'issuerKeyHash', 'serialNumber'].every(
-  (k) => String(a[k]).toLowerCase() === String(b[k]).toLowerCase());
+// CertificateHashData of a root, computed from its DER by lib.js (not by the station under test).
+const { rootHashData, sameHash } = L;
 
 // The root certificate use cases on security profile 1 (this peer serves ws:// only): the station
 // lists its roots (its CSMS root is this peer's CA, from --ca-out); installing and deleting a root
