@@ -183,9 +183,11 @@ struct SimStation : StationPorts {
 
   void connect() {
     if (url.tls) {
-      // A fresh context per connection: on profile 3 it presents the station's current certificate.
+      // On profile 3 a fresh context per connection, presenting the station's current certificate;
+      // otherwise the one context (trust anchors only) serves every connection.
       wss.reset();
-      tls = station_tls(cfg, cfg.client_certificates ? &station->certificates() : nullptr);
+      if (!tls || cfg.client_certificates)
+        tls = station_tls(cfg, cfg.client_certificates ? &station->certificates() : nullptr);
       wss = std::make_unique<TlsWs>(io, *tls);
     } else {
       ws = std::make_unique<PlainWs>(io);
@@ -328,6 +330,7 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
                   image_key_id);
   if (cfg.bad_firmware + cfg.forged > cfg.stations) throw std::invalid_argument("more planted stations than stations");
 
+  if (url.tls) station_tls(cfg, nullptr);  // refuses bad --tls-groups / a missing --tls-ca before any station starts
   asio::io_context io;
   std::vector<std::unique_ptr<SimStation>> sims;
   const auto now = now_s();
@@ -368,7 +371,6 @@ ChargerReport run_chargers(const ChargerConfig& cfg) {
       s->authorization = "Basic " + detail::base64(std::span(reinterpret_cast<const std::uint8_t*>(user_pass.data()), user_pass.size()));
     }
     s->station = std::make_unique<Station>(sc, *s);
-    if (url.tls) station_tls(cfg, nullptr);  // refuses bad --tls-groups / a missing --tls-ca now
     if (url.tls && cfg.client_certificates) {
       // Profile 3: a factory certificate with CN = station id from the classical fleet CA (the
       // production line's job), 365 days; the station holds it as its classical certificate and
