@@ -82,7 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& id() const { return id_; }
   bool is_closed() const { return closed_; }
   void event(const std::string& kind, const std::string& type, const std::string& detail);
-  void maybe_offer_firmware();
+  bool maybe_offer_firmware();  // true if the running campaign was offered now
 
  private:
   void handle_call(const Frame& f);
@@ -710,11 +710,11 @@ void Session::on_sign_certificate(const Frame& f) {
   });
 }
 
-void Session::maybe_offer_firmware() {
+bool Session::maybe_offer_firmware() {
   const auto& campaign = csms_.campaign;
   if (campaign.id == 0 || offered_campaign_ == campaign.id || record_.boot_status != "Accepted" ||
       record_.firmware_version == campaign.version)
-    return;
+    return false;
   offered_campaign_ = campaign.id;
   ++csms_.counters.firmware_offered;
   const auto port = csms_.acceptor.local_endpoint().port();
@@ -733,6 +733,7 @@ void Session::maybe_offer_firmware() {
                 event("firmware", s, "UpdateFirmware answer");
               }
             });
+  return true;
 }
 
 void Session::on_firmware_status(const Frame& f) {
@@ -849,19 +850,11 @@ void Csms::Impl::admin_station_call(std::shared_ptr<AdminConn> c, const std::str
       classical::inspect_certificate_pem(pem);  // throws on anything but a certificate
       payload = Json{{"certificateType", type}, {"certificate", pem}};
       if (const auto pqc = optional_string(body, "pqcCertificate", limit::kPqcCertificate)) {
-        // The ML-DSA root travels in customData (docs/ocpp.md, "PQC roots"); it must be a
-        // self-signed CA certificate whose signature verifies.
-        const auto certs = detail::parse_pem_certificates(*pqc);
-        if (certs.size() != 1) throw RpcError("PropertyConstraintViolation", "pqcCertificate: expected one certificate");
-        try {
-          pki::TrustStore self_check;
-          self_check.add(certs[0], pki::mldsa_verify);  // throws unless a self-signed CA whose signature verifies
-        } catch (const pki::Error& e) {
-          throw RpcError("PropertyConstraintViolation", std::string("pqcCertificate: ") + e.what());
-        }
-        const auto now = unix_now();
-        if (certs[0].validity.not_before > now || certs[0].validity.not_after < now)
-          throw RpcError("PropertyConstraintViolation", "pqcCertificate: outside its validity");
+        // The ML-DSA root travels in customData (docs/ocpp.md, "PQC roots"); the CSMS sends only
+        // one the station would take.
+        pki::Certificate root;
+        if (const auto why = detail::pqc_root_problem(*pqc, unix_now(), root); !why.empty())
+          throw RpcError("PropertyConstraintViolation", "pqcCertificate: " + why);
         Json cd = custom_data();
         cd["pqcCertificate"] = *pqc;
         payload["customData"] = cd;
@@ -952,11 +945,7 @@ void Csms::Impl::admin_firmware(std::shared_ptr<AdminConn> c, const Json& body) 
   set_campaign(std::move(*image), name, version);
   long offered = 0;
   for (const auto& [id, weak] : sessions)
-    if (auto s = live_session(id)) {
-      const auto before = counters.firmware_offered.load();
-      s->maybe_offer_firmware();
-      offered += counters.firmware_offered.load() - before;
-    }
+    if (auto s = live_session(id); s && s->maybe_offer_firmware()) ++offered;
   log("firmware campaign " + std::to_string(campaign.id) + ": " + name + " " + version + ", offered to " +
       std::to_string(offered) + " connected stations");
   c->answer(http::status::ok, Json{{"campaign", campaign.id}, {"version", version}, {"name", name}, {"offered", offered}});

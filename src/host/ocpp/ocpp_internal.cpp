@@ -30,6 +30,31 @@ std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem) {
 }
 
 
+std::string pqc_root_problem(const std::string& pem, std::int64_t now, pki::Certificate& root) {
+  std::vector<pki::Certificate> parsed;
+  try {
+    parsed = parse_pem_certificates(pem);
+  } catch (const std::exception& e) {
+    return std::string("does not parse: ") + e.what();
+  }
+  if (parsed.size() != 1) return "holds " + std::to_string(parsed.size()) + " certificates, not one root";
+  root = parsed.front();
+  if (!root.is_ca) return "not a CA certificate";
+  if (!root.self_issued()) return "not self-issued";
+  // TrustStore::add checks the self-signature and keyCertSign; validate_chain of the root against
+  // itself checks its validity at `now` (RFC 5280 §6.1.3 (a)(2)).
+  pki::TrustStore itself;
+  try {
+    itself.add(root, pki::mldsa_verify);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  pki::ValidationOptions roots_usage;
+  roots_usage.required_leaf_usage = pki::kKeyCertSign;
+  const auto valid = pki::validate_chain(root, {}, itself, now, pki::mldsa_verify, roots_usage);
+  return valid ? "" : valid.reason;
+}
+
 Bytes classical_spki(const std::string& pem) {
   BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
   if (bio == nullptr) return {};

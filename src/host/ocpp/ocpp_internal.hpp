@@ -50,6 +50,11 @@ std::optional<Bytes> unbase64(std::string_view text);
 // Every CERTIFICATE block of a PEM text parsed as an ML-DSA certificate, in order (throws on a
 // malformed one).
 std::vector<pki::Certificate> parse_pem_certificates(const std::string& pem);
+// Why the PEM text may not become an ML-DSA trust anchor at `now` (M05, the ML-DSA twin of a root
+// in customData.pqcCertificate), or "" with `root` set: exactly one certificate, a CA, self-signed
+// with a valid signature and keyCertSign, within its validity. The station and the CSMS's operator
+// interface apply the same rule.
+std::string pqc_root_problem(const std::string& pem, std::int64_t now, pki::Certificate& root);
 // The SubjectPublicKeyInfo (DER) of the first certificate of a PEM text (a classical certificate,
 // through OpenSSL); empty if it does not parse.
 Bytes classical_spki(const std::string& pem);

@@ -465,33 +465,6 @@ struct Station::Impl {
     return true;
   }
 
-  // Why the ML-DSA root of customData.pqcCertificate may not become a trust anchor, or "" with
-  // `root` set: exactly one certificate, a CA, self-signed with a valid signature (TrustStore::add
-  // checks the self-signature and keyCertSign) and within its validity now (validate_chain of the
-  // root against itself, RFC 5280 §6.1.3 (a)(2)).
-  std::string check_pqc_root(const std::string& pem, pki::Certificate& root) const {
-    std::vector<pki::Certificate> parsed;
-    try {
-      parsed = detail::parse_pem_certificates(pem);
-    } catch (const std::exception& e) {
-      return std::string("does not parse: ") + e.what();
-    }
-    if (parsed.size() != 1) return "holds " + std::to_string(parsed.size()) + " certificates, not one root";
-    root = parsed.front();
-    if (!root.is_ca) return "not a CA certificate";
-    if (!root.self_issued()) return "not self-issued";
-    pki::TrustStore itself;
-    try {
-      itself.add(root, pki::mldsa_verify);
-    } catch (const std::exception& e) {
-      return e.what();
-    }
-    pki::ValidationOptions roots_usage;
-    roots_usage.required_leaf_usage = pki::kKeyCertSign;
-    const auto valid = pki::validate_chain(root, {}, itself, now, pki::mldsa_verify, roots_usage);
-    return valid ? "" : valid.reason;
-  }
-
   Json on_install_certificate(const Json& req) {
     const auto type = enum_field(req, "certificateType", {"V2GRootCertificate", "MORootCertificate",
                                                          "CSMSRootCertificate", "ManufacturerRootCertificate"});
@@ -511,7 +484,7 @@ struct Station::Impl {
       const auto pqc_pem = cd != nullptr ? optional_string(*cd, "pqcCertificate", limit::kPqcCertificate) : std::nullopt;
       if (pqc_pem) {
         pki::Certificate twin;
-        if (const auto why = check_pqc_root(*pqc_pem, twin); !why.empty()) {
+        if (const auto why = detail::pqc_root_problem(*pqc_pem, now, twin); !why.empty()) {
           security_event("InvalidCsmsCertificate", "InstallCertificate pqcCertificate: " + why);
           return Json{{"status", "Rejected"}};
         }
