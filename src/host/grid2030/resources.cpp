@@ -250,6 +250,11 @@ class Fields {
     if (c == nullptr) return std::nullopt;
     return parse_hex_uint(c->text, c->name, max_octets);
   }
+  std::uint64_t hex_req(std::string_view name, std::size_t max_octets) {
+    auto v = hex_opt(name, max_octets);
+    if (!v) refuse("<" + e_.name + ">: missing <" + std::string(name) + ">" + found());
+    return *v;
+  }
   std::optional<bool> bool_opt(std::string_view name) {
     const Element* c = leaf(name);
     if (c == nullptr) return std::nullopt;
@@ -380,9 +385,7 @@ std::optional<StatusValue> status_opt(Fields& f, std::string_view name, StatusKi
   StatusValue v;
   v.date_time = s.int_req<std::int64_t>("dateTime");
   if (kind == StatusKind::hex8) {
-    auto h = s.hex_opt("value", 1);
-    if (!h) refuse("<" + c->name + ">: missing <value>");
-    v.value = static_cast<std::uint16_t>(*h);
+    v.value = static_cast<std::uint16_t>(s.hex_req("value", 1));
   } else {
     v.value = s.int_req<std::uint16_t>("value", 0, kind == StatusKind::uint8 ? 255 : 10000);
   }
@@ -622,9 +625,7 @@ DerCapability parse_der_capability(std::string_view body) {
   Fields f(e);
   DerCapability r;
   r.href = href_of(e);
-  auto modes = f.hex_opt("modesSupported", 4);
-  if (!modes) refuse("<DERCapability>: missing <modesSupported>");
-  r.modes_supported = static_cast<std::uint32_t>(*modes);
+  r.modes_supported = static_cast<std::uint32_t>(f.hex_req("modesSupported", 4));
   r.rating_a = scaled_req<UnsignedScaled>(f, e, "rtgA");
   r.rating_va = scaled_opt<UnsignedScaled>(f, "rtgVA");
   r.rating_w = scaled_req<SignedScaled>(f, e, "rtgW");
@@ -641,9 +642,7 @@ MirrorUsagePoint parse_mirror_usage_point(std::string_view body) {
   MirrorUsagePoint r;
   r.href = href_of(e);
   r.id = identified(f);
-  auto flags = f.hex_opt("roleFlags", 2);
-  if (!flags) refuse("<MirrorUsagePoint>: missing <roleFlags>");
-  r.role_flags = static_cast<std::uint16_t>(*flags);
+  r.role_flags = static_cast<std::uint16_t>(f.hex_req("roleFlags", 2));
   r.service_category_kind = f.int_req<std::uint8_t>("serviceCategoryKind");
   r.status = f.int_req<std::uint8_t>("status");
   r.device_lfdi = lfdi_of(f.require("deviceLFDI"));
